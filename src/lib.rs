@@ -12,3 +12,7 @@ pub mod runtime;
 
 pub use module::{CompileError, ExternType, FuncType, GlobalType, MemoryType, TableType, ValType};
 pub use runtime::trampoline_abi::TrapCode;
+pub use runtime::{
+    BoundsChecks, Config, Engine, Error, ExportType, Extern, ExternRef, Features, FrameInfo, Func,
+    Global, HostFunc, ImportType, Instance, Memory, Module, Store, Table, Trap, Val,
+};
