@@ -1,0 +1,483 @@
+//! Runs the directives of one `.wast` file against one [`Store`], reporting a
+//! [`Event`] per directive. A trap or a panic fails only its own directive: the
+//! store stays in use for the rest of the file.
+
+use crate::protocol::{Event, Outcome, Pos};
+use crate::{spectest, values};
+use brisk::{Config, Engine, Error, Extern, Features, Func, Instance, Module, Store, Val};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::panic::{self, AssertUnwindSafe};
+use wast::token::Span;
+use wast::{QuoteWat, WastDirective, WastExecute, WastInvoke, Wat};
+
+/// Why a directive did not do what the script said.
+enum Failure {
+    /// The engine returned an error where the script expected success.
+    Engine(Error),
+    /// Anything else: a wrong result, a missing export, an unsupported form.
+    Script(String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Engine(e)
+    }
+}
+
+impl From<String> for Failure {
+    fn from(s: String) -> Failure {
+        Failure::Script(s)
+    }
+}
+
+impl Failure {
+    fn describe(self) -> String {
+        match self {
+            Failure::Engine(e) => format!("unexpected error: {}", describe_error(&e)),
+            Failure::Script(s) => s,
+        }
+    }
+}
+
+/// An error with its kind, so "compile error" and "trap" read differently.
+fn describe_error(e: &Error) -> String {
+    match e {
+        Error::Compile(_) => format!("compile error: {e}"),
+        Error::Link(_) => format!("link error: {e}"),
+        Error::Trap(t) => format!("trap: {}", t.message()),
+        Error::Type(_) => format!("type error: {e}"),
+        Error::Resource(_) => format!("resource error: {e}"),
+    }
+}
+
+/// Whether the engine's message says what the script expects. The engine's
+/// message must contain the expected text; the reference interpreter appends
+/// indices to a few messages ("uninitialized element 2"), which we do not
+/// require.
+pub fn message_matches(expected: &str, actual: &str) -> bool {
+    if actual.contains(expected) {
+        return true;
+    }
+    let without_index = expected
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .trim_end();
+    without_index.len() < expected.len() && actual.contains(without_index)
+}
+
+pub struct Runner<'a> {
+    text: &'a str,
+    engine: Engine,
+    store: Store,
+    /// Instances by their `$name` in the script.
+    instances: HashMap<String, Instance>,
+    /// `(module definition $name ...)` modules, by name.
+    definitions: HashMap<String, Module>,
+    last_definition: Option<Module>,
+    /// The most recently instantiated module: the target of unnamed commands.
+    current: Option<Instance>,
+    /// What imports resolve to, by (module, name): `spectest` and every `register`ed instance.
+    registry: HashMap<(String, String), Extern>,
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(text: &'a str, features: Features) -> Result<Runner<'a>, String> {
+        let engine = Engine::new(Config {
+            features,
+            ..Config::default()
+        });
+        let mut store = Store::new(&engine);
+        let mut registry = HashMap::new();
+        for (name, ext) in spectest::instantiate(&mut store)? {
+            registry.insert(("spectest".to_string(), name), ext);
+        }
+        Ok(Runner {
+            text,
+            engine,
+            store,
+            instances: HashMap::new(),
+            definitions: HashMap::new(),
+            last_definition: None,
+            current: None,
+            registry,
+        })
+    }
+
+    fn pos(&self, span: Span) -> Pos {
+        let (line, col) = span.linecol_in(self.text);
+        Pos {
+            line: line + 1,
+            col: col + 1,
+        }
+    }
+
+    /// Runs every directive, emitting one `Event::Start` and one
+    /// `Event::Done` for each.
+    pub fn run(&mut self, directives: Vec<WastDirective<'_>>, emit: &mut dyn FnMut(Event)) {
+        for directive in directives {
+            let pos = self.pos(directive.span());
+            emit(Event::Start(pos));
+            let outcome = match catch_panic(|| self.directive(directive)) {
+                Ok(outcome) => outcome,
+                Err(panic) => Outcome::Fail(format!("panicked: {panic}")),
+            };
+            emit(Event::Done(pos, outcome));
+        }
+    }
+
+    fn directive(&mut self, directive: WastDirective<'_>) -> Outcome {
+        use WastDirective as D;
+        let result: Result<Outcome, Failure> = match directive {
+            D::Module(mut module) => self.module(&mut module, true).map(|_| Outcome::Pass),
+            D::ModuleDefinition(mut module) => {
+                self.module(&mut module, false).map(|_| Outcome::Pass)
+            }
+            D::ModuleInstance {
+                instance, module, ..
+            } => self.module_instance(instance.map(|i| i.name()), module.map(|m| m.name())),
+            D::Register { name, module, .. } => self.register(name, module.map(|m| m.name())),
+            D::Invoke(invoke) => self.invoke(&invoke).map(|_| Outcome::Pass),
+            D::AssertReturn { exec, results, .. } => self.assert_return(exec, &results),
+            D::AssertTrap { exec, message, .. } => self.assert_trap(exec, message),
+            D::AssertExhaustion { call, message, .. } => {
+                self.assert_trap(WastExecute::Invoke(call), message)
+            }
+            D::AssertInvalid {
+                mut module,
+                message,
+                ..
+            } => self.assert_invalid(&mut module, message),
+            D::AssertMalformed {
+                mut module,
+                message,
+                ..
+            } => self.assert_malformed(&mut module, message),
+            D::AssertUnlinkable {
+                module, message, ..
+            } => self.assert_unlinkable(QuoteWat::Wat(module), message),
+            D::AssertInvalidCustom { .. }
+            | D::AssertMalformedCustom { .. }
+            | D::AssertException { .. }
+            | D::AssertSuspension { .. }
+            | D::Thread(_)
+            | D::Wait { .. } => Err(Failure::Script(format!(
+                "unsupported directive {} (a proposal the runner does not implement)",
+                directive_kind(&directive)
+            ))),
+        };
+        result.unwrap_or_else(|f| Outcome::Fail(f.describe()))
+    }
+
+    /// Compiles a script module; with `instantiate`, also instantiates it and
+    /// makes it current. Returns the instance when there is one.
+    fn module(
+        &mut self,
+        wat: &mut QuoteWat<'_>,
+        instantiate: bool,
+    ) -> Result<Option<Instance>, Failure> {
+        let name = wat.name().map(|id| id.name().to_string());
+        let module = self.compile(wat)?;
+        if !instantiate {
+            if let Some(name) = name {
+                self.definitions.insert(name, module.clone());
+            }
+            self.last_definition = Some(module);
+            return Ok(None);
+        }
+        let instance = self.instantiate(&module)?;
+        if let Some(name) = name {
+            self.instances.insert(name, instance);
+        }
+        self.current = Some(instance);
+        Ok(Some(instance))
+    }
+
+    fn compile(&self, wat: &mut QuoteWat<'_>) -> Result<Module, Failure> {
+        let bytes = encode(wat)?;
+        Ok(Module::new(&self.engine, &bytes)?)
+    }
+
+    /// Resolves the imports of `module` in the registry, then instantiates it.
+    /// A missing import is a link error, as the spec's "unknown import".
+    fn instantiate(&mut self, module: &Module) -> Result<Instance, Error> {
+        let mut imports = Vec::new();
+        for import in module.imports() {
+            let key = (import.module, import.name);
+            match self.registry.get(&key) {
+                Some(ext) => imports.push(*ext),
+                None => {
+                    return Err(Error::Link(format!(
+                        "unknown import `{}::{}`",
+                        key.0, key.1
+                    )));
+                }
+            }
+        }
+        Instance::new(&mut self.store, module, &imports)
+    }
+
+    fn module_instance(
+        &mut self,
+        instance: Option<&str>,
+        module: Option<&str>,
+    ) -> Result<Outcome, Failure> {
+        let module = match module {
+            Some(name) => self.definitions.get(name).cloned(),
+            None => self.last_definition.clone(),
+        }
+        .ok_or_else(|| format!("no module definition {module:?}"))?;
+        let inst = self.instantiate(&module)?;
+        if let Some(name) = instance {
+            self.instances.insert(name.to_string(), inst);
+        }
+        self.current = Some(inst);
+        Ok(Outcome::Pass)
+    }
+
+    fn instance(&self, name: Option<&str>) -> Result<Instance, Failure> {
+        match name {
+            Some(name) => self.instances.get(name).copied(),
+            None => self.current,
+        }
+        .ok_or_else(|| Failure::Script(format!("no instance {}", name.unwrap_or("(current)"))))
+    }
+
+    fn register(&mut self, as_name: &str, module: Option<&str>) -> Result<Outcome, Failure> {
+        let instance = self.instance(module)?;
+        for (name, ext) in instance.exports(&self.store) {
+            self.registry.insert((as_name.to_string(), name), ext);
+        }
+        Ok(Outcome::Pass)
+    }
+
+    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<Vec<Val>, Failure> {
+        let instance = self.instance(invoke.module.map(|m| m.name()))?;
+        let func: Func = match instance.get_export(&self.store, invoke.name) {
+            Some(Extern::Func(f)) => f,
+            Some(other) => {
+                return Err(format!("export {:?} is not a function: {other:?}", invoke.name).into())
+            }
+            None => return Err(format!("no export {:?}", invoke.name).into()),
+        };
+        let args = invoke
+            .args
+            .iter()
+            .map(|a| values::arg_to_val(&mut self.store, a))
+            .collect::<Result<Vec<_>, _>>()?;
+        let ty = func.ty(&self.store);
+        let mut results: Vec<Val> = ty.results.iter().map(|t| values::placeholder(*t)).collect();
+        func.call(&mut self.store, &args, &mut results)?;
+        Ok(results)
+    }
+
+    /// Runs an `invoke`, a `get` or a module instantiation and returns its values.
+    fn execute(&mut self, exec: WastExecute<'_>) -> Result<Vec<Val>, Failure> {
+        match exec {
+            WastExecute::Invoke(invoke) => self.invoke(&invoke),
+            WastExecute::Get { module, global, .. } => {
+                let instance = self.instance(module.map(|m| m.name()))?;
+                match instance.get_export(&self.store, global) {
+                    Some(Extern::Global(g)) => Ok(vec![g.get(&self.store)]),
+                    Some(other) => {
+                        Err(format!("export {global:?} is not a global: {other:?}").into())
+                    }
+                    None => Err(format!("no export {global:?}").into()),
+                }
+            }
+            WastExecute::Wat(wat) => {
+                let module = self.compile(&mut QuoteWat::Wat(wat))?;
+                self.instantiate(&module)?;
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    fn assert_return(
+        &mut self,
+        exec: WastExecute<'_>,
+        expected: &[wast::WastRet<'_>],
+    ) -> Result<Outcome, Failure> {
+        let actual = self.execute(exec)?;
+        let mut ok = actual.len() == expected.len();
+        for (e, a) in expected.iter().zip(&actual) {
+            ok &= values::matches(&self.store, e, a)?;
+        }
+        if ok {
+            return Ok(Outcome::Pass);
+        }
+        let expected: Vec<_> = expected.iter().map(values::show_ret).collect();
+        let actual: Vec<_> = actual
+            .iter()
+            .map(|v| values::show_val(&self.store, v))
+            .collect();
+        Err(format!(
+            "expected [{}], got [{}]",
+            expected.join(" "),
+            actual.join(" ")
+        )
+        .into())
+    }
+
+    fn assert_trap(&mut self, exec: WastExecute<'_>, message: &str) -> Result<Outcome, Failure> {
+        match self.execute(exec) {
+            Ok(values) => {
+                let values: Vec<_> = values
+                    .iter()
+                    .map(|v| values::show_val(&self.store, v))
+                    .collect();
+                Err(format!("expected trap {message:?}, got [{}]", values.join(" ")).into())
+            }
+            Err(Failure::Engine(Error::Trap(trap))) => {
+                if message_matches(message, trap.message()) {
+                    Ok(Outcome::Pass)
+                } else {
+                    Err(format!("expected trap {message:?}, got trap {:?}", trap.message()).into())
+                }
+            }
+            Err(Failure::Engine(e)) => {
+                Err(format!("expected trap {message:?}, got {}", describe_error(&e)).into())
+            }
+            Err(f @ Failure::Script(_)) => Err(f),
+        }
+    }
+
+    fn assert_invalid(
+        &mut self,
+        wat: &mut QuoteWat<'_>,
+        message: &str,
+    ) -> Result<Outcome, Failure> {
+        let bytes = encode(wat)?;
+        match Module::new(&self.engine, &bytes) {
+            Ok(_) => Err(format!("expected invalid module ({message:?}), but it compiled").into()),
+            Err(e @ Error::Compile(_)) => Ok(rejected(message, &e)),
+            Err(e) => Err(format!(
+                "expected compile error {message:?}, got {}",
+                describe_error(&e)
+            )
+            .into()),
+        }
+    }
+
+    /// The module must be rejected; text that `wast` itself cannot parse is
+    /// malformed before it reaches the engine and passes as such.
+    fn assert_malformed(
+        &mut self,
+        wat: &mut QuoteWat<'_>,
+        message: &str,
+    ) -> Result<Outcome, Failure> {
+        let bytes = match wat {
+            QuoteWat::QuoteModule(..) => match wat.encode() {
+                Ok(bytes) => bytes,
+                Err(e) => return Ok(Outcome::PassMalformedText(one_line(&e.message()))),
+            },
+            _ => encode(wat)?,
+        };
+        match Module::new(&self.engine, &bytes) {
+            Ok(_) => {
+                Err(format!("expected malformed module ({message:?}), but it compiled").into())
+            }
+            Err(e @ Error::Compile(_)) => Ok(rejected(message, &e)),
+            Err(e) => Err(format!(
+                "expected compile error {message:?}, got {}",
+                describe_error(&e)
+            )
+            .into()),
+        }
+    }
+
+    fn assert_unlinkable(
+        &mut self,
+        mut wat: QuoteWat<'_>,
+        message: &str,
+    ) -> Result<Outcome, Failure> {
+        let module = self.compile(&mut wat)?;
+        match self.instantiate(&module) {
+            Ok(_) => Err(format!("expected link error {message:?}, but it instantiated").into()),
+            Err(Error::Link(m)) if message_matches(message, &m) => Ok(Outcome::Pass),
+            Err(e) => Err(format!(
+                "expected link error {message:?}, got {}",
+                describe_error(&e)
+            )
+            .into()),
+        }
+    }
+}
+
+/// A rejected module passes; a differently worded reason is noted, not failed
+/// (wasmparser's wording differs from the reference interpreter's).
+fn rejected(expected: &str, e: &Error) -> Outcome {
+    let actual = e.to_string();
+    if message_matches(expected, &actual) {
+        Outcome::Pass
+    } else {
+        Outcome::PassOtherMessage {
+            expected: expected.to_string(),
+            actual: one_line(&actual),
+        }
+    }
+}
+
+fn encode(wat: &mut QuoteWat<'_>) -> Result<Vec<u8>, Failure> {
+    if matches!(
+        wat,
+        QuoteWat::Wat(Wat::Component(_)) | QuoteWat::QuoteComponent(..)
+    ) {
+        return Err(Failure::Script(
+            "component-model module (not supported)".into(),
+        ));
+    }
+    wat.encode().map_err(|e| {
+        Failure::Script(format!(
+            "wast could not encode the module: {}",
+            one_line(&e.message())
+        ))
+    })
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn directive_kind(d: &WastDirective<'_>) -> &'static str {
+    match d {
+        WastDirective::AssertInvalidCustom { .. } => "assert_invalid_custom",
+        WastDirective::AssertMalformedCustom { .. } => "assert_malformed_custom",
+        WastDirective::AssertException { .. } => "assert_exception",
+        WastDirective::AssertSuspension { .. } => "assert_suspension",
+        WastDirective::Thread(_) => "thread",
+        WastDirective::Wait { .. } => "wait",
+        _ => "directive",
+    }
+}
+
+thread_local! {
+    /// Where the last panic on this thread happened, recorded by the hook
+    /// installed in [`install_quiet_panic_hook`].
+    static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Replaces the default hook (which prints to stderr) with one that records
+/// the location, so that a panic is reported once, as the directive's failure.
+pub fn install_quiet_panic_hook() {
+    panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()));
+        PANIC_LOCATION.with(|p| *p.borrow_mut() = location);
+    }));
+}
+
+/// Runs `f`, turning a panic into its message and location.
+pub fn catch_panic<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "non-string panic payload".to_string());
+        match PANIC_LOCATION.with(|p| p.borrow_mut().take()) {
+            Some(location) => format!("{} at {location}", one_line(&message)),
+            None => one_line(&message),
+        }
+    })
+}

