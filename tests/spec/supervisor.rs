@@ -50,12 +50,27 @@ impl Options {
         };
         Ok(Options {
             sets,
-            filter: var("SPEC_FILTER"),
+            filter: var("SPEC_FILTER").or_else(filter_argument),
             jobs: number("SPEC_JOBS", 2)?.max(1) as usize,
             timeout: Duration::from_secs(number("SPEC_TIMEOUT", 300)?),
             verbose: var("SPEC_VERBOSE").is_some_and(|v| v != "0"),
         })
     }
+}
+
+/// Like libtest, the first free argument filters (`cargo test --test spec
+/// i32`); the options of libtest that take a value are skipped with it.
+fn filter_argument() -> Option<String> {
+    const WITH_VALUE: &[&str] = &["--test-threads", "--skip", "--format", "--color", "-Z"];
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if WITH_VALUE.contains(&arg.as_str()) {
+            args.next();
+        } else if !arg.starts_with('-') {
+            return Some(arg);
+        }
+    }
+    None
 }
 
 /// What happened to one file.
@@ -115,6 +130,10 @@ impl FileReport {
     /// after it counts as failed too.
     fn close(&mut self, running: Option<Pos>, death: Option<String>) {
         if let Some(death) = death {
+            let death = match running {
+                Some(_) => format!("{death}, while running this directive"),
+                None => death,
+            };
             self.failures.push((running, death));
         }
         let reported = self.passed + self.failures.iter().filter(|(p, _)| p.is_some()).count();
