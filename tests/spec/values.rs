@@ -115,7 +115,7 @@ const F32_EXP: u32 = 0x7f80_0000;
 const F64_QUIET: u64 = 0x0008_0000_0000_0000;
 const F64_EXP: u64 = 0x7ff0_0000_0000_0000;
 
-fn f32_matches(expected: &NanPattern<F32>, bits: u32) -> bool {
+pub fn f32_matches(expected: &NanPattern<F32>, bits: u32) -> bool {
     match expected {
         // A canonical NaN has only the quiet bit set in its payload (any sign).
         NanPattern::CanonicalNan => bits & 0x7fff_ffff == F32_EXP | F32_QUIET,
@@ -125,7 +125,7 @@ fn f32_matches(expected: &NanPattern<F32>, bits: u32) -> bool {
     }
 }
 
-fn f64_matches(expected: &NanPattern<F64>, bits: u64) -> bool {
+pub fn f64_matches(expected: &NanPattern<F64>, bits: u64) -> bool {
     match expected {
         NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == F64_EXP | F64_QUIET,
         NanPattern::ArithmeticNan => bits & (F64_EXP | F64_QUIET) == F64_EXP | F64_QUIET,
@@ -133,7 +133,7 @@ fn f64_matches(expected: &NanPattern<F64>, bits: u64) -> bool {
     }
 }
 
-fn v128_matches(expected: &V128Pattern, actual: u128) -> bool {
+pub fn v128_matches(expected: &V128Pattern, actual: u128) -> bool {
     let bytes = actual.to_le_bytes();
     // Lane `i` of width `N` bytes, little-endian.
     fn lane<const N: usize>(bytes: &[u8; 16], i: usize) -> [u8; N] {
