@@ -1,11 +1,18 @@
 //! Functions: wasm functions of instances and host functions, and calls
 //! between host and wasm in both directions.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
+
+use super::activation;
 use super::error::Error;
-use super::store::Store;
-use super::trap::Trap;
+use super::store::{slot_width, Store, StoreInner};
+use super::stubs;
+use super::trampoline_abi::EntryTrampoline;
+use super::trap::{self, Trap};
 use super::values::Val;
-use crate::module::FuncType;
+use super::vmctx::{VMFuncRef, VMHostFuncContext};
+use crate::module::{FuncType, ValType};
 
 /// A host function: receives the store, the arguments, and the result slots
 /// to fill.
@@ -17,19 +24,71 @@ pub struct Func {
     pub(crate) index: u32,
 }
 
+/// The runtime object behind a [`Func`] handle.
+pub(crate) struct FuncData {
+    /// The function's canonical `VMFuncRef` (in its instance's vmctx, or in
+    /// its host data); funcref values of this function point here.
+    pub(crate) funcref: *const VMFuncRef,
+    pub(crate) kind: FuncKind,
+}
+
+pub(crate) enum FuncKind {
+    /// A function defined by a module instance.
+    Wasm {
+        instance: u32,
+        /// The module's type index of the function.
+        type_index: u32,
+        trampoline: EntryTrampoline,
+    },
+    Host(Box<HostFuncData>),
+}
+
+/// What a host function's `VMFuncRef::vmctx` points at: the context the
+/// exit trampoline passes to `dispatch`, then the runtime's own fields.
+#[repr(C)]
+pub(crate) struct HostFuncData {
+    ctx: VMHostFuncContext,
+    funcref: VMFuncRef,
+    pub(crate) ty: FuncType,
+    func: Rc<HostFunc>,
+}
+
 impl Func {
     pub fn new(
         store: &mut Store,
         ty: FuncType,
         f: impl Fn(&mut Store, &[Val], &mut [Val]) -> Result<(), Trap> + 'static,
     ) -> Func {
-        let _ = (store, ty, f);
-        todo!("Func::new")
+        let type_id = store.engine().type_id(&ty);
+        let index = store.inner.funcs.len() as u32;
+        let mut data = Box::new(HostFuncData {
+            ctx: VMHostFuncContext {
+                dispatch: host_dispatch,
+                store: &mut store.inner.vm,
+            },
+            funcref: VMFuncRef {
+                code: stubs::get().exit_trampoline,
+                vmctx: std::ptr::null_mut(),
+                type_id,
+                _pad: index,
+            },
+            ty,
+            func: Rc::new(f),
+        });
+        data.funcref.vmctx = &mut data.ctx as *mut VMHostFuncContext as *mut u8;
+        let funcref = &data.funcref as *const VMFuncRef;
+        store.inner.funcs.push(FuncData {
+            funcref,
+            kind: FuncKind::Host(data),
+        });
+        Func {
+            store_id: store.id(),
+            index,
+        }
     }
 
     pub fn ty(&self, store: &Store) -> FuncType {
-        let _ = store;
-        todo!("Func::ty")
+        func_type(store, *self).clone()
     }
 
     /// Calls the function after checking the arity and types of `params` and
@@ -40,8 +99,35 @@ impl Func {
         params: &[Val],
         results: &mut [Val],
     ) -> Result<(), Error> {
-        let _ = (store, params, results);
-        todo!("Func::call")
+        let ty = func_type(store, *self);
+        check_args(ty, params, results)?;
+        if let FuncKind::Host(host) = &store.func(*self).kind {
+            let f = host.func.clone();
+            return f(store, params, results).map_err(Error::Trap);
+        }
+        let (param_slots, result_slots) = (slot_count(&ty.params), slot_count(&ty.results));
+        let mut inline = [0u64; 16];
+        let mut heap = Vec::new();
+        let slots = if param_slots.max(result_slots) <= inline.len() {
+            &mut inline[..]
+        } else {
+            heap.resize(param_slots.max(result_slots), 0);
+            &mut heap[..]
+        };
+        let mut at = 0;
+        for (v, t) in params.iter().zip(ty.params.iter()) {
+            store.val_to_slots(*v, &mut slots[at..])?;
+            at += slot_width(*t);
+        }
+        // SAFETY: the slots hold arguments of the checked types and are large enough.
+        unsafe { self.call_raw(store, slots.as_mut_ptr()) }.map_err(Error::Trap)?;
+        let ty = func_type(store, *self);
+        let mut at = 0;
+        for (r, t) in results.iter_mut().zip(ty.results.iter()) {
+            *r = store.slots_to_val(&slots[at..], *t);
+            at += slot_width(*t);
+        }
+        Ok(())
     }
 
     /// Calls the function with arguments and results in raw 8-byte slots
@@ -51,7 +137,168 @@ impl Func {
     /// `slots` must point at enough slots holding values of the function's
     /// parameter types; reference values must belong to `store`.
     pub unsafe fn call_raw(&self, store: &mut Store, slots: *mut u64) -> Result<(), Trap> {
-        let _ = (store, slots);
-        todo!("Func::call_raw")
+        let data = store.func(*self);
+        match &data.kind {
+            FuncKind::Wasm { trampoline, .. } => {
+                // SAFETY: the canonical funcref of a live function of this store.
+                let funcref = unsafe { &*data.funcref };
+                let (vmctx, code, trampoline) = (funcref.vmctx, funcref.code, *trampoline);
+                // SAFETY: trampoline, code and vmctx belong together; the caller vouches for the slots.
+                unsafe { activation::call_wasm(store, trampoline, vmctx, code, slots) }
+            }
+            FuncKind::Host(host) => {
+                let f = host.func.clone();
+                // SAFETY: the caller vouches for the slots.
+                unsafe { call_host_raw(store, &f, *self, slots) }
+            }
+        }
+    }
+}
+
+pub(crate) fn func_type(store: &Store, f: Func) -> &FuncType {
+    match &store.func(f).kind {
+        FuncKind::Wasm {
+            instance,
+            type_index,
+            ..
+        } => {
+            let module = &store.inner.instances[*instance as usize].module;
+            &module.inner.info.types[*type_index as usize]
+        }
+        FuncKind::Host(host) => &host.ty,
+    }
+}
+
+fn slot_count(types: &[ValType]) -> usize {
+    types.iter().map(|t| slot_width(*t)).sum()
+}
+
+fn check_args(ty: &FuncType, params: &[Val], results: &[Val]) -> Result<(), Error> {
+    if params.len() != ty.params.len() {
+        return Err(Error::Type(format!(
+            "expected {} arguments, got {}",
+            ty.params.len(),
+            params.len()
+        )));
+    }
+    if results.len() != ty.results.len() {
+        return Err(Error::Type(format!(
+            "expected {} results, got space for {}",
+            ty.results.len(),
+            results.len()
+        )));
+    }
+    for (i, (v, t)) in params.iter().zip(ty.params.iter()).enumerate() {
+        if v.ty() != *t {
+            return Err(Error::Type(format!(
+                "argument {i}: expected {t}, got {}",
+                v.ty()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs a host function on raw slots: decode, call, check and encode results.
+///
+/// # Safety
+/// `slots` holds the function's arguments and has room for its results.
+unsafe fn call_host_raw(
+    store: &mut Store,
+    f: &Rc<HostFunc>,
+    func: Func,
+    slots: *mut u64,
+) -> Result<(), Trap> {
+    let ty = func_type(store, func);
+    let (nparams, nresults) = (ty.params.len(), ty.results.len());
+    let nslots = slot_count(&ty.params).max(slot_count(&ty.results));
+    // SAFETY: the caller provides max(params, results) slots.
+    let slots = unsafe { std::slice::from_raw_parts_mut(slots, nslots) };
+    let mut inline = [Val::I32(0); 16];
+    let mut heap = Vec::new();
+    let vals = if nparams + nresults <= inline.len() {
+        &mut inline[..nparams + nresults]
+    } else {
+        heap.resize(nparams + nresults, Val::I32(0));
+        &mut heap[..]
+    };
+    let mut at = 0;
+    for (i, t) in ty.params.iter().enumerate() {
+        vals[i] = store.slots_to_val(&slots[at..], *t);
+        at += slot_width(*t);
+    }
+    for (i, t) in ty.results.iter().enumerate() {
+        vals[nparams + i] = Val::default_for(*t);
+    }
+    let (params, results) = vals.split_at_mut(nparams);
+    f(store, params, results)?;
+    let ty = func_type(store, func);
+    let mut at = 0;
+    for (v, t) in results.iter().zip(ty.results.iter()) {
+        if v.ty() != *t {
+            return Err(Trap::new(format!(
+                "host function returned a {} value where {t} was expected",
+                v.ty()
+            )));
+        }
+        store
+            .val_to_slots(*v, &mut slots[at..])
+            .map_err(|e| Trap::new(e.to_string()))?;
+        at += slot_width(*t);
+    }
+    Ok(())
+}
+
+/// Called by the exit trampoline when wasm calls a host function. Returns 0
+/// on success; otherwise records the trap (with the wasm frames above `fp`)
+/// in the store and returns 1 so that the trampoline unwinds.
+unsafe extern "C" fn host_dispatch(
+    ctx: *mut VMHostFuncContext,
+    values: *mut u64,
+    fp: usize,
+) -> u32 {
+    let data = ctx as *const HostFuncData;
+    // SAFETY: the exit trampoline passes the context of a live host function, whose store is alive.
+    let (inner, f, index) = unsafe {
+        (
+            (*ctx).store as *mut StoreInner,
+            (*data).func.clone(),
+            (*data).funcref._pad,
+        )
+    };
+    // SAFETY: `outer` was set when this store entered wasm and its borrow is suspended meanwhile.
+    let store = unsafe { &mut *(*inner).outer };
+    let func = Func {
+        store_id: store.id(),
+        index,
+    };
+    // No panic may unwind into generated code.
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the trampoline's slots hold the arguments and have room for the results.
+        unsafe { call_host_raw(store, &f, func, values) }
+    }));
+    let trap = match result {
+        Ok(Ok(())) => return 0,
+        Ok(Err(trap)) => trap,
+        Err(panic) => Trap::new(format!("host function panicked: {}", panic_message(&panic))),
+    };
+    // The exit trampoline's frame: [fp] is the calling wasm frame's rbp,
+    // [fp + 8] the return address into it.
+    // SAFETY: `fp` is the exit trampoline's frame, whose caller chain is wasm frames.
+    let frames = unsafe {
+        let fp = fp as *const usize;
+        trap::backtrace(&store.inner, None, *fp.add(1), *fp)
+    };
+    store.inner.pending_trap = Some(trap.append_frames(frames));
+    1
+}
+
+pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
     }
 }

@@ -1,8 +1,180 @@
 //! Linear memories.
+//!
+//! With [`BoundsChecks::GuardPages`] a memory reserves 8 GiB (plus a little)
+//! of inaccessible address space up front and makes its pages read+write as
+//! it grows: any `base + u32 address + u32 offset` stays inside the
+//! reservation, so generated code needs no bounds check and the base never
+//! moves. With [`BoundsChecks::Explicit`] a memory maps exactly its current
+//! size and may move when it grows (generated code reloads the base).
 
+use std::ptr::{self, NonNull};
+
+use super::config::BoundsChecks;
 use super::error::Error;
 use super::store::Store;
+use super::vmctx::VMMemoryDefinition;
 use crate::module::MemoryType;
+
+const PAGE: usize = MemoryType::PAGE_SIZE as usize;
+/// 4 GiB of addresses + 4 GiB of offsets + room for the widest access.
+const GUARD_RESERVATION: usize = (8 << 30) + (64 << 10);
+
+/// The runtime object behind a [`Memory`] handle. `repr(C)` with the
+/// definition first: builtins reach it from the `*mut VMMemoryDefinition`
+/// stored in a vmctx.
+#[repr(C)]
+pub(crate) struct MemoryData {
+    pub(crate) def: VMMemoryDefinition,
+    pub(crate) ty: MemoryType,
+    mode: BoundsChecks,
+    /// Bytes mapped (explicit mode) or reserved (guard mode); 0 for no mapping.
+    mapped: usize,
+}
+
+impl MemoryData {
+    pub(crate) fn new(ty: MemoryType, mode: BoundsChecks) -> Result<Box<MemoryData>, Error> {
+        if ty.min > MemoryType::MAX_PAGES || ty.max.is_some_and(|m| m > MemoryType::MAX_PAGES) {
+            return Err(Error::Resource(
+                "memory size must be at most 65536 pages (4GiB)".into(),
+            ));
+        }
+        let mut mem = Box::new(MemoryData {
+            def: VMMemoryDefinition {
+                base: NonNull::dangling().as_ptr(),
+                length: 0,
+            },
+            ty,
+            mode,
+            mapped: 0,
+        });
+        let bytes = ty.min as usize * PAGE;
+        match mode {
+            BoundsChecks::GuardPages => {
+                let base = map(GUARD_RESERVATION, libc::PROT_NONE)?;
+                mem.def.base = base;
+                mem.mapped = GUARD_RESERVATION;
+                mem.make_accessible(0, bytes)?;
+            }
+            BoundsChecks::Explicit => {
+                if bytes > 0 {
+                    mem.def.base = map(bytes, libc::PROT_READ | libc::PROT_WRITE)?;
+                    mem.mapped = bytes;
+                }
+            }
+        }
+        mem.def.length = bytes as u64;
+        Ok(mem)
+    }
+
+    pub(crate) fn pages(&self) -> u32 {
+        (self.def.length / MemoryType::PAGE_SIZE) as u32
+    }
+
+    fn max_pages(&self) -> u32 {
+        self.ty
+            .max
+            .unwrap_or(MemoryType::MAX_PAGES)
+            .min(MemoryType::MAX_PAGES)
+    }
+
+    /// Grows by `delta` pages; returns the old size in pages, or `None` when
+    /// the maximum or the system refuses.
+    pub(crate) fn grow(&mut self, delta: u32) -> Option<u32> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        if new > self.max_pages() {
+            return None;
+        }
+        if delta == 0 {
+            return Some(old);
+        }
+        let old_bytes = old as usize * PAGE;
+        let new_bytes = new as usize * PAGE;
+        match self.mode {
+            BoundsChecks::GuardPages => self.make_accessible(old_bytes, new_bytes).ok()?,
+            BoundsChecks::Explicit => {
+                let base = if self.mapped == 0 {
+                    map(new_bytes, libc::PROT_READ | libc::PROT_WRITE).ok()?
+                } else {
+                    // SAFETY: remapping our own mapping; mremap keeps the contents and zero-fills the rest.
+                    let p = unsafe {
+                        libc::mremap(
+                            self.def.base as *mut libc::c_void,
+                            self.mapped,
+                            new_bytes,
+                            libc::MREMAP_MAYMOVE,
+                        )
+                    };
+                    if p == libc::MAP_FAILED {
+                        return None;
+                    }
+                    p as *mut u8
+                };
+                self.def.base = base;
+                self.mapped = new_bytes;
+            }
+        }
+        self.def.length = new_bytes as u64;
+        Some(old)
+    }
+
+    fn make_accessible(&mut self, from: usize, to: usize) -> Result<(), Error> {
+        if to == from {
+            return Ok(());
+        }
+        // SAFETY: [from, to) lies inside our reservation (to <= 4 GiB < GUARD_RESERVATION).
+        let rc = unsafe {
+            libc::mprotect(
+                self.def.base.add(from) as *mut libc::c_void,
+                to - from,
+                libc::PROT_READ | libc::PROT_WRITE,
+            )
+        };
+        if rc != 0 {
+            return Err(Error::Resource("cannot commit linear memory".into()));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        // SAFETY: `length` bytes at `base` are mapped read+write (or length is 0 and base non-null).
+        unsafe { std::slice::from_raw_parts(self.def.base, self.def.length as usize) }
+    }
+
+    pub(crate) fn bytes_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as in `bytes`, and `&mut self` makes the access exclusive.
+        unsafe { std::slice::from_raw_parts_mut(self.def.base, self.def.length as usize) }
+    }
+}
+
+impl Drop for MemoryData {
+    fn drop(&mut self) {
+        if self.mapped != 0 {
+            // SAFETY: we own this mapping; its store (and so every user) is gone.
+            unsafe { libc::munmap(self.def.base as *mut libc::c_void, self.mapped) };
+        }
+    }
+}
+
+fn map(len: usize, prot: libc::c_int) -> Result<*mut u8, Error> {
+    // SAFETY: a fresh anonymous mapping affects no existing memory.
+    let p = unsafe {
+        libc::mmap(
+            ptr::null_mut(),
+            len,
+            prot,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return Err(Error::Resource(format!(
+            "cannot reserve {len} bytes for a linear memory"
+        )));
+    }
+    Ok(p as *mut u8)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Memory {
@@ -12,45 +184,55 @@ pub struct Memory {
 
 impl Memory {
     pub fn new(store: &mut Store, ty: MemoryType) -> Result<Memory, Error> {
-        let _ = (store, ty);
-        todo!("Memory::new")
+        if let Some(max) = ty.max {
+            if max < ty.min {
+                return Err(Error::Type(
+                    "size minimum must not be greater than maximum".into(),
+                ));
+            }
+        }
+        let mode = store.engine().config().bounds_checks;
+        let data = MemoryData::new(ty, mode)?;
+        Ok(store.push_memory(data))
     }
 
+    /// The memory's type; `min` is the current size, as the spec defines
+    /// the type of a memory instance (it matters for import matching).
     pub fn ty(&self, store: &Store) -> MemoryType {
-        let _ = store;
-        todo!("Memory::ty")
+        let mem = store.memory(*self);
+        MemoryType {
+            min: mem.pages(),
+            ..mem.ty
+        }
     }
 
     pub fn data<'a>(&self, store: &'a Store) -> &'a [u8] {
-        let _ = store;
-        todo!("Memory::data")
+        store.memory(*self).bytes()
     }
 
     pub fn data_mut<'a>(&self, store: &'a mut Store) -> &'a mut [u8] {
-        let _ = store;
-        todo!("Memory::data_mut")
+        store.memory_mut(*self).bytes_mut()
     }
 
     pub fn data_ptr(&self, store: &Store) -> *mut u8 {
-        let _ = store;
-        todo!("Memory::data_ptr")
+        store.memory(*self).def.base
     }
 
     /// Current size in bytes.
     pub fn data_size(&self, store: &Store) -> usize {
-        let _ = store;
-        todo!("Memory::data_size")
+        store.memory(*self).def.length as usize
     }
 
     /// Current size in pages.
     pub fn size(&self, store: &Store) -> u32 {
-        let _ = store;
-        todo!("Memory::size")
+        store.memory(*self).pages()
     }
 
     /// Grows by `delta` pages; returns the old size in pages.
     pub fn grow(&self, store: &mut Store, delta: u32) -> Result<u32, Error> {
-        let _ = (store, delta);
-        todo!("Memory::grow")
+        store
+            .memory_mut(*self)
+            .grow(delta)
+            .ok_or_else(|| Error::Resource("failed to grow memory".into()))
     }
 }

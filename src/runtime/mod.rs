@@ -1,9 +1,20 @@
 //! Machine code + imports → instance, and everything that runs at run time.
+//!
+//! `vmctx` and `trampoline_abi` are the contracts with the compiler. The
+//! rest: executable memory and the code registry (`code_memory`), the engine
+//! stubs (`stubs`), the safe API objects (`engine`, `module`, `store`,
+//! `instance`, `func`, `memory`, `table`, `global`, `values`), entering wasm
+//! (`activation`), builtins called by generated code (`builtins`), traps and
+//! backtraces (`trap`, `signals`), and module serialization (`serialize`).
 
 pub mod trampoline_abi;
 pub mod vmctx;
 
+mod activation;
+mod builtins;
+mod code_memory;
 mod config;
+mod const_eval;
 mod engine;
 mod error;
 mod func;
@@ -11,7 +22,10 @@ mod global;
 mod instance;
 mod memory;
 mod module;
+mod serialize;
+mod signals;
 mod store;
+mod stubs;
 mod table;
 mod trap;
 mod values;

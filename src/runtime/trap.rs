@@ -1,7 +1,11 @@
 //! Traps: what the API reports, and how generated code records them.
 
-use super::instance::Instance;
+use super::code_memory;
+use super::instance::{Instance, InstanceData};
+use super::module::ModuleInner;
+use super::store::StoreInner;
 use super::trampoline_abi::TrapCode;
+use super::vmctx::VMContextHeader;
 
 /// One wasm frame of a trap's backtrace, innermost first.
 #[derive(Clone, Debug)]
@@ -42,8 +46,10 @@ impl Trap {
         }
     }
 
-    pub(crate) fn with_frames(mut self, frames: Vec<FrameInfo>) -> Trap {
-        self.frames = frames;
+    /// Adds outer frames: a host trap may already carry the frames of a
+    /// nested wasm call it is passing on.
+    pub(crate) fn append_frames(mut self, frames: Vec<FrameInfo>) -> Trap {
+        self.frames.extend(frames);
         self
     }
 
@@ -68,3 +74,115 @@ impl std::fmt::Display for Trap {
 }
 
 impl std::error::Error for Trap {}
+
+/// Frames past this many are dropped: a stack overflow's backtrace is long
+/// enough without them.
+const MAX_FRAMES: usize = 1 << 16;
+
+/// The trap recorder the raise stub calls (see `trampoline_abi`): records
+/// the trap for `code` at `pc` in frame `fp` of an instance with `vmctx`, with
+/// its backtrace, in the instance's store.
+pub(crate) unsafe extern "C" fn capture(vmctx: *mut u8, code: u32, pc: usize, fp: usize) {
+    // No panic may unwind into generated code; if recording fails, the call
+    // still reports a trap (without details).
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let header = vmctx as *const VMContextHeader;
+        // SAFETY: generated code passes its own vmctx, whose store and instance are live.
+        let (inner, instance) = unsafe {
+            (
+                &mut *((*header).store as *mut StoreInner),
+                &*((*header).instance as *const InstanceData),
+            )
+        };
+        let trap = match TrapCode::from_u32(code) {
+            Some(code) => Trap::from_code(code),
+            None => Trap::new(format!("unknown trap code {code}")),
+        };
+        // SAFETY: `pc`/`fp` are the trapping pc and frame of generated code.
+        let frames = unsafe { backtrace(inner, Some(instance.index), pc, fp) };
+        inner.pending_trap = Some(trap.append_frames(frames));
+    }));
+}
+
+/// The wasm frames from (`pc`, `fp`) outwards: at each frame `[fp + 8]` is
+/// the return address into the caller and `[fp]` the caller's frame; the
+/// walk stops at the first pc outside a module function (the entry
+/// trampoline of the current activation).
+///
+/// `hint` is the instance whose vmctx was live at `pc`, if known; frames of
+/// other modules get the store's only instance of their module, if unique.
+///
+/// # Safety
+/// `pc` and `fp` must be a pc of generated code and the frame it runs in.
+pub(crate) unsafe fn backtrace(
+    store: &StoreInner,
+    hint: Option<u32>,
+    mut pc: usize,
+    mut fp: usize,
+) -> Vec<FrameInfo> {
+    let mut frames = Vec::new();
+    let mut last: Option<(*const ModuleInner, Option<Instance>)> = None;
+    while frames.len() < MAX_FRAMES {
+        let Some(module) = code_memory::lookup(pc) else {
+            break;
+        };
+        let module = module as *const ModuleInner;
+        // SAFETY: registered modules are alive while their code is on the stack.
+        let m = unsafe { &*module };
+        let Some(defined) = m.func_at(pc) else {
+            break;
+        };
+        let instance = match last {
+            Some((lm, i)) if lm == module => i,
+            _ => {
+                let i = find_instance(store, module, hint);
+                last = Some((module, i));
+                i
+            }
+        };
+        let info = &m.info;
+        let func_index = info.num_imported_funcs + defined;
+        let body_offset = info.body_offsets[defined as usize] as usize;
+        let module_offset = m
+            .wasm_offset_at(pc, defined)
+            .map_or(body_offset, |o| o as usize);
+        frames.push(FrameInfo {
+            func_index,
+            func_name: info.func_name(func_index).map(str::to_string),
+            func_offset: module_offset.saturating_sub(body_offset),
+            module_offset,
+            instance,
+        });
+        if fp == 0 {
+            break;
+        }
+        // SAFETY: `fp` is a frame of generated code, which keeps the rbp chain.
+        unsafe {
+            pc = *(fp as *const usize).add(1);
+            fp = *(fp as *const usize);
+        }
+    }
+    frames
+}
+
+fn find_instance(
+    store: &StoreInner,
+    module: *const ModuleInner,
+    hint: Option<u32>,
+) -> Option<Instance> {
+    let instance = |index| Instance {
+        store_id: store.id,
+        index,
+    };
+    let of_module = |i: &InstanceData| std::ptr::eq(&*i.module.inner, module);
+    if let Some(h) = hint {
+        if of_module(&store.instances[h as usize]) {
+            return Some(instance(h));
+        }
+    }
+    let mut matching = store.instances.iter().filter(|i| of_module(i));
+    match (matching.next(), matching.next()) {
+        (Some(only), None) => Some(instance(only.index)),
+        _ => None,
+    }
+}
