@@ -34,6 +34,9 @@ pub struct VMFuncRef {
     pub code: *const u8,
     pub vmctx: *mut u8,
     pub type_id: u32,
+    /// Runtime-private, never read by generated code: the owning store's
+    /// function index, so that a funcref value maps back to its `Func`.
+    /// (Copies of an imported function's VMFuncRef carry it along.)
     pub _pad: u32,
 }
 
