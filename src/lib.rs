@@ -6,6 +6,7 @@
 //! (code memory, instances, memories, tables, globals, traps), and `capi`
 //! (the `wasm.h` surface over the safe Rust API re-exported here).
 
+pub mod capi;
 pub mod compiler;
 pub mod module;
 pub mod runtime;

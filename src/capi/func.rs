@@ -1,0 +1,439 @@
+//! Function instances: host functions made from C callbacks, and calls from
+//! C into wasm.
+//!
+//! `wasm_func_call` has two paths. When every parameter and result is a
+//! number, the arguments go straight into raw 8-byte slots on the stack and
+//! the call takes `Func::call_raw`: no allocation, no per-value dispatch
+//! beyond one type check. Reference (and v128) signatures take the checked
+//! `Func::call`, which converts references through the store.
+
+use super::engine::wasm_store_t;
+use super::extern_::wasm_func_t;
+use super::ref_::{
+    ref_as, ref_as_ref, ref_copy, ref_delete, ref_get_host_info, ref_same, ref_set_host_info,
+    wasm_ref_t,
+};
+use super::trap::wasm_trap_t;
+use super::types::{wasm_externtype_t, wasm_functype_t};
+use super::val::{wasm_val_t, wasm_val_union};
+use super::vec::{wasm_val_vec_t, CVec, VecElem};
+use super::{guard, HostInfo};
+use crate::{Func, FuncType, Store, Trap, Val, ValType};
+use std::ffi::c_void;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+pub type wasm_func_callback_t = Option<
+    unsafe extern "C" fn(
+        args: *const wasm_val_vec_t,
+        results: *mut wasm_val_vec_t,
+    ) -> *mut wasm_trap_t,
+>;
+
+pub type wasm_func_callback_with_env_t = Option<
+    unsafe extern "C" fn(
+        env: *mut c_void,
+        args: *const wasm_val_vec_t,
+        results: *mut wasm_val_vec_t,
+    ) -> *mut wasm_trap_t,
+>;
+
+/// Values on the stack up to this many; beyond, on the heap.
+const INLINE_VALUES: usize = 8;
+
+/// Runs `f` on a buffer of `n` values, on the stack when `n` is small.
+fn with_values<R>(n: usize, f: impl FnOnce(&mut [wasm_val_t]) -> R) -> R {
+    if n <= INLINE_VALUES {
+        let mut buf = [wasm_val_t::empty(); INLINE_VALUES];
+        f(&mut buf[..n])
+    } else {
+        let mut buf = vec![wasm_val_t::empty(); n];
+        f(&mut buf)
+    }
+}
+
+/// A borrowed view of a buffer as the `wasm_val_vec_t` a callback receives.
+fn vec_view(values: &mut [wasm_val_t]) -> wasm_val_vec_t {
+    wasm_val_vec_t {
+        size: values.len(),
+        data: if values.is_empty() {
+            ptr::null_mut()
+        } else {
+            values.as_mut_ptr()
+        },
+    }
+}
+
+/// The C callback of a host function, and the environment it owns.
+enum Callback {
+    Plain(unsafe extern "C" fn(*const wasm_val_vec_t, *mut wasm_val_vec_t) -> *mut wasm_trap_t),
+    WithEnv {
+        f: unsafe extern "C" fn(
+            *mut c_void,
+            *const wasm_val_vec_t,
+            *mut wasm_val_vec_t,
+        ) -> *mut wasm_trap_t,
+        /// Its drop runs the environment's finalizer, when the store (which
+        /// owns the host function) is deleted.
+        env: HostInfo,
+    },
+}
+
+/// A host function as the runtime sees it.
+struct HostFunc {
+    store: *mut wasm_store_t,
+    results: Box<[ValType]>,
+    callback: Callback,
+}
+
+impl HostFunc {
+    /// Calls the C callback with `args`, and stores its results in `results`.
+    fn call(&self, rt: &mut Store, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
+        // SAFETY: the store outlives the functions it owns.
+        let c_store = unsafe { &*self.store };
+        c_store.with_active(rt, || {
+            // SAFETY: `rt` is the active borrow set just above.
+            let rt = unsafe { c_store.store() };
+            with_values(args.len(), |c_args| {
+                with_values(results.len(), |c_results| {
+                    let outcome = self.call_c(rt, args, c_args, c_results, results);
+                    for v in c_args.iter_mut().chain(c_results.iter_mut()) {
+                        // SAFETY: the buffers own the references in them.
+                        unsafe { v.drop_elem() };
+                    }
+                    outcome
+                })
+            })
+        })
+    }
+
+    fn call_c(
+        &self,
+        rt: &Store,
+        args: &[Val],
+        c_args: &mut [wasm_val_t],
+        c_results: &mut [wasm_val_t],
+        results: &mut [Val],
+    ) -> Result<(), Trap> {
+        for (c, v) in c_args.iter_mut().zip(args) {
+            *c = wasm_val_t::from_rust(self.store, rt, v)
+                .ok_or_else(|| Trap::new("a v128 value cannot be passed to a C host function"))?;
+        }
+        for (c, &ty) in c_results.iter_mut().zip(self.results.iter()) {
+            c.kind = super::types::valkind(ty);
+        }
+        let args_vec = vec_view(c_args);
+        let mut results_vec = vec_view(c_results);
+        // SAFETY: the callback gets valid vectors that outlive the call.
+        let trap = unsafe {
+            match &self.callback {
+                Callback::Plain(f) => f(&args_vec, &mut results_vec),
+                Callback::WithEnv { f, env } => f(env.data(), &args_vec, &mut results_vec),
+            }
+        };
+        if !trap.is_null() {
+            // SAFETY: the callback returned an owned trap.
+            let trap = unsafe { Box::from_raw(trap) };
+            return Err(Trap::new(trap.trap().message()));
+        }
+        // SAFETY: the results are ours while the store is active.
+        let c_store = unsafe { &*self.store };
+        for ((c, out), &ty) in c_results
+            .iter()
+            .zip(results.iter_mut())
+            .zip(self.results.iter())
+        {
+            // SAFETY: the callback filled in valid values.
+            let v = (c.has_type(ty))
+                .then(|| unsafe { c.to_rust(c_store) })
+                .flatten()
+                .ok_or_else(|| Trap::new("a host function returned a value of the wrong type"))?;
+            *out = v;
+        }
+        Ok(())
+    }
+}
+
+fn new_host_func(
+    store: *mut wasm_store_t,
+    ty: *const wasm_functype_t,
+    callback: Callback,
+) -> *mut wasm_func_t {
+    if store.is_null() || ty.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: `ty` is a live function type.
+    let Some(ty) = (unsafe { &*ty }).to_rust() else {
+        return ptr::null_mut();
+    };
+    let host = HostFunc {
+        store,
+        results: ty.results.clone(),
+        callback,
+    };
+    let body = move |rt: &mut Store, args: &[Val], results: &mut [Val]| {
+        // A panic must not unwind through the wasm frames below us.
+        catch_unwind(AssertUnwindSafe(|| host.call(rt, args, results)))
+            .unwrap_or_else(|_| Err(Trap::new("a host function panicked")))
+    };
+    // SAFETY: `store` is live; an entry point of this store, see `store()`.
+    let func = Func::new(unsafe { (*store).store() }, ty, body);
+    wasm_func_t::new(store, func)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_new(
+    store: *mut wasm_store_t,
+    ty: *const wasm_functype_t,
+    callback: wasm_func_callback_t,
+) -> *mut wasm_func_t {
+    guard(ptr::null_mut(), || match callback {
+        Some(f) => new_host_func(store, ty, Callback::Plain(f)),
+        None => ptr::null_mut(),
+    })
+}
+
+/// `finalizer(env)` runs when the store is deleted (or right away if the
+/// function cannot be created).
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_new_with_env(
+    store: *mut wasm_store_t,
+    ty: *const wasm_functype_t,
+    callback: wasm_func_callback_with_env_t,
+    env: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) -> *mut wasm_func_t {
+    let env = HostInfo::new(env, finalizer);
+    guard(ptr::null_mut(), move || match callback {
+        Some(f) => new_host_func(store, ty, Callback::WithEnv { f, env }),
+        None => ptr::null_mut(),
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_type(f: *const wasm_func_t) -> *mut wasm_functype_t {
+    // SAFETY: `f` is live.
+    guard(ptr::null_mut(), || {
+        wasm_externtype_t::new_func(unsafe { (*f).ty() })
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_param_arity(f: *const wasm_func_t) -> usize {
+    // SAFETY: `f` is live.
+    guard(0, || unsafe { (*f).ty() }.params.len())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_result_arity(f: *const wasm_func_t) -> usize {
+    // SAFETY: `f` is live.
+    guard(0, || unsafe { (*f).ty() }.results.len())
+}
+
+fn is_num(ty: ValType) -> bool {
+    matches!(
+        ty,
+        ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64
+    )
+}
+
+/// Raw slots on the stack up to this many.
+const INLINE_SLOTS: usize = 16;
+
+/// The fast path: numbers only, through raw slots.
+fn call_numeric(
+    f: &wasm_func_t,
+    rt: &mut Store,
+    ty: &FuncType,
+    args: &[wasm_val_t],
+    results: &mut [wasm_val_t],
+) -> Result<(), Trap> {
+    let n = ty.params.len().max(ty.results.len());
+    let mut inline = [0u64; INLINE_SLOTS];
+    let mut heap = Vec::new();
+    let slots: &mut [u64] = if n <= INLINE_SLOTS {
+        &mut inline[..n]
+    } else {
+        heap.resize(n, 0);
+        &mut heap
+    };
+    for (slot, a) in slots.iter_mut().zip(args) {
+        // SAFETY: the kinds were checked against the numeric parameter types.
+        *slot = unsafe {
+            match a.kind {
+                super::types::KIND_I32 => a.of.i32 as u32 as u64,
+                super::types::KIND_F32 => a.of.f32.to_bits() as u64,
+                _ => a.of.i64 as u64,
+            }
+        };
+    }
+    // SAFETY: `slots` holds `max(params, results)` slots with arguments of the
+    // function's (numeric) parameter types.
+    unsafe { f.func().call_raw(rt, slots.as_mut_ptr()) }?;
+    for ((r, &slot), &ty) in results.iter_mut().zip(slots.iter()).zip(ty.results.iter()) {
+        let of = match ty {
+            ValType::I32 => wasm_val_union {
+                i32: slot as u32 as i32,
+            },
+            ValType::I64 => wasm_val_union { i64: slot as i64 },
+            ValType::F32 => wasm_val_union {
+                f32: f32::from_bits(slot as u32),
+            },
+            _ => wasm_val_union {
+                f64: f64::from_bits(slot),
+            },
+        };
+        *r = wasm_val_t {
+            kind: super::types::valkind(ty),
+            of,
+        };
+    }
+    Ok(())
+}
+
+/// The general path: any types, through runtime values.
+fn call_checked(
+    f: &wasm_func_t,
+    c_store: &wasm_store_t,
+    ty: &FuncType,
+    args: &[wasm_val_t],
+    results: &mut [wasm_val_t],
+) -> Result<(), Trap> {
+    let params = args
+        .iter()
+        // SAFETY: the values come from the caller and hold live references.
+        .map(|a| unsafe { a.to_rust(c_store) })
+        .collect::<Option<Vec<Val>>>()
+        .ok_or_else(|| {
+            Trap::new("wasm_func_call: a reference argument is invalid or from another store")
+        })?;
+    let mut outs: Vec<Val> = ty.results.iter().map(|&t| Val::default_for(t)).collect();
+    // SAFETY: an entry point of this store, see `store()`.
+    let rt = unsafe { c_store.store() };
+    f.func().call(rt, &params, &mut outs).map_err(|e| match e {
+        crate::Error::Trap(t) => t,
+        other => Trap::new(other.to_string()),
+    })?;
+    let store_ptr = f.ext.store;
+    for (r, v) in results.iter_mut().zip(&outs) {
+        *r = wasm_val_t::from_rust(store_ptr, rt, v)
+            .ok_or_else(|| Trap::new("a v128 result cannot be returned through wasm_val_t"))?;
+    }
+    Ok(())
+}
+
+/// Calls `f`. Returns null on success, with the results written to
+/// `results` (whose size must be the result arity), or an owned trap.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_call(
+    f: *const wasm_func_t,
+    args: *const wasm_val_vec_t,
+    results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
+    let mut store = ptr::null_mut();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        if f.is_null() {
+            return Err(Trap::new("wasm_func_call: null function"));
+        }
+        // SAFETY: `f` is live; its store outlives it.
+        let f = unsafe { &*f };
+        store = f.ext.store;
+        let c_store = f.ext.store();
+        let ty = f.ty();
+        // SAFETY: the vectors are null or valid.
+        let args: &[wasm_val_t] = if args.is_null() {
+            &[]
+        } else {
+            unsafe { (*args).as_slice() }
+        };
+        let results: &mut [wasm_val_t] = if results.is_null() {
+            &mut []
+        } else {
+            unsafe { (*results).as_mut_slice() }
+        };
+        if args.len() != ty.params.len()
+            || results.len() != ty.results.len()
+            || !args
+                .iter()
+                .zip(ty.params.iter())
+                .all(|(a, &t)| a.has_type(t))
+        {
+            return Err(Trap::new(format!(
+                "wasm_func_call: arguments or result count do not match the function type {ty}"
+            )));
+        }
+        if ty
+            .params
+            .iter()
+            .chain(ty.results.iter())
+            .all(|&t| is_num(t))
+        {
+            // SAFETY: an entry point of this store, see `store()`.
+            call_numeric(f, unsafe { c_store.store() }, ty, args, results)
+        } else {
+            call_checked(f, c_store, ty, args, results)
+        }
+    }));
+    let trap = match outcome {
+        Ok(Ok(())) => return ptr::null_mut(),
+        Ok(Err(trap)) => trap,
+        Err(_) => Trap::new("wasm_func_call panicked"),
+    };
+    guard(ptr::null_mut(), || wasm_trap_t::new(store, trap))
+}
+
+// The reference functions of functions
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_delete(f: *mut wasm_func_t) {
+    ref_delete(f)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_copy(f: *const wasm_func_t) -> *mut wasm_func_t {
+    ref_copy(f)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_same(a: *const wasm_func_t, b: *const wasm_func_t) -> bool {
+    ref_same(a, b)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_get_host_info(f: *const wasm_func_t) -> *mut c_void {
+    ref_get_host_info(f)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_set_host_info(f: *mut wasm_func_t, info: *mut c_void) {
+    ref_set_host_info(f, info, None)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_set_host_info_with_finalizer(
+    f: *mut wasm_func_t,
+    info: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    ref_set_host_info(f, info, finalizer)
+}
+
+#[no_mangle]
+pub extern "C" fn wasm_func_as_ref(f: *mut wasm_func_t) -> *mut wasm_ref_t {
+    ref_as_ref(f)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_func(r: *mut wasm_ref_t) -> *mut wasm_func_t {
+    ref_as(r)
+}
+
+#[no_mangle]
+pub extern "C" fn wasm_func_as_ref_const(f: *const wasm_func_t) -> *const wasm_ref_t {
+    ref_as_ref(f)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_func_const(r: *const wasm_ref_t) -> *const wasm_func_t {
+    ref_as(r)
+}

@@ -1,0 +1,152 @@
+//! Global instances.
+
+use super::engine::wasm_store_t;
+use super::extern_::wasm_global_t;
+use super::guard;
+use super::ref_::{
+    ref_as, ref_as_ref, ref_copy, ref_delete, ref_get_host_info, ref_same, ref_set_host_info,
+    wasm_ref_t,
+};
+use super::types::{wasm_externtype_t, wasm_globaltype_t};
+use super::val::wasm_val_t;
+use crate::Global;
+use std::ffi::c_void;
+use std::ptr;
+
+/// A new global of type `ty` holding `val`; null when `val` does not have
+/// the global's value type.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_new(
+    store: *mut wasm_store_t,
+    ty: *const wasm_globaltype_t,
+    val: *const wasm_val_t,
+) -> *mut wasm_global_t {
+    guard(ptr::null_mut(), || {
+        if store.is_null() || ty.is_null() || val.is_null() {
+            return ptr::null_mut();
+        }
+        // SAFETY: the arguments are live.
+        let (c_store, ty, val) = unsafe { (&*store, (*ty).to_rust(), &*val) };
+        if !val.has_type(ty.content) {
+            return ptr::null_mut();
+        }
+        // SAFETY: `val` holds a live reference or a number.
+        let Some(init) = (unsafe { val.to_rust(c_store) }) else {
+            return ptr::null_mut();
+        };
+        // SAFETY: an entry point of this store, see `store()`.
+        match Global::new(unsafe { c_store.store() }, ty, init) {
+            Ok(g) => wasm_global_t::new(store, g),
+            Err(_) => ptr::null_mut(),
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_type(g: *const wasm_global_t) -> *mut wasm_globaltype_t {
+    guard(ptr::null_mut(), || {
+        // SAFETY: `g` is live; an entry point of its store.
+        let g = unsafe { &*g };
+        let ty = g.global().ty(unsafe { g.ext.store().store() });
+        wasm_externtype_t::new_global(&ty)
+    })
+}
+
+/// Writes the value (owning a new reference for reference types) to `out`.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_get(g: *const wasm_global_t, out: *mut wasm_val_t) {
+    guard((), || {
+        if g.is_null() || out.is_null() {
+            return;
+        }
+        // SAFETY: `g` is live; an entry point of its store.
+        let g = unsafe { &*g };
+        let rt = unsafe { g.ext.store().store() };
+        let v = g.global().get(rt);
+        if let Some(c) = wasm_val_t::from_rust(g.ext.store, rt, &v) {
+            // SAFETY: `out` is writable.
+            unsafe { out.write(c) }
+        }
+    })
+}
+
+/// Sets a mutable global; a value of the wrong type, or a constant global,
+/// leaves it unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_set(g: *mut wasm_global_t, val: *const wasm_val_t) {
+    guard((), || {
+        if g.is_null() || val.is_null() {
+            return;
+        }
+        // SAFETY: the arguments are live; an entry point of the global's store.
+        let (g, val) = unsafe { (&*g, &*val) };
+        let c_store = g.ext.store();
+        let rt = unsafe { c_store.store() };
+        if !val.has_type(g.global().ty(rt).content) {
+            return;
+        }
+        // SAFETY: `val` holds a live reference or a number.
+        if let Some(v) = unsafe { val.to_rust(c_store) } {
+            // The standard gives no way to report the error; the global keeps
+            // its value.
+            let _ = g.global().set(unsafe { c_store.store() }, v);
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_delete(g: *mut wasm_global_t) {
+    ref_delete(g)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_copy(g: *const wasm_global_t) -> *mut wasm_global_t {
+    ref_copy(g)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_same(
+    a: *const wasm_global_t,
+    b: *const wasm_global_t,
+) -> bool {
+    ref_same(a, b)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_get_host_info(g: *const wasm_global_t) -> *mut c_void {
+    ref_get_host_info(g)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_set_host_info(g: *mut wasm_global_t, info: *mut c_void) {
+    ref_set_host_info(g, info, None)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_global_set_host_info_with_finalizer(
+    g: *mut wasm_global_t,
+    info: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    ref_set_host_info(g, info, finalizer)
+}
+
+#[no_mangle]
+pub extern "C" fn wasm_global_as_ref(g: *mut wasm_global_t) -> *mut wasm_ref_t {
+    ref_as_ref(g)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_global(r: *mut wasm_ref_t) -> *mut wasm_global_t {
+    ref_as(r)
+}
+
+#[no_mangle]
+pub extern "C" fn wasm_global_as_ref_const(g: *const wasm_global_t) -> *const wasm_ref_t {
+    ref_as_ref(g)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_ref_as_global_const(r: *const wasm_ref_t) -> *const wasm_global_t {
+    ref_as(r)
+}

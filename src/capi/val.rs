@@ -1,0 +1,149 @@
+//! Values (`wasm_val_t`) and their conversion to and from runtime values.
+//!
+//! A value of a reference kind owns its `wasm_ref_t` (null is the null
+//! reference): `wasm_val_delete` and `wasm_val_vec_delete` release it.
+
+use super::engine::wasm_store_t;
+use super::guard;
+use super::ref_::{ref_of_val, val_of_ref, wasm_ref_t, RefObject};
+use super::types::{
+    valkind, wasm_valkind_t, KIND_EXTERNREF, KIND_F32, KIND_F64, KIND_FUNCREF, KIND_I32, KIND_I64,
+};
+use super::vec::{float32_t, float64_t, VecElem};
+use crate::{Store, Val, ValType};
+use std::ptr;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union wasm_val_union {
+    pub i32: i32,
+    pub i64: i64,
+    pub f32: float32_t,
+    pub f64: float64_t,
+    pub r#ref: *mut wasm_ref_t,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct wasm_val_t {
+    pub kind: wasm_valkind_t,
+    pub of: wasm_val_union,
+}
+
+const _: () = assert!(std::mem::size_of::<wasm_val_t>() == 16);
+
+impl wasm_val_t {
+    pub(crate) fn is_ref(&self) -> bool {
+        self.kind == KIND_EXTERNREF || self.kind == KIND_FUNCREF
+    }
+
+    /// The reference of a reference value.
+    pub(crate) fn ref_ptr(&self) -> *mut wasm_ref_t {
+        // SAFETY: reference values store a pointer in `of`.
+        unsafe { self.of.r#ref }
+    }
+
+    fn null_ref(kind: wasm_valkind_t) -> wasm_val_t {
+        wasm_val_t {
+            kind,
+            of: wasm_val_union {
+                r#ref: ptr::null_mut(),
+            },
+        }
+    }
+
+    /// The runtime value; `None` for an unknown kind or a reference that
+    /// cannot be used in `store`.
+    ///
+    /// # Safety
+    /// A reference value holds null or a live reference object.
+    pub(crate) unsafe fn to_rust(self, store: &wasm_store_t) -> Option<Val> {
+        // SAFETY: the kind says which union member is set.
+        unsafe {
+            Some(match self.kind {
+                KIND_I32 => Val::I32(self.of.i32),
+                KIND_I64 => Val::I64(self.of.i64),
+                KIND_F32 => Val::F32(self.of.f32.to_bits()),
+                KIND_F64 => Val::F64(self.of.f64.to_bits()),
+                KIND_FUNCREF => return val_of_ref(store, self.of.r#ref, true),
+                KIND_EXTERNREF => return val_of_ref(store, self.of.r#ref, false),
+                _ => return None,
+            })
+        }
+    }
+
+    /// A C value owning new references; `None` for v128 values, which
+    /// `wasm_val_t` cannot hold.
+    pub(crate) fn from_rust(store: *mut wasm_store_t, rt: &Store, v: &Val) -> Option<wasm_val_t> {
+        let of = match *v {
+            Val::I32(i) => wasm_val_union { i32: i },
+            Val::I64(i) => wasm_val_union { i64: i },
+            Val::F32(bits) => wasm_val_union {
+                f32: f32::from_bits(bits),
+            },
+            Val::F64(bits) => wasm_val_union {
+                f64: f64::from_bits(bits),
+            },
+            Val::V128(_) => return None,
+            Val::FuncRef(_) | Val::ExternRef(_) => wasm_val_union {
+                r#ref: ref_of_val(store, v, rt),
+            },
+        };
+        Some(wasm_val_t {
+            kind: valkind(v.ty()),
+            of,
+        })
+    }
+
+    /// Whether the value has type `ty`.
+    pub(crate) fn has_type(&self, ty: ValType) -> bool {
+        self.kind == valkind(ty)
+    }
+}
+
+impl VecElem for wasm_val_t {
+    fn empty() -> Self {
+        wasm_val_t::null_ref(KIND_EXTERNREF)
+    }
+
+    unsafe fn copy_elem(&self) -> Self {
+        if self.is_ref() && !self.ref_ptr().is_null() {
+            // SAFETY: a non-null reference of a value is live.
+            let r = unsafe { wasm_ref_t::copy(self.ref_ptr()) };
+            wasm_val_t {
+                kind: self.kind,
+                of: wasm_val_union { r#ref: r },
+            }
+        } else {
+            *self
+        }
+    }
+
+    unsafe fn drop_elem(&mut self) {
+        if self.is_ref() {
+            // SAFETY: the value owns its reference.
+            unsafe { wasm_ref_t::delete(self.ref_ptr()) };
+            *self = wasm_val_t::null_ref(self.kind);
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_val_delete(v: *mut wasm_val_t) {
+    guard((), || {
+        if !v.is_null() {
+            // SAFETY: `v` is an owned value.
+            unsafe { (*v).drop_elem() }
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, v: *const wasm_val_t) {
+    guard((), || {
+        if !out.is_null() && !v.is_null() {
+            // SAFETY: `v` is a valid value; `out` is writable.
+            unsafe { out.write((*v).copy_elem()) }
+        }
+    })
+}
