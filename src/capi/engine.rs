@@ -61,11 +61,11 @@ pub unsafe extern "C" fn wasm_engine_delete(engine: *mut wasm_engine_t) {
     guard((), || drop_raw(engine))
 }
 
-/// A store and the C API's bookkeeping for the objects in it.
-///
-/// Objects keep a raw pointer to their `wasm_store_t` (the standard says the
-/// store outlives them), and reach the runtime store through
-/// [`wasm_store_t::store`].
+// A store and the C API's bookkeeping for the objects in it.
+//
+// Objects keep a raw pointer to their `wasm_store_t` (the standard says the
+// store outlives them), and reach the runtime store through
+// `wasm_store_t::store`.
 pub struct wasm_store_t {
     /// Dropped last (see `Drop`): host finalizers may still look at objects.
     store: UnsafeCell<Store>,

@@ -106,14 +106,10 @@ impl OwnedObject for wasm_extern_t {
     }
 }
 
-/// Declares a view of [`wasm_extern_t`] of one kind.
+/// Implements a view of [`wasm_extern_t`] of one kind. (The structs
+/// themselves are written out, so that cbindgen sees them.)
 macro_rules! extern_view {
     ($view:ident, $kind:expr, $variant:ident, $handle:ty, $getter:ident) => {
-        #[repr(C, align(8))]
-        pub struct $view {
-            pub(crate) ext: wasm_extern_t,
-        }
-
         const _: () = assert!(
             std::mem::size_of::<$view>() == std::mem::size_of::<wasm_extern_t>()
                 && std::mem::align_of::<$view>() == std::mem::align_of::<wasm_extern_t>()
@@ -183,6 +179,26 @@ macro_rules! extern_view {
             }
         }
     };
+}
+
+#[repr(C, align(8))]
+pub struct wasm_func_t {
+    pub(crate) ext: wasm_extern_t,
+}
+
+#[repr(C, align(8))]
+pub struct wasm_global_t {
+    pub(crate) ext: wasm_extern_t,
+}
+
+#[repr(C, align(8))]
+pub struct wasm_table_t {
+    pub(crate) ext: wasm_extern_t,
+}
+
+#[repr(C, align(8))]
+pub struct wasm_memory_t {
+    pub(crate) ext: wasm_extern_t,
 }
 
 extern_view!(wasm_func_t, EXTERN_FUNC, Func, Func, func);

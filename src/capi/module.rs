@@ -176,7 +176,7 @@ pub unsafe extern "C" fn wasm_module_deserialize(
 }
 
 /// A module that any thread may turn back into a `wasm_module_t` of its own
-/// store (`Module` is `Send + Sync`; the compiled code is shared).
+/// store with `wasm_module_obtain`; the compiled code is shared.
 pub struct wasm_shared_module_t {
     module: Module,
 }

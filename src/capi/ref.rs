@@ -46,7 +46,7 @@ impl RefHeader {
     }
 }
 
-/// Any reference object, seen through its header (never allocated as such).
+// Any reference object, seen through its header (never allocated as such).
 #[repr(C, align(8))]
 pub struct wasm_ref_t {
     header: RefHeader,

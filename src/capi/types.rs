@@ -339,15 +339,11 @@ impl OwnedObject for wasm_externtype_t {
     }
 }
 
-/// Declares a view of [`wasm_externtype_t`] of one kind: the struct, its
-/// owned-object behaviour and the checked downcast.
+/// Implements a view of [`wasm_externtype_t`] of one kind: its owned-object
+/// behaviour and the checked downcast. (The structs themselves are written
+/// out, so that cbindgen sees them.)
 macro_rules! externtype_view {
     ($view:ident, $kind:expr) => {
-        #[repr(C, align(8))]
-        pub struct $view {
-            ext: wasm_externtype_t,
-        }
-
         const _: () = assert!(
             std::mem::size_of::<$view>() == std::mem::size_of::<wasm_externtype_t>()
                 && std::mem::align_of::<$view>() == std::mem::align_of::<wasm_externtype_t>()
@@ -383,6 +379,31 @@ macro_rules! externtype_view {
             }
         }
     };
+}
+
+#[repr(C, align(8))]
+pub struct wasm_functype_t {
+    ext: wasm_externtype_t,
+}
+
+#[repr(C, align(8))]
+pub struct wasm_globaltype_t {
+    ext: wasm_externtype_t,
+}
+
+#[repr(C, align(8))]
+pub struct wasm_tabletype_t {
+    ext: wasm_externtype_t,
+}
+
+#[repr(C, align(8))]
+pub struct wasm_memorytype_t {
+    ext: wasm_externtype_t,
+}
+
+#[repr(C, align(8))]
+pub struct wasm_tagtype_t {
+    ext: wasm_externtype_t,
 }
 
 externtype_view!(wasm_functype_t, EXTERN_FUNC);

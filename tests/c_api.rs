@@ -1,0 +1,276 @@
+//! The C tests: every `c-tests/*.c` is compiled against `include/` with the
+//! `cc` crate, linked against the static library cargo built alongside this
+//! test, and run; it must exit 0 and print exactly `c-tests/<name>.out`.
+//! The wasm modules they load are compiled from `c-tests/*.wat` into the
+//! directory passed as their first argument.
+//!
+//! `memcheck` runs them all again under valgrind and fails on any leak or
+//! memory error. `exported_symbols` checks that the shared library exports
+//! every function `include/wasm.h` declares, and that those are exactly the
+//! ones the standard header declares (`c-tests/standard-functions.txt`,
+//! checked against the standard header itself when the cargo registry has
+//! it, as the `wasmtime-c-api-impl` crate ships it).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `target/<profile>`: the directory holding this test's `deps/`.
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps/<test>")
+        .to_path_buf()
+}
+
+/// A library cargo built with this test: the lib target's crate types
+/// (cdylib, staticlib) land in `deps/` next to the test executable.
+fn library(file: &str) -> PathBuf {
+    let dir = profile_dir();
+    [dir.join("deps").join(file), dir.join(file)]
+        .into_iter()
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("{file} is missing from {}/deps", dir.display()))
+}
+
+/// The directory with the compiled test modules and programs.
+fn work_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = profile_dir().join("c-tests");
+        std::fs::create_dir_all(&dir).expect("create c-tests work dir");
+        for wat in files_with_extension("wat") {
+            let name = wat.file_stem().unwrap().to_str().unwrap().to_string();
+            let bytes = wat::parse_file(&wat)
+                .unwrap_or_else(|e| panic!("{}: {e}", wat.display()));
+            std::fs::write(dir.join(format!("{name}.wasm")), bytes).expect("write wasm");
+        }
+        dir
+    })
+}
+
+fn files_with_extension(ext: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(manifest_dir().join("c-tests"))
+        .expect("c-tests directory")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    files.sort();
+    files
+}
+
+fn host_triple() -> String {
+    format!("{}-unknown-linux-gnu", std::env::consts::ARCH)
+}
+
+/// A C compiler command from the `cc` crate, configured for this host.
+fn c_compiler() -> Command {
+    let triple = host_triple();
+    let tool = cc::Build::new()
+        .cargo_metadata(false)
+        .target(&triple)
+        .host(&triple)
+        .opt_level(0)
+        .debug(true)
+        .out_dir(work_dir())
+        .get_compiler();
+    let mut cmd = tool.to_command();
+    cmd.args(["-std=c11", "-Wall", "-Wextra", "-Werror"]);
+    cmd.arg("-I").arg(manifest_dir().join("include"));
+    cmd.arg("-I").arg(manifest_dir().join("c-tests"));
+    cmd
+}
+
+/// Compiles `c-tests/<name>.c` and links it against `lib`.
+fn build(name: &str, lib: &Path, exe_suffix: &str) -> PathBuf {
+    let src = manifest_dir().join("c-tests").join(format!("{name}.c"));
+    let exe = work_dir().join(format!("{name}{exe_suffix}"));
+    let mut cmd = c_compiler();
+    cmd.arg(&src).arg("-o").arg(&exe).arg(lib);
+    if lib.extension().is_some_and(|e| e == "so") {
+        cmd.arg(format!("-Wl,-rpath,{}", lib.parent().unwrap().display()));
+    }
+    cmd.args(["-lpthread", "-ldl", "-lm"]);
+    let out = cmd.output().expect("run the C compiler");
+    assert!(
+        out.status.success(),
+        "compiling {}:\n{}{}",
+        src.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    exe
+}
+
+fn check_output(name: &str, out: &Output) {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{name} failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        out.status
+    );
+    let expected_path = manifest_dir().join("c-tests").join(format!("{name}.out"));
+    let expected = std::fs::read_to_string(&expected_path)
+        .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
+    assert_eq!(stdout, expected, "{name}: output differs from {}", expected_path.display());
+}
+
+/// Builds and runs one C test against the static library.
+fn run(name: &str) {
+    let exe = build(name, &library("libbrisk.a"), "");
+    let out = Command::new(&exe)
+        .arg(work_dir())
+        .output()
+        .expect("run the C test");
+    check_output(name, &out);
+}
+
+/// The C tests, one `#[test]` each; `all_c_tests_are_listed` keeps this list
+/// in step with the directory.
+const C_TESTS: &[&str] = &[
+    "abi", "types", "refs", "host_objects", "instance", "calls", "traps", "memory_table",
+    "threads", "serialize", "errors",
+];
+
+macro_rules! c_tests {
+    ($($name:ident),*) => {$(
+        #[test]
+        fn $name() {
+            run(stringify!($name));
+        }
+    )*};
+}
+
+c_tests!(abi, types, refs, host_objects, instance, calls, traps, memory_table, threads, serialize, errors);
+
+#[test]
+fn all_c_tests_are_listed() {
+    let found: BTreeSet<String> = files_with_extension("c")
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_str().unwrap().to_string())
+        .collect();
+    let listed: BTreeSet<String> = C_TESTS.iter().map(|s| s.to_string()).collect();
+    assert_eq!(found, listed, "c-tests/*.c and C_TESTS differ");
+}
+
+/// The same program linked against the shared library runs the same.
+#[test]
+fn shared_library_links() {
+    let exe = build("calls", &library("libbrisk.so"), "-shared");
+    let out = Command::new(&exe)
+        .arg(work_dir())
+        .output()
+        .expect("run the C test");
+    check_output("calls", &out);
+}
+
+/// Runs every C test under valgrind memcheck: no leaks, no invalid accesses.
+#[test]
+fn memcheck() {
+    let valgrind = Command::new("valgrind").arg("--version").output();
+    assert!(
+        valgrind.is_ok_and(|o| o.status.success()),
+        "valgrind is required for the leak check (apt-get install valgrind)"
+    );
+    for name in C_TESTS {
+        let exe = build(name, &library("libbrisk.a"), "-memcheck");
+        let out = Command::new("valgrind")
+            .args([
+                "--quiet",
+                "--leak-check=full",
+                "--show-leak-kinds=definite,indirect",
+                "--errors-for-leak-kinds=definite,indirect",
+                "--error-exitcode=99",
+                // Generated code is written into fresh mappings, then run.
+                "--smc-check=all-non-file",
+            ])
+            .arg(&exe)
+            .arg(work_dir())
+            .output()
+            .expect("run valgrind");
+        check_output(name, &out);
+    }
+}
+
+/// The functions a header declares: preprocessed, with `WASM_API_EXTERN`
+/// turned into a marker that precedes each declaration.
+fn declared_functions(header: &Path) -> BTreeSet<String> {
+    let out = c_compiler()
+        .args(["-E", "-P", "-DWASM_API_EXTERN=__brisk_api__", "-x", "c"])
+        .arg(header)
+        .output()
+        .expect("preprocess header");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+    text.split("__brisk_api__")
+        .skip(1)
+        .map(|decl| {
+            let decl = &decl[..decl.find(';').expect("declaration ends with ;")];
+            let open = decl.find('(').expect("function declaration");
+            decl[..open]
+                .trim_end()
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+fn standard_header() -> Option<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
+    let registry = std::fs::read_dir(home.join("registry/src")).ok()?;
+    registry
+        .filter_map(|r| r.ok())
+        .map(|r| r.path().join("wasmtime-c-api-impl-48.0.8/include/wasm.h"))
+        .find(|p| p.exists())
+}
+
+#[test]
+fn exported_symbols() {
+    let ours = declared_functions(&manifest_dir().join("include/wasm.h"));
+    let nm = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(library("libbrisk.so"))
+        .output()
+        .expect("run nm");
+    assert!(nm.status.success());
+    let exported: BTreeSet<String> = String::from_utf8_lossy(&nm.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .filter(|s| s.starts_with("wasm_"))
+        .map(str::to_string)
+        .collect();
+    let missing: Vec<_> = ours.difference(&exported).collect();
+    assert!(missing.is_empty(), "declared but not exported: {missing:?}");
+    let extra: Vec<_> = exported.difference(&ours).collect();
+    assert!(extra.is_empty(), "exported but not declared: {extra:?}");
+    println!("include/wasm.h declares {} functions; libbrisk.so exports {} wasm_* functions", ours.len(), exported.len());
+
+    // The standard's list, checked in; re-derived from the standard header
+    // itself when its text is in the cargo registry.
+    let list = std::fs::read_to_string(manifest_dir().join("c-tests/standard-functions.txt"))
+        .expect("c-tests/standard-functions.txt");
+    let std_decls: BTreeSet<String> = list
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    if let Some(standard) = standard_header() {
+        assert_eq!(declared_functions(&standard), std_decls, "standard-functions.txt is stale");
+    }
+    let missing: Vec<_> = std_decls.difference(&exported).collect();
+    assert!(missing.is_empty(), "the standard declares, we do not export: {missing:?}");
+    let extra: Vec<_> = ours.difference(&std_decls).collect();
+    assert!(extra.is_empty(), "wasm.h declares functions the standard does not: {extra:?}");
+    println!("the standard wasm.h declares {} functions", std_decls.len());
+}
