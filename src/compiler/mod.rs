@@ -1,11 +1,21 @@
 //! Function body → machine code, in one pass.
 //!
-//! The generic single-pass code generator lives here; everything specific to
-//! x86-64 sits under `x64/` behind the macro-assembler interface.
+//! The generic single-pass code generator lives in `codegen/` (value stack,
+//! control frames, calls, memory, the operator visitor); everything
+//! specific to x86-64 sits under `x64/` (registers, the macro assembler,
+//! numeric operators, stubs and trampolines).
+
+mod codegen;
+#[cfg(test)]
+mod tests;
+pub mod x64;
+
+pub use x64::stubs::{emit_engine_stubs, EngineStubs};
 
 use crate::module::{CompileError, FunctionToCompile, ModuleInfo};
 use crate::runtime::trampoline_abi::TrapCode;
 use crate::runtime::vmctx::VMOffsets;
+use codegen::{Chunk, CodeGen, CpuFeatures, Env};
 
 /// Knobs that change the generated code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,12 +50,140 @@ pub struct CompiledCode {
     pub address_map: Vec<(u32, u32)>,
 }
 
+fn body_len(f: &FunctionToCompile<'_>) -> usize {
+    let r = f.body.range();
+    (r.end - r.start) as usize
+}
+
+/// Below this much wasm code a module compiles on the calling thread.
+const PARALLEL_MIN_BYTES: usize = 64 * 1024;
+
 /// Compiles (and validates) every function body of a module.
 pub fn compile(
-    _config: &CompilerConfig,
-    _info: &ModuleInfo,
-    _offsets: &VMOffsets,
-    _funcs: Vec<FunctionToCompile<'_>>,
+    config: &CompilerConfig,
+    info: &ModuleInfo,
+    offsets: &VMOffsets,
+    funcs: Vec<FunctionToCompile<'_>>,
 ) -> Result<CompiledCode, CompileError> {
-    todo!("single-pass compiler")
+    let env = Env {
+        info,
+        offsets,
+        config,
+        cpu: CpuFeatures::detect(),
+    };
+    let total: usize = funcs.iter().map(|f| body_len(f)).sum();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunks = if config.parallel && threads > 1 && total >= PARALLEL_MIN_BYTES && funcs.len() > 1
+    {
+        compile_parallel(env, funcs, total, threads)?
+    } else {
+        vec![compile_chunk(env, funcs)?]
+    };
+    link(env, chunks)
+}
+
+fn compile_chunk(env: Env<'_>, funcs: Vec<FunctionToCompile<'_>>) -> Result<Chunk, CompileError> {
+    let mut cg = CodeGen::new(env);
+    let mut locs = Vec::with_capacity(funcs.len());
+    for f in funcs {
+        locs.push(cg.compile_function(f)?);
+    }
+    cg.finish(locs)
+}
+
+/// Splits the functions into contiguous runs of similar byte size, one per
+/// worker, so that concatenating the chunks keeps function order.
+fn compile_parallel(
+    env: Env<'_>,
+    funcs: Vec<FunctionToCompile<'_>>,
+    total: usize,
+    threads: usize,
+) -> Result<Vec<Chunk>, CompileError> {
+    let per = total.div_ceil(threads * 4).max(1);
+    let mut runs: Vec<Vec<FunctionToCompile<'_>>> = Vec::new();
+    let mut cur = Vec::new();
+    let mut size = 0;
+    for f in funcs {
+        size += body_len(&f);
+        cur.push(f);
+        if size >= per {
+            runs.push(std::mem::take(&mut cur));
+            size = 0;
+        }
+    }
+    if !cur.is_empty() {
+        runs.push(cur);
+    }
+    let n = runs.len();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<Vec<FunctionToCompile<'_>>>>> =
+        runs.into_iter().map(|r| std::sync::Mutex::new(Some(r))).collect();
+    let results: Vec<std::sync::Mutex<Option<Result<Chunk, CompileError>>>> =
+        (0..n).map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(n) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let run = slots[i].lock().unwrap().take().expect("each run is taken once");
+                let r = compile_chunk(env, run);
+                *results[i].lock().unwrap() = Some(r);
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|m| m.into_inner().unwrap().expect("every run was compiled"))
+        .collect()
+}
+
+/// Concatenates the chunks, links direct calls, and appends the entry
+/// trampolines.
+fn link(env: Env<'_>, chunks: Vec<Chunk>) -> Result<CompiledCode, CompileError> {
+    let mut out = CompiledCode::default();
+    let mut calls = Vec::new();
+    for c in chunks {
+        let base = out.code.len() as u32;
+        out.code.extend_from_slice(&c.code);
+        out.funcs.extend(c.funcs.iter().map(|f| FuncLoc {
+            offset: f.offset + base,
+            len: f.len,
+        }));
+        calls.extend(c.calls.iter().map(|&(at, callee)| (at + base, callee)));
+        out.traps.extend(c.traps.iter().map(|&(pc, t)| (pc + base, t)));
+        out.address_map
+            .extend(c.address_map.iter().map(|&(pc, w)| (pc + base, w)));
+    }
+    let imported = env.info.num_imported_funcs;
+    for (at, callee) in calls {
+        let target = out.funcs[(callee - imported) as usize].offset as i64;
+        let rel = target - (at as i64 + 4);
+        let at = at as usize;
+        out.code[at..at + 4].copy_from_slice(&(rel as i32).to_le_bytes());
+    }
+    // Entry trampolines, one per type (identical types share one).
+    let mut m = x64::masm::Masm::default();
+    let base = out.code.len() as u32;
+    let mut seen: Vec<(usize, u32)> = Vec::new();
+    for (i, ty) in env.info.types.iter().enumerate() {
+        let off = match seen.iter().find(|(j, _)| env.info.types[*j] == *ty) {
+            Some(&(_, off)) => off,
+            None => {
+                let off = x64::trampolines::emit_entry_trampoline(&mut m, ty) + base;
+                seen.push((i, off));
+                off
+            }
+        };
+        out.entry_trampolines.push(off);
+    }
+    let tramp = m.asm.finalize().map_err(|e| CompileError {
+        message: format!("internal assembler error: {e}"),
+        offset: 0,
+    })?;
+    out.code.extend_from_slice(&tramp);
+    out.traps.sort_by_key(|t| t.0);
+    out.address_map.sort_by_key(|a| a.0);
+    Ok(out)
 }

@@ -1,0 +1,577 @@
+//! Structured control flow: blocks, loops, ifs, branches and returns.
+//!
+//! On entry to a block, loop or if, every value below the block's
+//! parameters is spilled, so the body never changes where they live and a
+//! branch only has to move the target's merge values. A target's merge
+//! values live in fixed registers (`MERGE_GPRS`/`MERGE_XMMS`, in order per
+//! class) or, beyond those, in their canonical slots.
+
+use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi};
+use wasmparser::{BlockType, BrTable};
+
+use super::stack::{Loc, MergeLoc, Opnd};
+use super::CodeGen;
+use crate::compiler::x64::masm::{asm, is_xmm_ty, Cond};
+use crate::compiler::x64::regs::{Reg, MERGE_GPRS, MERGE_XMMS, SCRATCH, XSCRATCH};
+use crate::module::{CompileError, ValType};
+use crate::runtime::trampoline_abi::TrapCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FrameKind {
+    Function,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frame {
+    pub kind: FrameKind,
+    /// Branch target: the end of a block/if, the header of a loop.
+    pub label: DynamicLabel,
+    pub else_label: Option<DynamicLabel>,
+    /// Stack height below the frame's parameters.
+    pub base: usize,
+    pub bt: BlockType,
+    /// Start of the branch-target merge locations in `CodeGen::merges`
+    /// (a loop's parameters, otherwise the results).
+    pub merge_start: usize,
+    /// The code at the frame's entry was reachable.
+    pub live_entry: bool,
+    /// Some reachable branch targets the frame's end.
+    pub branched: bool,
+}
+
+fn single(ty: ValType) -> &'static [ValType] {
+    match ty {
+        ValType::I32 => &[ValType::I32],
+        ValType::I64 => &[ValType::I64],
+        ValType::F32 => &[ValType::F32],
+        ValType::F64 => &[ValType::F64],
+        ValType::V128 => &[ValType::V128],
+        ValType::FuncRef => &[ValType::FuncRef],
+        ValType::ExternRef => &[ValType::ExternRef],
+    }
+}
+
+impl<'m> CodeGen<'m> {
+    /// (params, results) of a block type.
+    pub fn block_sig(&self, bt: BlockType) -> Result<(&'m [ValType], &'m [ValType]), CompileError> {
+        Ok(match bt {
+            BlockType::Empty => (&[], &[]),
+            BlockType::Type(t) => {
+                let t = ValType::from_wasmparser(t).map_err(|mut e| {
+                    e.offset = self.wasm_offset as usize;
+                    e
+                })?;
+                (&[], single(t))
+            }
+            BlockType::FuncType(i) => {
+                let ty = &self.env.info.types[i as usize];
+                (&ty.params, &ty.results)
+            }
+        })
+    }
+
+    fn merge_arity(&self, f: &Frame) -> usize {
+        let (p, r) = self.block_sig(f.bt).expect("validated block type");
+        if f.kind == FrameKind::Loop {
+            p.len()
+        } else {
+            r.len()
+        }
+    }
+
+    /// Assigns merge locations to `types` placed at stack position `base`.
+    fn alloc_merge(&mut self, base: usize, types: &[ValType]) -> usize {
+        let start = self.merges.len();
+        let mut off = if base == 0 {
+            self.locals_end
+        } else {
+            self.stack[base - 1].off
+        };
+        let (mut g, mut x) = (0, 0);
+        for &ty in types {
+            off += crate::compiler::x64::masm::slot_size(ty);
+            if off > self.max_slot {
+                self.max_slot = off;
+            }
+            let reg = if is_xmm_ty(ty) {
+                x += 1;
+                MERGE_XMMS.get(x - 1).copied()
+            } else {
+                g += 1;
+                MERGE_GPRS.get(g - 1).copied()
+            };
+            self.merges.push(MergeLoc { ty, reg, off });
+        }
+        start
+    }
+
+    pub(super) fn push_function_frame(&mut self) {
+        let label = self.masm.new_label();
+        self.control.push(Frame {
+            kind: FrameKind::Function,
+            label,
+            else_label: None,
+            base: 0,
+            bt: BlockType::Empty,
+            merge_start: 0,
+            live_entry: true,
+            branched: false,
+        });
+    }
+
+    fn push_dead_frame(&mut self, kind: FrameKind, bt: BlockType) {
+        let label = self.masm.new_label();
+        let base = self.stack.len();
+        let merge_start = self.merges.len();
+        self.control.push(Frame {
+            kind,
+            label,
+            else_label: None,
+            base,
+            bt,
+            merge_start,
+            live_entry: false,
+            branched: false,
+        });
+    }
+
+    /// Moves the top merge values into the merge locations at
+    /// `merges[start..start + n]`, without changing the abstract state.
+    fn emit_merge_moves(&mut self, start: usize, n: usize) {
+        let len = self.stack.len();
+        // 1. Slot destinations: nothing below can be a pending source (a
+        //    source at position p only ever moves down to a slot <= p).
+        for k in 0..n {
+            let src = self.stack[len - n + k];
+            let dst = self.merges[start + k];
+            if dst.reg.is_none() && !(src.loc == Loc::Slot && src.off == dst.off) {
+                let o = Opnd {
+                    ty: src.ty,
+                    loc: src.loc,
+                    off: src.off,
+                };
+                self.store_opnd(o, 5, -dst.off);
+            }
+        }
+        // 2. Register-to-register moves, as a parallel move.
+        let mut moves = std::mem::take(&mut self.scratch_moves);
+        moves.clear();
+        for k in 0..n {
+            let src = self.stack[len - n + k];
+            if let (Some(d), Loc::Reg(s)) = (self.merges[start + k].reg, src.loc) {
+                if s != d {
+                    moves.push((s, d));
+                }
+            }
+        }
+        while !moves.is_empty() {
+            let ready = (0..moves.len())
+                .find(|&i| !moves.iter().any(|&(s, _)| s == moves[i].1));
+            match ready {
+                Some(i) => {
+                    let (s, d) = moves.swap_remove(i);
+                    self.masm.mov_rr(d, s);
+                }
+                None => {
+                    // A cycle: park the first destination's value in scratch.
+                    let d = moves[0].1;
+                    let tmp = if d.is_xmm() {
+                        Reg::xmm(XSCRATCH)
+                    } else {
+                        Reg::gpr(SCRATCH)
+                    };
+                    self.masm.mov_rr(tmp, d);
+                    for m in moves.iter_mut() {
+                        if m.0 == d {
+                            m.0 = tmp;
+                        }
+                    }
+                }
+            }
+        }
+        self.scratch_moves = moves;
+        // 3. Constants and slots into registers.
+        for k in 0..n {
+            let src = self.stack[len - n + k];
+            if let Some(d) = self.merges[start + k].reg {
+                match src.loc {
+                    Loc::Const(bits) => self.masm.load_const(src.ty, d, bits),
+                    Loc::Slot => self.masm.load(src.ty, d, 5, -src.off),
+                    Loc::Reg(_) => {}
+                    Loc::Flags(c) => self.masm.setcc(c, d),
+                }
+            }
+        }
+    }
+
+    /// Whether branching to `depth` needs no moves.
+    fn merge_is_noop(&self, depth: usize) -> bool {
+        let f = &self.control[self.control.len() - 1 - depth];
+        if f.kind == FrameKind::Function {
+            return false;
+        }
+        let n = self.merge_arity(f);
+        let len = self.stack.len();
+        (0..n).all(|k| {
+            let src = self.stack[len - n + k];
+            let dst = self.merges[f.merge_start + k];
+            match (dst.reg, src.loc) {
+                (Some(d), Loc::Reg(s)) => d == s,
+                (None, Loc::Slot) => dst.off == src.off,
+                _ => false,
+            }
+        })
+    }
+
+    /// Moves the merge values for `depth` and jumps there.
+    fn emit_branch(&mut self, depth: usize) {
+        let idx = self.control.len() - 1 - depth;
+        let f = self.control[idx];
+        if f.kind == FrameKind::Function {
+            self.emit_return();
+            return;
+        }
+        self.control[idx].branched = true;
+        let n = self.merge_arity(&f);
+        self.emit_merge_moves(f.merge_start, n);
+        self.masm.jmp(f.label);
+    }
+
+    /// Writes the function's results to the result slots and returns.
+    fn emit_return(&mut self) {
+        let results = &self.env.info.types[self.func_type as usize].results;
+        let n = results.len();
+        let len = self.stack.len();
+        let mut disp = 16;
+        for k in 0..n {
+            let v = self.stack[len - n + k];
+            let o = Opnd {
+                ty: v.ty,
+                loc: v.loc,
+                off: v.off,
+            };
+            self.store_opnd(o, 5, disp);
+            disp += crate::compiler::x64::masm::slot_size(v.ty);
+        }
+        asm!(self.masm
+            ; mov rsp, rbp
+            ; pop rbp
+            ; ret
+        );
+    }
+
+    /// The rest of the current frame is unreachable.
+    fn go_dead(&mut self) {
+        let base = self.control.last().map_or(0, |f| f.base);
+        let base = base.min(self.stack.len());
+        self.truncate_stack(base);
+        self.dead = true;
+    }
+
+    /// Evaluates an i32 condition operand into flags; returns the condition
+    /// that holds when it is non-zero, or the constant's truth.
+    fn cond_of(&mut self, o: Opnd) -> Result<Cond, bool> {
+        match o.loc {
+            Loc::Flags(c) => Ok(c),
+            Loc::Reg(r) => {
+                asm!(self.masm; test Rd(r.code()), Rd(r.code()));
+                self.release(r);
+                Ok(Cond::NE)
+            }
+            Loc::Slot => {
+                let off = -o.off;
+                asm!(self.masm; cmp DWORD [rbp + off], 0);
+                Ok(Cond::NE)
+            }
+            Loc::Const(bits) => Err(bits as u32 != 0),
+        }
+    }
+
+    pub fn visit_unreachable(&mut self) -> Result<(), CompileError> {
+        self.emit_trap(TrapCode::UnreachableCodeReached);
+        self.go_dead();
+        Ok(())
+    }
+
+    pub fn visit_nop(&mut self) -> Result<(), CompileError> {
+        Ok(())
+    }
+
+    pub fn visit_block(&mut self, bt: BlockType) -> Result<(), CompileError> {
+        if self.dead {
+            self.push_dead_frame(FrameKind::Block, bt);
+            return Ok(());
+        }
+        let (params, results) = self.block_sig(bt)?;
+        let base = self.stack.len() - params.len();
+        self.spill_all(base);
+        let merge_start = self.alloc_merge(base, results);
+        let label = self.masm.new_label();
+        self.control.push(Frame {
+            kind: FrameKind::Block,
+            label,
+            else_label: None,
+            base,
+            bt,
+            merge_start,
+            live_entry: true,
+            branched: false,
+        });
+        Ok(())
+    }
+
+    pub fn visit_loop(&mut self, bt: BlockType) -> Result<(), CompileError> {
+        if self.dead {
+            self.push_dead_frame(FrameKind::Loop, bt);
+            return Ok(());
+        }
+        let (params, _) = self.block_sig(bt)?;
+        let base = self.stack.len() - params.len();
+        self.spill_all(base);
+        let merge_start = self.alloc_merge(base, params);
+        self.emit_merge_moves(merge_start, params.len());
+        self.truncate_stack(base);
+        for k in 0..params.len() {
+            let m = self.merges[merge_start + k];
+            self.push(m.ty, m.reg.map_or(Loc::Slot, Loc::Reg));
+        }
+        self.recompute_free();
+        let label = self.masm.new_label();
+        self.masm.bind(label);
+        self.control.push(Frame {
+            kind: FrameKind::Loop,
+            label,
+            else_label: None,
+            base,
+            bt,
+            merge_start,
+            live_entry: true,
+            branched: false,
+        });
+        Ok(())
+    }
+
+    pub fn visit_if(&mut self, bt: BlockType) -> Result<(), CompileError> {
+        if self.dead {
+            self.push_dead_frame(FrameKind::If, bt);
+            return Ok(());
+        }
+        let (params, results) = self.block_sig(bt)?;
+        let cond = self.pop();
+        let cond = self.cond_of(cond);
+        let base = self.stack.len() - params.len();
+        // Plain moves only from here to the branch: the flags stay intact.
+        self.spill_all(base);
+        self.spill_to_slots(base);
+        let merge_start = self.alloc_merge(base, results);
+        let label = self.masm.new_label();
+        let else_label = self.masm.new_label();
+        match cond {
+            Ok(c) => self.masm.jcc(c.invert(), else_label),
+            Err(true) => {}
+            Err(false) => self.masm.jmp(else_label),
+        }
+        self.control.push(Frame {
+            kind: FrameKind::If,
+            label,
+            else_label: Some(else_label),
+            base,
+            bt,
+            merge_start,
+            live_entry: true,
+            branched: false,
+        });
+        Ok(())
+    }
+
+    /// Resets the stack to the state at an `if`'s entry for its else arm.
+    fn enter_else_arm(&mut self, f: &Frame) {
+        let (params, _) = self.block_sig(f.bt).expect("validated block type");
+        self.truncate_stack(f.base);
+        for &ty in params {
+            self.push(ty, Loc::Slot);
+        }
+        self.recompute_free();
+        self.masm.bind(f.else_label.expect("if frame has an else label"));
+        self.dead = false;
+    }
+
+    pub fn visit_else(&mut self) -> Result<(), CompileError> {
+        let idx = self.control.len() - 1;
+        let f = self.control[idx];
+        self.control[idx].kind = FrameKind::Else;
+        if !f.live_entry {
+            return Ok(());
+        }
+        if !self.dead {
+            let n = self.merge_arity(&f);
+            self.emit_merge_moves(f.merge_start, n);
+            self.masm.jmp(f.label);
+            self.control[idx].branched = true;
+        }
+        self.enter_else_arm(&f);
+        Ok(())
+    }
+
+    pub fn visit_end(&mut self) -> Result<(), CompileError> {
+        let f = self.control.pop().expect("validated control stack");
+        if f.kind == FrameKind::Function {
+            if !self.dead {
+                self.emit_return();
+            }
+            self.dead = true;
+            return Ok(());
+        }
+        if !f.live_entry {
+            self.merges.truncate(f.merge_start);
+            return Ok(());
+        }
+        let (params, results) = self.block_sig(f.bt)?;
+        if f.kind == FrameKind::Loop {
+            if self.dead {
+                self.truncate_stack(f.base);
+                for &ty in results {
+                    self.push(ty, Loc::Slot);
+                }
+            }
+            self.merges.truncate(f.merge_start);
+            return Ok(());
+        }
+        let mut live_after = f.branched;
+        if !self.dead {
+            self.emit_merge_moves(f.merge_start, results.len());
+            live_after = true;
+        }
+        if f.kind == FrameKind::If {
+            // The implicit else arm passes the parameters through.
+            if !self.dead {
+                self.masm.jmp(f.label);
+            }
+            self.enter_else_arm(&f);
+            debug_assert_eq!(params.len(), results.len());
+            self.emit_merge_moves(f.merge_start, results.len());
+            live_after = true;
+        }
+        self.masm.bind(f.label);
+        self.truncate_stack(f.base);
+        for k in 0..results.len() {
+            let m = self.merges[f.merge_start + k];
+            self.push(m.ty, m.reg.map_or(Loc::Slot, Loc::Reg));
+        }
+        self.merges.truncate(f.merge_start);
+        self.recompute_free();
+        self.dead = !live_after;
+        Ok(())
+    }
+
+    pub fn visit_br(&mut self, relative_depth: u32) -> Result<(), CompileError> {
+        self.emit_branch(relative_depth as usize);
+        self.go_dead();
+        Ok(())
+    }
+
+    pub fn visit_br_if(&mut self, relative_depth: u32) -> Result<(), CompileError> {
+        let depth = relative_depth as usize;
+        let cond = self.pop();
+        match self.cond_of(cond) {
+            Err(false) => {}
+            Err(true) => {
+                // Always taken; what follows is unreachable in practice but
+                // stays valid code.
+                let skip = self.masm.new_label();
+                self.emit_branch(depth);
+                self.masm.bind(skip);
+            }
+            Ok(c) => {
+                if self.merge_is_noop(depth) {
+                    let idx = self.control.len() - 1 - depth;
+                    self.control[idx].branched = true;
+                    let label = self.control[idx].label;
+                    self.masm.jcc(c, label);
+                } else {
+                    let skip = self.masm.new_label();
+                    self.masm.jcc(c.invert(), skip);
+                    self.emit_branch(depth);
+                    self.masm.bind(skip);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn visit_br_table(&mut self, targets: BrTable<'_>) -> Result<(), CompileError> {
+        let idx = self.pop();
+        let default = targets.default();
+        if let Loc::Const(bits) = idx.loc {
+            let i = bits as u32;
+            let depth = if i < targets.len() {
+                targets.targets().nth(i as usize).expect("index in range")?
+            } else {
+                default
+            };
+            self.emit_branch(depth as usize);
+            self.go_dead();
+            return Ok(());
+        }
+        let r = self.opnd_to_reg(idx);
+        // One label per distinct target: the target itself when no moves
+        // are needed, else a stub that moves and jumps.
+        let mut tl = std::mem::take(&mut self.scratch_targets);
+        tl.clear();
+        let label_for = |cg: &mut Self, depth: u32, tl: &mut Vec<(u32, DynamicLabel)>| {
+            if let Some(&(_, l)) = tl.iter().find(|(d, _)| *d == depth) {
+                return l;
+            }
+            let l = if cg.merge_is_noop(depth as usize) {
+                let i = cg.control.len() - 1 - depth as usize;
+                cg.control[i].branched = true;
+                cg.control[i].label
+            } else {
+                cg.masm.new_label()
+            };
+            tl.push((depth, l));
+            l
+        };
+        let default_label = label_for(self, default, &mut tl);
+        let n = targets.len() as i32;
+        let table = self.masm.new_label();
+        let rc = r.code();
+        asm!(self.masm
+            ; cmp Rd(rc), n
+            ; jae =>default_label
+            ; lea r10, [Rq(rc) + Rq(rc) * 4]
+            ; lea r11, [=>table]
+            ; add r11, r10
+            ; jmp r11
+            ; =>table
+        );
+        for t in targets.targets() {
+            let depth = t?;
+            let l = label_for(self, depth, &mut tl);
+            let before = self.masm.offset();
+            asm!(self.masm; jmp =>l);
+            debug_assert_eq!(self.masm.offset() - before, 5, "jump table entries are rel32");
+        }
+        self.release(r);
+        for &(depth, l) in tl.iter() {
+            let i = self.control.len() - 1 - depth as usize;
+            if self.control[i].label != l {
+                self.masm.bind(l);
+                self.emit_branch(depth as usize);
+            }
+        }
+        self.scratch_targets = tl;
+        self.go_dead();
+        Ok(())
+    }
+
+    pub fn visit_return(&mut self) -> Result<(), CompileError> {
+        self.emit_return();
+        self.go_dead();
+        Ok(())
+    }
+}

@@ -1,0 +1,352 @@
+//! The single-pass code generator: one function body at a time, operator by
+//! operator, validating and emitting together.
+//!
+//! The abstract value stack (`stack.rs`) holds *locations*: registers,
+//! constants, frame slots, or pending condition flags. Control frames
+//! (`control.rs`) record where their merge values live. Calls, memory,
+//! variables and the numeric operators have files of their own.
+
+mod calls;
+mod control;
+mod memory;
+mod stack;
+mod tables;
+mod variables;
+mod visit;
+
+use dynasmrt::{DynamicLabel, DynasmApi};
+
+pub(crate) use stack::{Loc, Opnd, Val};
+
+use super::x64::masm::{asm, slot_size, Cond, Masm};
+use super::x64::regs::RegSet;
+use super::{CompilerConfig, FuncLoc};
+use crate::module::{CompileError, FunctionToCompile, ModuleInfo, ValType};
+use crate::runtime::trampoline_abi::TrapCode;
+use crate::runtime::vmctx::{VMContextHeader, VMMemoryDefinition, VMOffsets, VMStoreContext};
+use control::Frame;
+
+/// CPU features the generated code may use, detected once per compile.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CpuFeatures {
+    pub lzcnt: bool,
+    pub bmi1: bool,
+    pub popcnt: bool,
+    pub sse41: bool,
+}
+
+impl CpuFeatures {
+    pub fn detect() -> CpuFeatures {
+        CpuFeatures {
+            lzcnt: std::arch::is_x86_feature_detected!("lzcnt"),
+            bmi1: std::arch::is_x86_feature_detected!("bmi1"),
+            popcnt: std::arch::is_x86_feature_detected!("popcnt"),
+            sse41: std::arch::is_x86_feature_detected!("sse4.1"),
+        }
+    }
+}
+
+/// What every function of a module is compiled against.
+#[derive(Clone, Copy)]
+pub(crate) struct Env<'m> {
+    pub info: &'m ModuleInfo,
+    pub offsets: &'m VMOffsets,
+    pub config: &'m CompilerConfig,
+    pub cpu: CpuFeatures,
+}
+
+/// A run of functions compiled into one buffer, with the fixups that need
+/// the final layout.
+#[derive(Default)]
+pub(crate) struct Chunk {
+    pub code: Vec<u8>,
+    pub funcs: Vec<FuncLoc>,
+    /// (offset of a `call rel32`'s displacement, callee function index).
+    pub calls: Vec<(u32, u32)>,
+    pub traps: Vec<(u32, TrapCode)>,
+    pub address_map: Vec<(u32, u32)>,
+}
+
+/// A pending out-of-line trap: `label: mov edi, code; call raise`.
+pub(crate) struct TrapStub {
+    pub label: DynamicLabel,
+    pub code: TrapCode,
+    pub wasm_offset: u32,
+}
+
+/// Where a local lives: `[rbp + disp]`.
+#[derive(Clone, Copy)]
+pub(crate) struct Local {
+    pub ty: ValType,
+    pub disp: i32,
+}
+
+/// Frame layout below rbp: the saved vmctx, then the locals, then the value
+/// stack's slots, then the outgoing call area at rsp.
+pub(crate) const VMCTX_SLOT: i32 = -8;
+const LOCALS_START: i32 = 8;
+
+pub(crate) struct CodeGen<'m> {
+    pub masm: Masm,
+    pub env: Env<'m>,
+    pub calls: Vec<(u32, u32)>,
+    pub traps: Vec<(u32, TrapCode)>,
+    pub address_map: Vec<(u32, u32)>,
+    /// (offset of the prologue's frame-size imm32, frame size).
+    frame_patches: Vec<(u32, u32)>,
+    // Per-function state, reused across functions.
+    pub stack: Vec<Val>,
+    pub control: Vec<Frame>,
+    pub merges: Vec<stack::MergeLoc>,
+    pub free: RegSet,
+    pub locals: Vec<Local>,
+    /// Bytes below rbp taken by the saved vmctx and the locals.
+    pub locals_end: i32,
+    /// Deepest stack slot used (bytes below rbp).
+    pub max_slot: i32,
+    /// Largest outgoing argument area needed (bytes).
+    pub call_area: i32,
+    /// The current code is unreachable: operators are validated, not emitted.
+    pub dead: bool,
+    pub wasm_offset: u32,
+    pub trap_stubs: Vec<TrapStub>,
+    pub func_type: u32,
+    pub scratch_moves: Vec<(super::x64::regs::Reg, super::x64::regs::Reg)>,
+    pub scratch_targets: Vec<(u32, DynamicLabel)>,
+}
+
+impl<'m> CodeGen<'m> {
+    pub fn new(env: Env<'m>) -> CodeGen<'m> {
+        CodeGen {
+            masm: Masm::default(),
+            env,
+            calls: Vec::new(),
+            traps: Vec::new(),
+            address_map: Vec::new(),
+            frame_patches: Vec::new(),
+            stack: Vec::new(),
+            control: Vec::new(),
+            merges: Vec::new(),
+            free: RegSet::all_allocatable(),
+            locals: Vec::new(),
+            locals_end: 0,
+            max_slot: 0,
+            call_area: 0,
+            dead: false,
+            wasm_offset: 0,
+            trap_stubs: Vec::new(),
+            func_type: 0,
+            scratch_moves: Vec::new(),
+            scratch_targets: Vec::new(),
+        }
+    }
+
+    pub fn unsupported(&self, what: &str) -> CompileError {
+        CompileError {
+            message: format!("{what} not supported"),
+            offset: self.wasm_offset as usize,
+        }
+    }
+
+    /// Compiles one function body and appends its code.
+    pub fn compile_function(&mut self, f: FunctionToCompile<'_>) -> Result<FuncLoc, CompileError> {
+        let mut validator = f.validator.into_validator(Default::default());
+        let start = self.masm.offset();
+        self.begin_function(f.func_index);
+
+        let mut locals_reader = f.body.get_locals_reader()?;
+        for _ in 0..locals_reader.get_count() {
+            let offset = locals_reader.original_position() as usize;
+            let (count, ty) = locals_reader.read()?;
+            validator.define_locals(offset as u64, count, ty)?;
+            let ty = ValType::from_wasmparser(ty).map_err(|mut e| {
+                e.offset = offset;
+                e
+            })?;
+            if count as usize > 50_000 || self.locals.len() + count as usize > 50_000 {
+                return Err(CompileError {
+                    message: "too many locals".into(),
+                    offset,
+                });
+            }
+            for _ in 0..count {
+                let size = slot_size(ty);
+                self.locals_end += size;
+                self.locals.push(Local {
+                    ty,
+                    disp: -self.locals_end,
+                });
+            }
+        }
+        self.emit_prologue(f.func_index);
+
+        let mut reader = f.body.get_operators_reader()?;
+        while !reader.eof() {
+            let offset = reader.original_position() as usize;
+            let mut v = visit::ValidateThenEmit {
+                validator: &mut validator,
+                cg: self,
+                offset,
+            };
+            reader.visit_operator(&mut v)??;
+        }
+        reader.finish()?;
+        self.end_function();
+        let end = self.masm.offset();
+        Ok(FuncLoc {
+            offset: start,
+            len: end - start,
+        })
+    }
+
+    fn begin_function(&mut self, func_index: u32) {
+        let info = self.env.info;
+        self.func_type = info.func_types[func_index as usize];
+        self.stack.clear();
+        self.control.clear();
+        self.merges.clear();
+        self.free = RegSet::all_allocatable();
+        self.locals.clear();
+        self.trap_stubs.clear();
+        self.dead = false;
+        self.call_area = 0;
+        self.wasm_offset = info.body_offsets[(func_index - info.num_imported_funcs) as usize];
+        // Parameters stay in the caller's argument slots.
+        let mut disp = 16;
+        for &ty in info.types[self.func_type as usize].params.iter() {
+            self.locals.push(Local { ty, disp });
+            disp += slot_size(ty);
+        }
+        self.locals_end = LOCALS_START;
+    }
+
+    fn emit_prologue(&mut self, func_index: u32) {
+        let _ = func_index;
+        let m = &mut self.masm;
+        asm!(m
+            ; push rbp
+            ; mov rbp, rsp
+            // The frame size is patched once the body is done.
+            ; sub rsp, 0x7fff_fff0
+        );
+        let patch_at = m.offset() - 4;
+        self.frame_patches.push((patch_at, 0));
+        let overflow = self.trap_label(TrapCode::StackOverflow);
+        let m = &mut self.masm;
+        asm!(m
+            ; mov r11, QWORD [r15 + VMContextHeader::OFFSET_STORE]
+            ; cmp rsp, QWORD [r11 + VMStoreContext::OFFSET_STACK_LIMIT]
+        );
+        m.jcc(Cond::B, overflow);
+        asm!(m; mov QWORD [rbp + VMCTX_SLOT], r15);
+        self.reload_memory_base();
+        // Zero the declared locals (parameters are above rbp).
+        let n_params = self.env.info.types[self.func_type as usize].params.len();
+        let zeroed = (self.locals_end - LOCALS_START) / 8;
+        let m = &mut self.masm;
+        if zeroed > 0 {
+            if zeroed <= 16 {
+                asm!(m; xor eax, eax);
+                for l in &self.locals[n_params..] {
+                    asm!(m; mov QWORD [rbp + l.disp], rax);
+                    if l.ty == ValType::V128 {
+                        asm!(m; mov QWORD [rbp + l.disp + 8], rax);
+                    }
+                }
+            } else {
+                let lowest = -self.locals_end;
+                asm!(m
+                    ; lea rdi, [rbp + lowest]
+                    ; mov ecx, zeroed
+                    ; xor eax, eax
+                    ; rep stosq
+                );
+            }
+        }
+        self.max_slot = self.locals_end;
+        self.push_function_frame();
+    }
+
+    /// r14 = base of memory 0 (after the prologue and every call).
+    pub fn reload_memory_base(&mut self) {
+        if self.env.info.memories.is_empty() {
+            return;
+        }
+        let off = self.env.offsets.memory(0);
+        asm!(self.masm
+            ; mov r14, QWORD [r15 + off]
+            ; mov r14, QWORD [r14 + VMMemoryDefinition::OFFSET_BASE]
+        );
+    }
+
+    /// After a call: r15 from the frame, r14 from the vmctx.
+    pub fn restore_pinned(&mut self) {
+        asm!(self.masm; mov r15, QWORD [rbp + VMCTX_SLOT]);
+        self.reload_memory_base();
+    }
+
+    /// A label that raises `code` at the current wasm offset.
+    pub fn trap_label(&mut self, code: TrapCode) -> DynamicLabel {
+        let label = self.masm.new_label();
+        self.trap_stubs.push(TrapStub {
+            label,
+            code,
+            wasm_offset: self.wasm_offset,
+        });
+        label
+    }
+
+    /// Raises `code` unconditionally right here.
+    pub fn emit_trap(&mut self, code: TrapCode) {
+        asm!(self.masm
+            ; mov edi, code as u32 as i32
+            ; call QWORD [r15 + VMContextHeader::OFFSET_RAISE_TRAP]
+        );
+        let pc = self.masm.offset();
+        self.address_map.push((pc, self.wasm_offset));
+    }
+
+    /// Records that the next instruction may fault with `code`.
+    pub fn record_trap_site(&mut self, code: TrapCode) {
+        let pc = self.masm.offset();
+        self.traps.push((pc, code));
+        self.address_map.push((pc, self.wasm_offset));
+    }
+
+    fn end_function(&mut self) {
+        let stubs = std::mem::take(&mut self.trap_stubs);
+        for s in &stubs {
+            self.masm.bind(s.label);
+            asm!(self.masm
+                ; mov edi, s.code as u32 as i32
+                ; call QWORD [r15 + VMContextHeader::OFFSET_RAISE_TRAP]
+            );
+            let pc = self.masm.offset();
+            self.address_map.push((pc, s.wasm_offset));
+        }
+        self.trap_stubs = stubs;
+        self.trap_stubs.clear();
+        let frame = (self.max_slot + self.call_area + 15) & !15;
+        let last = self.frame_patches.len() - 1;
+        self.frame_patches[last].1 = frame as u32;
+    }
+
+    /// Finishes the buffer: resolves labels and patches frame sizes.
+    pub fn finish(self, funcs: Vec<FuncLoc>) -> Result<Chunk, CompileError> {
+        let mut code = self.masm.asm.finalize().map_err(|e| CompileError {
+            message: format!("internal assembler error: {e}"),
+            offset: 0,
+        })?;
+        for (at, size) in self.frame_patches {
+            let at = at as usize;
+            code[at..at + 4].copy_from_slice(&size.to_le_bytes());
+        }
+        Ok(Chunk {
+            code,
+            funcs,
+            calls: self.calls,
+            traps: self.traps,
+            address_map: self.address_map,
+        })
+    }
+}

@@ -1,0 +1,283 @@
+//! The abstract value stack and register allocation.
+//!
+//! Every stack entry `j` owns a frame slot at `[rbp - off_j]` (its canonical
+//! slot, fixed by its position), so spilling never needs a slot allocator and
+//! a merge can name "the slot of entry j". Each register is held by at most
+//! one entry; a value popped by an operator is owned by that operator until
+//! it pushes or releases it.
+
+use super::CodeGen;
+use crate::compiler::x64::masm::{asm, is_64, is_xmm_ty, slot_size, Cond};
+use crate::compiler::x64::regs::{Reg, RegSet, ALLOC_GPRS, ALLOC_XMMS};
+use crate::module::ValType;
+use dynasmrt::DynasmApi;
+
+/// Where a value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Loc {
+    Reg(Reg),
+    /// Raw bits of a constant (i32 zero-extended, floats as their bits).
+    Const(u64),
+    /// In the entry's canonical slot.
+    Slot,
+    /// The i32 result of a compare still in the flags: only ever on top of
+    /// the stack, and materialised before any instruction that may clobber it.
+    Flags(Cond),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Val {
+    pub ty: ValType,
+    pub loc: Loc,
+    /// The canonical slot is `[rbp - off]`.
+    pub off: i32,
+}
+
+/// Where a merge value must be: a register or a canonical slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MergeLoc {
+    pub ty: ValType,
+    pub reg: Option<Reg>,
+    pub off: i32,
+}
+
+/// An operand popped off the stack. A `Reg` is owned by the caller.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Opnd {
+    pub ty: ValType,
+    pub loc: Loc,
+    pub off: i32,
+}
+
+impl<'m> CodeGen<'m> {
+    /// The canonical slot offset of a new entry of type `ty` at position `index`.
+    pub fn slot_off_at(&self, index: usize, ty: ValType) -> i32 {
+        let below = if index == 0 {
+            self.locals_end
+        } else {
+            self.stack[index - 1].off
+        };
+        below + slot_size(ty)
+    }
+
+    pub fn push(&mut self, ty: ValType, loc: Loc) {
+        let off = self.slot_off_at(self.stack.len(), ty);
+        if off > self.max_slot {
+            self.max_slot = off;
+        }
+        self.stack.push(Val { ty, loc, off });
+    }
+
+    /// Pushes a popped operand back (a slot operand that lands at another
+    /// position is loaded into a register first).
+    pub fn push_opnd(&mut self, o: Opnd) {
+        if o.loc == Loc::Slot && self.slot_off_at(self.stack.len(), o.ty) != o.off {
+            let r = self.opnd_to_reg(o);
+            self.push_reg(o.ty, r);
+        } else {
+            self.push(o.ty, o.loc);
+        }
+    }
+
+    pub fn push_reg(&mut self, ty: ValType, r: Reg) {
+        self.push(ty, Loc::Reg(r));
+    }
+
+    pub fn push_const(&mut self, ty: ValType, bits: u64) {
+        self.push(ty, Loc::Const(bits));
+    }
+
+    /// Pops the top entry; a register in it now belongs to the caller.
+    pub fn pop(&mut self) -> Opnd {
+        let v = self.stack.pop().expect("validated stack underflow");
+        Opnd {
+            ty: v.ty,
+            loc: v.loc,
+            off: v.off,
+        }
+    }
+
+    pub fn release(&mut self, r: Reg) {
+        debug_assert!(!self.free.contains(r), "double release of {r:?}");
+        self.free.insert(r);
+    }
+
+    /// Releases the register of an operand, if any.
+    pub fn release_opnd(&mut self, o: Opnd) {
+        if let Loc::Reg(r) = o.loc {
+            self.release(r);
+        }
+    }
+
+    /// Takes a free register of the class of `ty`, spilling the oldest
+    /// register-held entry of that class if there is none.
+    pub fn alloc(&mut self, ty: ValType) -> Reg {
+        self.alloc_class(is_xmm_ty(ty), RegSet(0))
+    }
+
+    /// Like [`Self::alloc`] but never returns a register in `avoid`.
+    pub fn alloc_class(&mut self, xmm: bool, avoid: RegSet) -> Reg {
+        loop {
+            let list: &[Reg] = if xmm { &ALLOC_XMMS } else { &ALLOC_GPRS };
+            for &r in list {
+                if self.free.contains(r) && !avoid.contains(r) {
+                    self.free.remove(r);
+                    return r;
+                }
+            }
+            let victim = self
+                .stack
+                .iter()
+                .position(|v| matches!(v.loc, Loc::Reg(r) if r.is_xmm() == xmm && !avoid.contains(r)))
+                .expect("more live operator operands than registers");
+            self.spill_entry(victim);
+        }
+    }
+
+    /// Stores entry `i` to its canonical slot if it is in a register.
+    pub fn spill_entry(&mut self, i: usize) {
+        let v = self.stack[i];
+        if let Loc::Reg(r) = v.loc {
+            self.masm.store(v.ty, 5, -v.off, r);
+            self.stack[i].loc = Loc::Slot;
+            self.free.insert(r);
+        }
+    }
+
+    /// Spills every register-held entry (before calls and control flow).
+    pub fn spill_all(&mut self, upto: usize) {
+        for i in 0..upto {
+            self.spill_entry(i);
+        }
+    }
+
+    /// Forces entries `from..` into their slots, constants included.
+    pub fn spill_to_slots(&mut self, from: usize) {
+        for i in from..self.stack.len() {
+            let v = self.stack[i];
+            match v.loc {
+                Loc::Reg(_) => self.spill_entry(i),
+                Loc::Const(bits) => {
+                    self.masm.store_const(v.ty, 5, -v.off, bits);
+                    self.stack[i].loc = Loc::Slot;
+                }
+                Loc::Slot => {}
+                Loc::Flags(_) => unreachable!("flags are materialised before control flow"),
+            }
+        }
+    }
+
+    /// Makes sure no stack entry holds `r` (moving it to another register
+    /// or its slot) and takes `r` for the caller.
+    pub fn take_fixed(&mut self, r: Reg) {
+        if self.free.contains(r) {
+            self.free.remove(r);
+            return;
+        }
+        if let Some(i) = self.stack.iter().position(|v| v.loc == Loc::Reg(r)) {
+            let mut avoid = RegSet(0);
+            avoid.insert(r);
+            let has_free = if r.is_xmm() { &ALLOC_XMMS[..] } else { &ALLOC_GPRS[..] }
+                .iter()
+                .any(|x| self.free.contains(*x));
+            if has_free {
+                let n = self.alloc_class(r.is_xmm(), avoid);
+                self.masm.mov_rr(n, r);
+                self.stack[i].loc = Loc::Reg(n);
+            } else {
+                self.spill_entry(i);
+                self.free.remove(r);
+            }
+        }
+        // Otherwise `r` is owned by the caller's own operands.
+    }
+
+    /// Loads an operand into a register it owns (reusing its register).
+    pub fn opnd_to_reg(&mut self, o: Opnd) -> Reg {
+        match o.loc {
+            Loc::Reg(r) => r,
+            Loc::Const(bits) => {
+                let r = self.alloc(o.ty);
+                self.masm.load_const(o.ty, r, bits);
+                r
+            }
+            Loc::Slot => {
+                let r = self.alloc(o.ty);
+                self.masm.load(o.ty, r, 5, -o.off);
+                r
+            }
+            Loc::Flags(c) => {
+                let r = self.alloc(ValType::I32);
+                self.masm.setcc(c, r);
+                r
+            }
+        }
+    }
+
+    /// Pops the top entry into a register owned by the caller.
+    pub fn pop_reg(&mut self) -> Reg {
+        let o = self.pop();
+        self.opnd_to_reg(o)
+    }
+
+    /// Turns pending flags on top of the stack into an i32 in a register.
+    pub fn materialize_flags(&mut self) {
+        if let Some(Val {
+            loc: Loc::Flags(c), ..
+        }) = self.stack.last()
+        {
+            let c = *c;
+            let r = self.alloc(ValType::I32);
+            self.masm.setcc(c, r);
+            self.stack.last_mut().unwrap().loc = Loc::Reg(r);
+        }
+    }
+
+    /// Recomputes the free set from the stack (after a merge resets it).
+    pub fn recompute_free(&mut self) {
+        let mut free = RegSet::all_allocatable();
+        for v in &self.stack {
+            if let Loc::Reg(r) = v.loc {
+                free.remove(r);
+            }
+        }
+        self.free = free;
+    }
+
+    /// Drops entries down to `height`, releasing their registers.
+    pub fn truncate_stack(&mut self, height: usize) {
+        while self.stack.len() > height {
+            let o = self.pop();
+            self.release_opnd(o);
+        }
+    }
+
+    /// Copies an operand to `[base + disp]` (as `ty`'s slot bytes).
+    pub fn store_opnd(&mut self, o: Opnd, base: u8, disp: i32) {
+        match o.loc {
+            Loc::Reg(r) => self.masm.store(o.ty, base, disp, r),
+            Loc::Const(bits) => self.masm.store_const(o.ty, base, disp, bits),
+            Loc::Slot => self.masm.copy_mem(o.ty, base, disp, 5, -o.off),
+            Loc::Flags(c) => {
+                self.masm.setcc(c, Reg::gpr(crate::compiler::x64::regs::SCRATCH2));
+                asm!(self.masm; mov DWORD [Rq(base) + disp], r10d);
+            }
+        }
+    }
+
+    /// Emits `op reg, operand` style code: gives the GPR operand's value as a
+    /// register, constant or slot for instructions that accept all three.
+    pub fn is_imm32(o: &Opnd) -> Option<i32> {
+        match o.loc {
+            Loc::Const(bits) => {
+                if !is_64(o.ty) {
+                    Some(bits as u32 as i32)
+                } else {
+                    let v = bits as i64;
+                    (v >= i32::MIN as i64 && v <= i32::MAX as i64).then_some(v as i32)
+                }
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! Constants, locals, globals, `drop`/`select`, and reference values.
+
+use dynasmrt::DynasmApi;
+use wasmparser::{HeapType, Ieee32, Ieee64};
+
+use super::stack::Loc;
+use super::CodeGen;
+use crate::compiler::x64::masm::{asm, is_xmm_ty, Cond};
+use crate::compiler::x64::regs::SCRATCH;
+use crate::module::{CompileError, ValType};
+
+impl<'m> CodeGen<'m> {
+    pub fn visit_i32_const(&mut self, value: i32) -> Result<(), CompileError> {
+        self.push_const(ValType::I32, value as u32 as u64);
+        Ok(())
+    }
+
+    pub fn visit_i64_const(&mut self, value: i64) -> Result<(), CompileError> {
+        self.push_const(ValType::I64, value as u64);
+        Ok(())
+    }
+
+    pub fn visit_f32_const(&mut self, value: Ieee32) -> Result<(), CompileError> {
+        self.push_const(ValType::F32, value.bits() as u64);
+        Ok(())
+    }
+
+    pub fn visit_f64_const(&mut self, value: Ieee64) -> Result<(), CompileError> {
+        self.push_const(ValType::F64, value.bits());
+        Ok(())
+    }
+
+    pub fn visit_drop(&mut self) -> Result<(), CompileError> {
+        let o = self.pop();
+        self.release_opnd(o);
+        Ok(())
+    }
+
+    pub fn visit_local_get(&mut self, local_index: u32) -> Result<(), CompileError> {
+        let l = self.locals[local_index as usize];
+        let r = self.alloc(l.ty);
+        self.masm.load(l.ty, r, 5, l.disp);
+        self.push_reg(l.ty, r);
+        Ok(())
+    }
+
+    pub fn visit_local_set(&mut self, local_index: u32) -> Result<(), CompileError> {
+        let l = self.locals[local_index as usize];
+        let o = self.pop();
+        self.store_opnd(o, 5, l.disp);
+        self.release_opnd(o);
+        Ok(())
+    }
+
+    pub fn visit_local_tee(&mut self, local_index: u32) -> Result<(), CompileError> {
+        let l = self.locals[local_index as usize];
+        let o = self.pop();
+        self.store_opnd(o, 5, l.disp);
+        self.push_opnd(o);
+        Ok(())
+    }
+
+    pub fn visit_global_get(&mut self, global_index: u32) -> Result<(), CompileError> {
+        let ty = self.env.info.globals[global_index as usize].content;
+        let off = self.env.offsets.global(global_index);
+        let r = self.alloc(ty);
+        asm!(self.masm; mov Rq(SCRATCH), QWORD [r15 + off]);
+        self.masm.load(ty, r, SCRATCH, 0);
+        self.push_reg(ty, r);
+        Ok(())
+    }
+
+    pub fn visit_global_set(&mut self, global_index: u32) -> Result<(), CompileError> {
+        let off = self.env.offsets.global(global_index);
+        let o = self.pop();
+        let r = self.opnd_to_reg(o);
+        asm!(self.masm; mov Rq(SCRATCH), QWORD [r15 + off]);
+        self.masm.store(o.ty, SCRATCH, 0, r);
+        self.release(r);
+        Ok(())
+    }
+
+    pub fn visit_select(&mut self) -> Result<(), CompileError> {
+        let cond = self.pop();
+        // Evaluate the condition into flags first; loads below are plain moves.
+        let c = match cond.loc {
+            Loc::Flags(c) => c,
+            Loc::Const(bits) => {
+                let b = self.pop();
+                let a = self.pop();
+                let (keep, drop) = if bits as u32 != 0 { (a, b) } else { (b, a) };
+                self.release_opnd(drop);
+                self.push_opnd(keep);
+                return Ok(());
+            }
+            _ => {
+                let r = self.opnd_to_reg(cond);
+                asm!(self.masm; test Rd(r.code()), Rd(r.code()));
+                self.release(r);
+                Cond::NE
+            }
+        };
+        let b = self.pop();
+        let a = self.pop();
+        let ra = self.opnd_to_reg(a);
+        let rb = self.opnd_to_reg(b);
+        if is_xmm_ty(a.ty) {
+            let done = self.masm.new_label();
+            self.masm.jcc(c, done);
+            self.masm.mov_rr(ra, rb);
+            self.masm.bind(done);
+        } else {
+            self.masm.cmov(c.invert(), ra, rb);
+        }
+        self.release(rb);
+        self.push_reg(a.ty, ra);
+        Ok(())
+    }
+
+    pub fn visit_typed_select(&mut self, _ty: wasmparser::ValType) -> Result<(), CompileError> {
+        self.visit_select()
+    }
+
+    pub fn visit_typed_select_multi(
+        &mut self,
+        _tys: Vec<wasmparser::ValType>,
+    ) -> Result<(), CompileError> {
+        Err(self.unsupported("multi-value select"))
+    }
+
+    pub fn visit_ref_null(&mut self, hty: HeapType) -> Result<(), CompileError> {
+        let ty = match hty {
+            HeapType::Abstract {
+                ty: wasmparser::AbstractHeapType::Extern,
+                ..
+            } => ValType::ExternRef,
+            _ => ValType::FuncRef,
+        };
+        self.push_const(ty, 0);
+        Ok(())
+    }
+
+    pub fn visit_ref_is_null(&mut self) -> Result<(), CompileError> {
+        let o = self.pop();
+        if let Loc::Const(bits) = o.loc {
+            self.push_const(ValType::I32, (bits == 0) as u64);
+            return Ok(());
+        }
+        let r = self.opnd_to_reg(o);
+        asm!(self.masm; test Rq(r.code()), Rq(r.code()));
+        self.release(r);
+        self.push(ValType::I32, Loc::Flags(Cond::E));
+        Ok(())
+    }
+
+    pub fn visit_ref_func(&mut self, function_index: u32) -> Result<(), CompileError> {
+        let off = self.env.offsets.funcref(function_index);
+        let r = self.alloc(ValType::FuncRef);
+        asm!(self.masm; lea Rq(r.code()), [r15 + off]);
+        self.push_reg(ValType::FuncRef, r);
+        Ok(())
+    }
+}

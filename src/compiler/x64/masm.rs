@@ -1,0 +1,306 @@
+//! The x86-64 macro assembler: typed moves between registers, frame slots
+//! and constants, conditional jumps and condition codes. The generic code
+//! generator talks to the machine through these helpers; numeric operators
+//! use `dynasm!` directly in the `ops_*` files of this folder.
+
+use dynasmrt::x64::X64Relocation;
+use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
+
+use super::regs::{Reg, SCRATCH, XSCRATCH};
+use crate::module::ValType;
+
+pub type Asm = VecAssembler<X64Relocation>;
+
+/// Emits x86-64 instructions into a [`Masm`] (`asm!(masm; mov rax, rbx)`).
+macro_rules! asm {
+    ($m:expr; $($t:tt)*) => {
+        dynasmrt::dynasm!($m.asm ; .arch x64 ; $($t)*)
+    };
+}
+pub(crate) use asm;
+
+/// Condition codes, named after the flags test they perform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cond {
+    O,
+    NO,
+    B,
+    AE,
+    E,
+    NE,
+    BE,
+    A,
+    S,
+    NS,
+    P,
+    NP,
+    L,
+    GE,
+    LE,
+    G,
+}
+
+impl Cond {
+    pub fn invert(self) -> Cond {
+        use Cond::*;
+        match self {
+            O => NO,
+            NO => O,
+            B => AE,
+            AE => B,
+            E => NE,
+            NE => E,
+            BE => A,
+            A => BE,
+            S => NS,
+            NS => S,
+            P => NP,
+            NP => P,
+            L => GE,
+            GE => L,
+            LE => G,
+            G => LE,
+        }
+    }
+
+    /// The condition that holds for `b ? a` when `self` holds for `a ? b`.
+    pub fn swap(self) -> Cond {
+        use Cond::*;
+        match self {
+            B => A,
+            A => B,
+            AE => BE,
+            BE => AE,
+            L => G,
+            G => L,
+            LE => GE,
+            GE => LE,
+            c => c,
+        }
+    }
+}
+
+/// Whether a value of this type lives in an xmm register.
+pub fn is_xmm_ty(ty: ValType) -> bool {
+    matches!(ty, ValType::F32 | ValType::F64 | ValType::V128)
+}
+
+/// Whether a GPR value of this type uses 64-bit operations.
+pub fn is_64(ty: ValType) -> bool {
+    !matches!(ty, ValType::I32 | ValType::F32)
+}
+
+/// Bytes a value of this type takes in a frame slot.
+pub fn slot_size(ty: ValType) -> i32 {
+    if ty == ValType::V128 {
+        16
+    } else {
+        8
+    }
+}
+
+pub struct Masm {
+    pub asm: Asm,
+}
+
+impl Default for Masm {
+    fn default() -> Self {
+        Masm { asm: Asm::new(0) }
+    }
+}
+
+impl Masm {
+    pub fn offset(&self) -> u32 {
+        self.asm.offset().0 as u32
+    }
+
+    pub fn new_label(&mut self) -> DynamicLabel {
+        self.asm.new_dynamic_label()
+    }
+
+    pub fn bind(&mut self, l: DynamicLabel) {
+        asm!(self; =>l);
+    }
+
+    pub fn jmp(&mut self, l: DynamicLabel) {
+        asm!(self; jmp =>l);
+    }
+
+    pub fn jcc(&mut self, c: Cond, l: DynamicLabel) {
+        use Cond::*;
+        match c {
+            O => asm!(self; jo =>l),
+            NO => asm!(self; jno =>l),
+            B => asm!(self; jb =>l),
+            AE => asm!(self; jae =>l),
+            E => asm!(self; je =>l),
+            NE => asm!(self; jne =>l),
+            BE => asm!(self; jbe =>l),
+            A => asm!(self; ja =>l),
+            S => asm!(self; js =>l),
+            NS => asm!(self; jns =>l),
+            P => asm!(self; jp =>l),
+            NP => asm!(self; jnp =>l),
+            L => asm!(self; jl =>l),
+            GE => asm!(self; jge =>l),
+            LE => asm!(self; jle =>l),
+            G => asm!(self; jg =>l),
+        }
+    }
+
+    /// `dst = cond ? 1 : 0` (32-bit, zero-extended). Does not read `dst`.
+    pub fn setcc(&mut self, c: Cond, dst: Reg) {
+        use Cond::*;
+        match c {
+            O => asm!(self; seto r11b),
+            NO => asm!(self; setno r11b),
+            B => asm!(self; setb r11b),
+            AE => asm!(self; setae r11b),
+            E => asm!(self; sete r11b),
+            NE => asm!(self; setne r11b),
+            BE => asm!(self; setbe r11b),
+            A => asm!(self; seta r11b),
+            S => asm!(self; sets r11b),
+            NS => asm!(self; setns r11b),
+            P => asm!(self; setp r11b),
+            NP => asm!(self; setnp r11b),
+            L => asm!(self; setl r11b),
+            GE => asm!(self; setge r11b),
+            LE => asm!(self; setle r11b),
+            G => asm!(self; setg r11b),
+        }
+        asm!(self; movzx Rd(dst.code()), r11b);
+    }
+
+    /// `if cond { dst = src }` on 64-bit registers (upper halves of i32
+    /// values are zero, so this is correct for both widths).
+    pub fn cmov(&mut self, c: Cond, dst: Reg, src: Reg) {
+        let (d, s) = (dst.code(), src.code());
+        use Cond::*;
+        match c {
+            O => asm!(self; cmovo Rq(d), Rq(s)),
+            NO => asm!(self; cmovno Rq(d), Rq(s)),
+            B => asm!(self; cmovb Rq(d), Rq(s)),
+            AE => asm!(self; cmovae Rq(d), Rq(s)),
+            E => asm!(self; cmove Rq(d), Rq(s)),
+            NE => asm!(self; cmovne Rq(d), Rq(s)),
+            BE => asm!(self; cmovbe Rq(d), Rq(s)),
+            A => asm!(self; cmova Rq(d), Rq(s)),
+            S => asm!(self; cmovs Rq(d), Rq(s)),
+            NS => asm!(self; cmovns Rq(d), Rq(s)),
+            P => asm!(self; cmovp Rq(d), Rq(s)),
+            NP => asm!(self; cmovnp Rq(d), Rq(s)),
+            L => asm!(self; cmovl Rq(d), Rq(s)),
+            GE => asm!(self; cmovge Rq(d), Rq(s)),
+            LE => asm!(self; cmovle Rq(d), Rq(s)),
+            G => asm!(self; cmovg Rq(d), Rq(s)),
+        }
+    }
+
+    /// Register-to-register copy within one class.
+    pub fn mov_rr(&mut self, dst: Reg, src: Reg) {
+        if dst == src {
+            return;
+        }
+        if dst.is_xmm() {
+            asm!(self; movaps Rx(dst.code()), Rx(src.code()));
+        } else {
+            asm!(self; mov Rq(dst.code()), Rq(src.code()));
+        }
+    }
+
+    /// Loads a value of type `ty` from `[base + disp]`.
+    pub fn load(&mut self, ty: ValType, dst: Reg, base: u8, disp: i32) {
+        let d = dst.code();
+        match ty {
+            ValType::I32 => asm!(self; mov Rd(d), DWORD [Rq(base) + disp]),
+            ValType::I64 | ValType::FuncRef | ValType::ExternRef => {
+                asm!(self; mov Rq(d), QWORD [Rq(base) + disp])
+            }
+            ValType::F32 => asm!(self; movss Rx(d), DWORD [Rq(base) + disp]),
+            ValType::F64 => asm!(self; movsd Rx(d), QWORD [Rq(base) + disp]),
+            ValType::V128 => asm!(self; movups Rx(d), [Rq(base) + disp]),
+        }
+    }
+
+    /// Stores a value of type `ty` to `[base + disp]` (i32/f32 store 4 bytes).
+    pub fn store(&mut self, ty: ValType, base: u8, disp: i32, src: Reg) {
+        let s = src.code();
+        match ty {
+            ValType::I32 => asm!(self; mov DWORD [Rq(base) + disp], Rd(s)),
+            ValType::I64 | ValType::FuncRef | ValType::ExternRef => {
+                asm!(self; mov QWORD [Rq(base) + disp], Rq(s))
+            }
+            ValType::F32 => asm!(self; movss DWORD [Rq(base) + disp], Rx(s)),
+            ValType::F64 => asm!(self; movsd QWORD [Rq(base) + disp], Rx(s)),
+            ValType::V128 => asm!(self; movups [Rq(base) + disp], Rx(s)),
+        }
+    }
+
+    /// Materialises a constant (raw bits) in a register. Never touches the
+    /// flags, so it may sit between a compare and its branch.
+    pub fn load_const(&mut self, ty: ValType, dst: Reg, bits: u64) {
+        let d = dst.code();
+        if dst.is_xmm() {
+            if bits == 0 {
+                asm!(self; xorps Rx(d), Rx(d));
+            } else {
+                self.mov_imm64(SCRATCH, bits);
+                asm!(self; movq Rx(d), Rq(SCRATCH));
+            }
+        } else if ty == ValType::I32 {
+            asm!(self; mov Rd(d), bits as u32 as i32);
+        } else {
+            self.mov_imm64(d, bits);
+        }
+    }
+
+    /// `mov r64, imm` in its shortest flag-free encoding.
+    pub fn mov_imm64(&mut self, d: u8, bits: u64) {
+        let v = bits as i64;
+        if bits <= u32::MAX as u64 {
+            asm!(self; mov Rd(d), bits as u32 as i32);
+        } else if v >= i32::MIN as i64 && v < 0 {
+            asm!(self; mov Rq(d), v as i32);
+        } else {
+            asm!(self; mov Rq(d), QWORD v);
+        }
+    }
+
+    /// Stores a constant of type `ty` to `[base + disp]`.
+    pub fn store_const(&mut self, ty: ValType, base: u8, disp: i32, bits: u64) {
+        match ty {
+            ValType::I32 | ValType::F32 => {
+                asm!(self; mov DWORD [Rq(base) + disp], bits as u32 as i32)
+            }
+            ValType::V128 => {
+                self.load_const(ty, Reg::xmm(XSCRATCH), bits);
+                asm!(self; movups [Rq(base) + disp], Rx(XSCRATCH));
+            }
+            _ => {
+                let v = bits as i64;
+                if v >= i32::MIN as i64 && v <= i32::MAX as i64 {
+                    asm!(self; mov QWORD [Rq(base) + disp], v as i32);
+                } else {
+                    self.mov_imm64(SCRATCH, bits);
+                    asm!(self; mov QWORD [Rq(base) + disp], Rq(SCRATCH));
+                }
+            }
+        }
+    }
+
+    /// Copies a value of type `ty` between two memory locations.
+    pub fn copy_mem(&mut self, ty: ValType, dbase: u8, ddisp: i32, sbase: u8, sdisp: i32) {
+        if ty == ValType::V128 {
+            asm!(self
+                ; movups Rx(XSCRATCH), [Rq(sbase) + sdisp]
+                ; movups [Rq(dbase) + ddisp], Rx(XSCRATCH)
+            );
+        } else {
+            asm!(self
+                ; mov Rq(SCRATCH), QWORD [Rq(sbase) + sdisp]
+                ; mov QWORD [Rq(dbase) + ddisp], Rq(SCRATCH)
+            );
+        }
+    }
+}

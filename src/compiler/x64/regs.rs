@@ -1,0 +1,109 @@
+//! x86-64 registers as the code generator sees them: two classes (general
+//! purpose and xmm) in one numbering, the allocatable sets, the fixed roles,
+//! and the registers that hold block results at control-flow merges.
+
+/// A machine register: 0–15 are the general-purpose registers in hardware
+/// encoding order, 16–31 the xmm registers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reg(u8);
+
+impl Reg {
+    pub const fn gpr(code: u8) -> Reg {
+        Reg(code)
+    }
+
+    pub const fn xmm(code: u8) -> Reg {
+        Reg(16 + code)
+    }
+
+    pub const fn is_xmm(self) -> bool {
+        self.0 >= 16
+    }
+
+    /// The hardware encoding within the register's class.
+    pub const fn code(self) -> u8 {
+        self.0 & 15
+    }
+
+    pub const fn bit(self) -> u32 {
+        1 << self.0
+    }
+}
+
+pub const RAX: Reg = Reg::gpr(0);
+pub const RCX: Reg = Reg::gpr(1);
+pub const RDX: Reg = Reg::gpr(2);
+pub const RBX: Reg = Reg::gpr(3);
+pub const RSI: Reg = Reg::gpr(6);
+pub const RDI: Reg = Reg::gpr(7);
+pub const R8: Reg = Reg::gpr(8);
+pub const R9: Reg = Reg::gpr(9);
+pub const R12: Reg = Reg::gpr(12);
+pub const R13: Reg = Reg::gpr(13);
+
+/// Scratch registers, never allocated: free for any single instruction
+/// sequence (constant materialisation, memory-to-memory moves, address
+/// arithmetic, breaking move cycles).
+pub const SCRATCH: u8 = 11;
+pub const SCRATCH2: u8 = 10;
+pub const XSCRATCH: u8 = 15;
+pub const XSCRATCH2: u8 = 14;
+
+/// Allocation order. rsp, rbp (frame), r14 (memory base), r15 (vmctx) and
+/// the scratch registers are never allocated.
+pub const ALLOC_GPRS: [Reg; 10] = [RAX, RCX, RDX, RBX, RSI, RDI, R8, R9, R12, R13];
+pub const ALLOC_XMMS: [Reg; 14] = [
+    Reg::xmm(0),
+    Reg::xmm(1),
+    Reg::xmm(2),
+    Reg::xmm(3),
+    Reg::xmm(4),
+    Reg::xmm(5),
+    Reg::xmm(6),
+    Reg::xmm(7),
+    Reg::xmm(8),
+    Reg::xmm(9),
+    Reg::xmm(10),
+    Reg::xmm(11),
+    Reg::xmm(12),
+    Reg::xmm(13),
+];
+
+/// Registers that carry block results (and loop parameters) across a
+/// control-flow merge, assigned in order per class; values beyond these go
+/// to their stack slots.
+pub const MERGE_GPRS: [Reg; 6] = [RAX, RCX, RDX, RBX, RSI, RDI];
+pub const MERGE_XMMS: [Reg; 6] = [
+    Reg::xmm(0),
+    Reg::xmm(1),
+    Reg::xmm(2),
+    Reg::xmm(3),
+    Reg::xmm(4),
+    Reg::xmm(5),
+];
+
+/// A set of registers as a bit mask over [`Reg`] numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RegSet(pub u32);
+
+impl RegSet {
+    pub fn all_allocatable() -> RegSet {
+        let mut s = RegSet(0);
+        for r in ALLOC_GPRS.iter().chain(ALLOC_XMMS.iter()) {
+            s.insert(*r);
+        }
+        s
+    }
+
+    pub fn contains(self, r: Reg) -> bool {
+        self.0 & r.bit() != 0
+    }
+
+    pub fn insert(&mut self, r: Reg) {
+        self.0 |= r.bit();
+    }
+
+    pub fn remove(&mut self, r: Reg) {
+        self.0 &= !r.bit();
+    }
+}
