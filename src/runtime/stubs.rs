@@ -26,7 +26,7 @@ static STUBS: OnceLock<Stubs> = OnceLock::new();
 pub(crate) fn get() -> &'static Stubs {
     STUBS.get_or_init(|| {
         let capture = trap::capture as *const () as usize;
-        let stubs = emit_engine_stubs(capture);
+        let stubs = crate::compiler::emit_engine_stubs(capture);
         let code = CodeMemory::new(&stubs.code).expect("cannot map the engine stubs");
         // SAFETY: both offsets are inside the code just mapped.
         let (raise_trap, exit_trampoline) = unsafe {
@@ -46,15 +46,4 @@ pub(crate) fn get() -> &'static Stubs {
 /// The stubs if already mapped; never blocks (for the signal handler).
 pub(crate) fn try_get() -> Option<&'static Stubs> {
     STUBS.get()
-}
-
-// Until the compiler publishes `crate::compiler::emit_engine_stubs`.
-fn emit_engine_stubs(_capture: usize) -> EngineStubsPending {
-    todo!("crate::compiler::emit_engine_stubs is not published yet")
-}
-
-struct EngineStubsPending {
-    code: Vec<u8>,
-    raise_trap: u32,
-    exit_trampoline: u32,
 }

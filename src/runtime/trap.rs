@@ -123,13 +123,17 @@ pub(crate) unsafe fn backtrace(
     let mut frames = Vec::new();
     let mut last: Option<(*const ModuleInner, Option<Instance>)> = None;
     while frames.len() < MAX_FRAMES {
-        let Some(module) = code_memory::lookup(pc) else {
+        // Every pc is treated as a return address: the call (or faulting
+        // instruction) is just before it (or at it), so look up `pc - 1` for
+        // the function, which also keeps a trap stub's return address at the
+        // very end of a function from being taken for the next function.
+        let Some(module) = code_memory::lookup(pc.wrapping_sub(1)) else {
             break;
         };
         let module = module as *const ModuleInner;
         // SAFETY: registered modules are alive while their code is on the stack.
         let m = unsafe { &*module };
-        let Some(defined) = m.func_at(pc) else {
+        let Some(defined) = m.func_at(pc.wrapping_sub(1)) else {
             break;
         };
         let instance = match last {
