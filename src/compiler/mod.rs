@@ -5,6 +5,10 @@
 //! specific to x86-64 sits under `x64/` (registers, the macro assembler,
 //! numeric operators, stubs and trampolines).
 
+// `dynasm!` expands dynamic register operands to `reg.into()`, which clippy
+// flags for every `u8` register number.
+#![allow(clippy::useless_conversion)]
+
 mod codegen;
 #[cfg(test)]
 mod tests;
@@ -116,8 +120,10 @@ fn compile_parallel(
     }
     let n = runs.len();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<Vec<FunctionToCompile<'_>>>>> =
-        runs.into_iter().map(|r| std::sync::Mutex::new(Some(r))).collect();
+    let slots: Vec<std::sync::Mutex<Option<Vec<FunctionToCompile<'_>>>>> = runs
+        .into_iter()
+        .map(|r| std::sync::Mutex::new(Some(r)))
+        .collect();
     let results: Vec<std::sync::Mutex<Option<Result<Chunk, CompileError>>>> =
         (0..n).map(|_| std::sync::Mutex::new(None)).collect();
     std::thread::scope(|s| {
@@ -127,7 +133,11 @@ fn compile_parallel(
                 if i >= n {
                     break;
                 }
-                let run = slots[i].lock().unwrap().take().expect("each run is taken once");
+                let run = slots[i]
+                    .lock()
+                    .unwrap()
+                    .take()
+                    .expect("each run is taken once");
                 let r = compile_chunk(env, run);
                 *results[i].lock().unwrap() = Some(r);
             });
@@ -152,7 +162,8 @@ fn link(env: Env<'_>, chunks: Vec<Chunk>) -> Result<CompiledCode, CompileError> 
             len: f.len,
         }));
         calls.extend(c.calls.iter().map(|&(at, callee)| (at + base, callee)));
-        out.traps.extend(c.traps.iter().map(|&(pc, t)| (pc + base, t)));
+        out.traps
+            .extend(c.traps.iter().map(|&(pc, t)| (pc + base, t)));
         out.address_map
             .extend(c.address_map.iter().map(|&(pc, w)| (pc + base, w)));
     }

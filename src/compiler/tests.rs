@@ -141,7 +141,8 @@ struct Instance {
     _memory_bytes: Vec<u8>,
     _table: Box<VMTableDefinition>,
     _table_elems: Vec<usize>,
-    globals: Vec<Box<VMGlobal>>,
+    /// Never resized: generated code holds pointers into it.
+    globals: Vec<VMGlobal>,
 }
 
 fn eval_const(expr: &crate::module::ConstExpr) -> u64 {
@@ -188,13 +189,11 @@ fn instantiate_with(wat: &str, config: CompilerConfig) -> Instance {
         length: table_elems.len() as u32,
         _pad: 0,
     });
-    let mut globals: Vec<Box<VMGlobal>> = info
+    let mut globals: Vec<VMGlobal> = info
         .global_inits
         .iter()
-        .map(|init| {
-            Box::new(VMGlobal {
-                bits: [eval_const(init), 0],
-            })
+        .map(|init| VMGlobal {
+            bits: [eval_const(init), 0],
         })
         .collect();
 
@@ -210,12 +209,20 @@ fn instantiate_with(wat: &str, config: CompilerConfig) -> Instance {
     unsafe {
         std::ptr::write(base as *mut VMContextHeader, header);
         for i in 0..info.types.len() as u32 {
-            let canonical = info.types.iter().position(|t| *t == info.types[i as usize]).unwrap();
+            let canonical = info
+                .types
+                .iter()
+                .position(|t| *t == info.types[i as usize])
+                .unwrap();
             *(base.add(offsets.type_id(i) as usize) as *mut u32) = canonical as u32;
         }
         for f in 0..info.func_types.len() as u32 {
             let ty = info.func_types[f as usize];
-            let canonical = info.types.iter().position(|t| *t == info.types[ty as usize]).unwrap();
+            let canonical = info
+                .types
+                .iter()
+                .position(|t| *t == info.types[ty as usize])
+                .unwrap();
             let r = if info.is_imported_func(f) {
                 VMFuncRef {
                     code: stubs_mem.ptr.wrapping_add(stubs.exit_trampoline as usize),
@@ -241,7 +248,7 @@ fn instantiate_with(wat: &str, config: CompilerConfig) -> Instance {
             *(base.add(offsets.table(0) as usize) as *mut *mut VMTableDefinition) = &mut *table;
         }
         for (i, g) in globals.iter_mut().enumerate() {
-            *(base.add(offsets.global(i as u32) as usize) as *mut *mut VMGlobal) = &mut **g;
+            *(base.add(offsets.global(i as u32) as usize) as *mut *mut VMGlobal) = g;
         }
         for e in &info.elements {
             if let (ElementSegmentKind::Active { offset, .. }, ElementItemsKind::Functions(fs)) =
@@ -254,7 +261,10 @@ fn instantiate_with(wat: &str, config: CompilerConfig) -> Instance {
             }
         }
     }
-    assert!(info.imports.iter().all(|i| matches!(i.kind, ImportKind::Func(_))));
+    assert!(info
+        .imports
+        .iter()
+        .all(|i| matches!(i.kind, ImportKind::Func(_))));
     MEMORY.with(|m| m.set((&mut *memory, capacity)));
     Instance {
         info,
@@ -403,17 +413,29 @@ fn division_and_traps() {
     );
     assert_eq!(i.i32("div_s", &[(-7i32) as u32 as u64, 2]), -3);
     assert_eq!(i.i32("rem_s", &[(-7i32) as u32 as u64, 2]), -1);
-    assert_eq!(i.call("div_s", &[1, 0]), Err(TrapCode::IntegerDivisionByZero));
+    assert_eq!(
+        i.call("div_s", &[1, 0]),
+        Err(TrapCode::IntegerDivisionByZero)
+    );
     assert_eq!(
         i.call("div_s", &[i32::MIN as u32 as u64, u32::MAX as u64]),
         Err(TrapCode::IntegerOverflow)
     );
-    assert_eq!(i.i32("rem_s", &[i32::MIN as u32 as u64, u32::MAX as u64]), 0);
+    assert_eq!(
+        i.i32("rem_s", &[i32::MIN as u32 as u64, u32::MAX as u64]),
+        0
+    );
     assert_eq!(i.i64("div_u64", &[u64::MAX, 2]), (u64::MAX / 2) as i64);
     assert_eq!(i.i64("rem_s64", &[i64::MIN as u64, u64::MAX]), 0);
-    assert_eq!(i.call("rem_s64", &[1, 0]), Err(TrapCode::IntegerDivisionByZero));
+    assert_eq!(
+        i.call("rem_s64", &[1, 0]),
+        Err(TrapCode::IntegerDivisionByZero)
+    );
     assert_eq!(i.i32("div_c", &[50]), 7);
-    assert_eq!(i.call("unreachable", &[]), Err(TrapCode::UnreachableCodeReached));
+    assert_eq!(
+        i.call("unreachable", &[]),
+        Err(TrapCode::UnreachableCodeReached)
+    );
     // The instance still works after a trap.
     assert_eq!(i.i32("div_s", &[9, 3]), 3);
 }
@@ -579,8 +601,14 @@ fn floats() {
     );
     let f64r = |v: Vec<u64>| f64::from_bits(v[0]);
     let f32r = |v: Vec<u64>| f32::from_bits(v[0] as u32);
-    assert_eq!(f64r(i.call("fadd", &[f64b(1.5), f64b(2.25)]).unwrap()), 3.75);
-    assert_eq!(f32r(i.call("fmin", &[f32b(1.0), f32b(-2.0)]).unwrap()), -2.0);
+    assert_eq!(
+        f64r(i.call("fadd", &[f64b(1.5), f64b(2.25)]).unwrap()),
+        3.75
+    );
+    assert_eq!(
+        f32r(i.call("fmin", &[f32b(1.0), f32b(-2.0)]).unwrap()),
+        -2.0
+    );
     assert!(f32r(i.call("fmin", &[f32b(f32::NAN), f32b(-2.0)]).unwrap()).is_nan());
     assert!(f32r(i.call("fmin", &[f32b(1.0), f32b(f32::NAN)]).unwrap()).is_nan());
     let z = f32r(i.call("fmin", &[f32b(0.0), f32b(-0.0)]).unwrap());
@@ -595,26 +623,53 @@ fn floats() {
     assert_eq!(i.i32("ne", &[f32b(f32::NAN), f32b(f32::NAN)]), 1);
     assert_eq!(f64r(i.call("neg", &[f64b(2.0)]).unwrap()), -2.0);
     assert_eq!(f32r(i.call("abs", &[f32b(-2.5)]).unwrap()), 2.5);
-    assert_eq!(f64r(i.call("copysign", &[f64b(2.0), f64b(-0.0)]).unwrap()), -2.0);
+    assert_eq!(
+        f64r(i.call("copysign", &[f64b(2.0), f64b(-0.0)]).unwrap()),
+        -2.0
+    );
     assert_eq!(f64r(i.call("floor", &[f64b(-1.5)]).unwrap()), -2.0);
     assert_eq!(f32r(i.call("nearest", &[f32b(2.5)]).unwrap()), 2.0);
     assert_eq!(f64r(i.call("sqrt", &[f64b(9.0)]).unwrap()), 3.0);
     assert_eq!(i.i32("trunc_s", &[f64b(-2147483648.9)]), i32::MIN);
-    assert_eq!(i.call("trunc_s", &[f64b(-2147483649.0)]), Err(TrapCode::IntegerOverflow));
-    assert_eq!(i.call("trunc_s", &[f64b(2147483648.0)]), Err(TrapCode::IntegerOverflow));
-    assert_eq!(i.call("trunc_s", &[f64b(f64::NAN)]), Err(TrapCode::BadConversionToInteger));
-    assert_eq!(i.i64("trunc_u64", &[f64b(18446744073709549568.0)]) as u64, 18446744073709549568);
+    assert_eq!(
+        i.call("trunc_s", &[f64b(-2147483649.0)]),
+        Err(TrapCode::IntegerOverflow)
+    );
+    assert_eq!(
+        i.call("trunc_s", &[f64b(2147483648.0)]),
+        Err(TrapCode::IntegerOverflow)
+    );
+    assert_eq!(
+        i.call("trunc_s", &[f64b(f64::NAN)]),
+        Err(TrapCode::BadConversionToInteger)
+    );
+    assert_eq!(
+        i.i64("trunc_u64", &[f64b(18446744073709549568.0)]) as u64,
+        18446744073709549568
+    );
     assert_eq!(i.i64("trunc_u64", &[f64b(-0.9)]), 0);
-    assert_eq!(i.call("trunc_u64", &[f64b(-1.0)]), Err(TrapCode::IntegerOverflow));
+    assert_eq!(
+        i.call("trunc_u64", &[f64b(-1.0)]),
+        Err(TrapCode::IntegerOverflow)
+    );
     assert_eq!(i.i32("trunc_u32", &[f32b(4294967040.0)]) as u32, 4294967040);
     assert_eq!(i.i32("sat_s", &[f64b(1e20)]), i32::MAX);
     assert_eq!(i.i32("sat_s", &[f64b(-1e20)]), i32::MIN);
     assert_eq!(i.i32("sat_s", &[f64b(f64::NAN)]), 0);
     assert_eq!(i.i64("sat_u64", &[f32b(1e30)]) as u64, u64::MAX);
     assert_eq!(i.i64("sat_u64", &[f32b(-5.0)]), 0);
-    assert_eq!(f64r(i.call("cvt_u64", &[u64::MAX]).unwrap()), 18446744073709551615.0);
-    assert_eq!(f32r(i.call("cvt_u64_f32", &[0x8000_0080_0000_0001]).unwrap()), 9223373136366403584.0);
-    assert_eq!(f32r(i.call("cvt_u32", &[u32::MAX as u64]).unwrap()), 4294967296.0);
+    assert_eq!(
+        f64r(i.call("cvt_u64", &[u64::MAX]).unwrap()),
+        18446744073709551615.0
+    );
+    assert_eq!(
+        f32r(i.call("cvt_u64_f32", &[0x8000_0080_0000_0001]).unwrap()),
+        9223373136366403584.0
+    );
+    assert_eq!(
+        f32r(i.call("cvt_u32", &[u32::MAX as u64]).unwrap()),
+        4294967296.0
+    );
     assert_eq!(f32r(i.call("demote", &[f64b(0.1)]).unwrap()), 0.1f32);
     assert_eq!(i.i64("reinterp", &[f64b(1.0)]) as u64, 1.0f64.to_bits());
     assert_eq!(f64r(i.call("fconst", &[]).unwrap()), 3.375);
@@ -657,10 +712,16 @@ fn check_memory(i: &mut Instance) {
     assert_eq!(i.i32("load", &[16]), 0x04030201);
     assert_eq!(i.i32("load8_s", &[15]), 1);
     assert_eq!(i.i64("load16_u64", &[17]), 0x0302);
-    assert_eq!(i.i64("store_load", &[1000, 0x1122334455667788]), 0x1122334455667788);
+    assert_eq!(
+        i.i64("store_load", &[1000, 0x1122334455667788]),
+        0x1122334455667788
+    );
     assert_eq!(i.i32("store8", &[2000, 0x1ff]), 0xff);
     assert_eq!(i.i32("const_addr", &[]), 0x33);
-    assert_eq!(f64::from_bits(i.call("fstore", &[f64b(2.5)]).unwrap()[0]), 2.5);
+    assert_eq!(
+        f64::from_bits(i.call("fstore", &[f64b(2.5)]).unwrap()[0]),
+        2.5
+    );
     assert_eq!(i.i32("size", &[]), 1);
     assert_eq!(i.i32("global", &[]), 8);
     assert_eq!(i.i32("global", &[]), 9);
@@ -674,14 +735,23 @@ fn memory_with_explicit_checks() {
     check_memory(&mut i);
     assert_eq!(i.call("load", &[65533]), Err(TrapCode::MemoryOutOfBounds));
     assert_eq!(i.i32("load", &[65532]), 0);
-    assert_eq!(i.call("load8_s", &[65535]), Err(TrapCode::MemoryOutOfBounds));
-    assert_eq!(i.call("load", &[u32::MAX as u64]), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(
+        i.call("load8_s", &[65535]),
+        Err(TrapCode::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        i.call("load", &[u32::MAX as u64]),
+        Err(TrapCode::MemoryOutOfBounds)
+    );
     assert_eq!(i.i32("grow", &[1]), 1);
     assert_eq!(i.i32("size", &[]), 2);
     assert_eq!(i.i32("load", &[65533]), 0);
     assert_eq!(i.i32("grow", &[10]), -1);
     assert_eq!(i.i32("fill", &[300, 0xab, 10]), 0xab);
-    assert_eq!(i.call("fill", &[300, 0xab, 1 << 20]), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(
+        i.call("fill", &[300, 0xab, 1 << 20]),
+        Err(TrapCode::MemoryOutOfBounds)
+    );
 }
 
 #[test]
@@ -696,7 +766,11 @@ fn memory_with_guard_pages() {
     check_memory(&mut i);
     // Every access instruction is listed for the signal handler.
     assert!(i.compiled.traps.len() >= 10);
-    assert!(i.compiled.traps.iter().all(|t| t.1 == TrapCode::MemoryOutOfBounds));
+    assert!(i
+        .compiled
+        .traps
+        .iter()
+        .all(|t| t.1 == TrapCode::MemoryOutOfBounds));
 }
 
 #[test]
@@ -728,8 +802,14 @@ fn calls_imports_and_indirect() {
     assert_eq!(i.call("host", &[0xdead, 3]), Err(TrapCode::HostTrap));
     assert_eq!(i.i32("indirect", &[0, 21]), 42);
     assert_eq!(i.i32("indirect", &[1, 5]), 15);
-    assert_eq!(i.call("indirect", &[2, 5]), Err(TrapCode::IndirectCallTypeMismatch));
-    assert_eq!(i.call("indirect", &[3, 5]), Err(TrapCode::UninitializedElement));
+    assert_eq!(
+        i.call("indirect", &[2, 5]),
+        Err(TrapCode::IndirectCallTypeMismatch)
+    );
+    assert_eq!(
+        i.call("indirect", &[3, 5]),
+        Err(TrapCode::UninitializedElement)
+    );
     assert_eq!(i.call("indirect", &[4, 5]), Err(TrapCode::UndefinedElement));
     assert_eq!(i.i32("keep_across_call", &[3]), 306);
     assert_eq!(i.call("recurse", &[1]), Err(TrapCode::StackOverflow));
@@ -757,7 +837,11 @@ fn parallel_compile_links_calls() {
     // Enough functions and bytes to take the parallel path.
     let mut wat = String::from("(module\n");
     for k in 0..400 {
-        let next = if k + 1 < 400 { format!("(call {})", k + 1) } else { "(i32.const 0)".into() };
+        let next = if k + 1 < 400 {
+            format!("(call {})", k + 1)
+        } else {
+            "(i32.const 0)".into()
+        };
         wat.push_str(&format!(
             "(func (export \"f{k}\") (result i32) (i32.add (i32.const 1) {next}) {})\n",
             "(drop (i32.add (i32.const 1) (i32.const 2)))".repeat(40)

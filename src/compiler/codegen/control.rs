@@ -169,8 +169,7 @@ impl<'m> CodeGen<'m> {
             }
         }
         while !moves.is_empty() {
-            let ready = (0..moves.len())
-                .find(|&i| !moves.iter().any(|&(s, _)| s == moves[i].1));
+            let ready = (0..moves.len()).find(|&i| !moves.iter().any(|&(s, _)| s == moves[i].1));
             match ready {
                 Some(i) => {
                     let (s, d) = moves.swap_remove(i);
@@ -396,7 +395,8 @@ impl<'m> CodeGen<'m> {
             self.push(ty, Loc::Slot);
         }
         self.recompute_free();
-        self.masm.bind(f.else_label.expect("if frame has an else label"));
+        self.masm
+            .bind(f.else_label.expect("if frame has an else label"));
         self.dead = false;
     }
 
@@ -554,7 +554,11 @@ impl<'m> CodeGen<'m> {
             let l = label_for(self, depth, &mut tl);
             let before = self.masm.offset();
             asm!(self.masm; jmp =>l);
-            debug_assert_eq!(self.masm.offset() - before, 5, "jump table entries are rel32");
+            debug_assert_eq!(
+                self.masm.offset() - before,
+                5,
+                "jump table entries are rel32"
+            );
         }
         self.release(r);
         for &(depth, l) in tl.iter() {

@@ -287,7 +287,13 @@ impl<'m> CodeGen<'m> {
     }
 
     pub fn visit_data_drop(&mut self, data_index: u32) -> Result<(), CompileError> {
-        self.call_builtin(VMBuiltins::OFFSET_DATA_DROP, 0, &[data_index as u64], None, false);
+        self.call_builtin(
+            VMBuiltins::OFFSET_DATA_DROP,
+            0,
+            &[data_index as u64],
+            None,
+            false,
+        );
         Ok(())
     }
 }

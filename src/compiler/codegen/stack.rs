@@ -128,7 +128,9 @@ impl<'m> CodeGen<'m> {
             let victim = self
                 .stack
                 .iter()
-                .position(|v| matches!(v.loc, Loc::Reg(r) if r.is_xmm() == xmm && !avoid.contains(r)))
+                .position(
+                    |v| matches!(v.loc, Loc::Reg(r) if r.is_xmm() == xmm && !avoid.contains(r)),
+                )
                 .expect("more live operator operands than registers");
             self.spill_entry(victim);
         }
@@ -177,9 +179,13 @@ impl<'m> CodeGen<'m> {
         if let Some(i) = self.stack.iter().position(|v| v.loc == Loc::Reg(r)) {
             let mut avoid = RegSet(0);
             avoid.insert(r);
-            let has_free = if r.is_xmm() { &ALLOC_XMMS[..] } else { &ALLOC_GPRS[..] }
-                .iter()
-                .any(|x| self.free.contains(*x));
+            let has_free = if r.is_xmm() {
+                &ALLOC_XMMS[..]
+            } else {
+                &ALLOC_GPRS[..]
+            }
+            .iter()
+            .any(|x| self.free.contains(*x));
             if has_free {
                 let n = self.alloc_class(r.is_xmm(), avoid);
                 self.masm.mov_rr(n, r);
@@ -259,7 +265,8 @@ impl<'m> CodeGen<'m> {
             Loc::Const(bits) => self.masm.store_const(o.ty, base, disp, bits),
             Loc::Slot => self.masm.copy_mem(o.ty, base, disp, 5, -o.off),
             Loc::Flags(c) => {
-                self.masm.setcc(c, Reg::gpr(crate::compiler::x64::regs::SCRATCH2));
+                self.masm
+                    .setcc(c, Reg::gpr(crate::compiler::x64::regs::SCRATCH2));
                 asm!(self.masm; mov DWORD [Rq(base) + disp], r10d);
             }
         }

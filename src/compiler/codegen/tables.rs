@@ -69,7 +69,13 @@ impl<'m> CodeGen<'m> {
     }
 
     pub fn visit_table_fill(&mut self, table: u32) -> Result<(), CompileError> {
-        self.call_builtin(VMBuiltins::OFFSET_TABLE_FILL, 3, &[table as u64], None, true);
+        self.call_builtin(
+            VMBuiltins::OFFSET_TABLE_FILL,
+            3,
+            &[table as u64],
+            None,
+            true,
+        );
         Ok(())
     }
 
@@ -96,7 +102,13 @@ impl<'m> CodeGen<'m> {
     }
 
     pub fn visit_elem_drop(&mut self, elem_index: u32) -> Result<(), CompileError> {
-        self.call_builtin(VMBuiltins::OFFSET_ELEM_DROP, 0, &[elem_index as u64], None, false);
+        self.call_builtin(
+            VMBuiltins::OFFSET_ELEM_DROP,
+            0,
+            &[elem_index as u64],
+            None,
+            false,
+        );
         Ok(())
     }
 }

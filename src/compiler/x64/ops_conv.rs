@@ -149,7 +149,13 @@ impl<'m> CodeGen<'m> {
     }
 
     /// float → int, trapping (`sat == false`) or saturating.
-    fn trunc(&mut self, from: ValType, to: ValType, signed: bool, sat: bool) -> Result<(), CompileError> {
+    fn trunc(
+        &mut self,
+        from: ValType,
+        to: ValType,
+        signed: bool,
+        sat: bool,
+    ) -> Result<(), CompileError> {
         let f64 = from == ValType::F64;
         let i64 = to == ValType::I64;
         let x = self.pop_reg();
@@ -159,7 +165,11 @@ impl<'m> CodeGen<'m> {
 
         // Out-of-range paths: a trap stub, or an inline constant result.
         let (nan_l, low_l, high_l) = if sat {
-            (self.masm.new_label(), self.masm.new_label(), self.masm.new_label())
+            (
+                self.masm.new_label(),
+                self.masm.new_label(),
+                self.masm.new_label(),
+            )
         } else {
             let nan = self.trap_label(TrapCode::BadConversionToInteger);
             let ovf = self.trap_label(TrapCode::IntegerOverflow);
@@ -182,7 +192,8 @@ impl<'m> CodeGen<'m> {
             (true, true, _) => (-9223372036854775808.0, true),
         };
         self.ucomi_const(f64, xs, lo);
-        self.masm.jcc(if lo_inclusive { Cond::B } else { Cond::BE }, low_l);
+        self.masm
+            .jcc(if lo_inclusive { Cond::B } else { Cond::BE }, low_l);
         // Upper bound (exclusive, a power of two: exact in both types).
         let hi = match (signed, i64) {
             (true, false) => 2147483648.0,

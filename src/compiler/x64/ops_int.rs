@@ -189,7 +189,11 @@ impl<'m> CodeGen<'m> {
         let o = self.pop();
         match o.loc {
             Loc::Const(bits) => {
-                let z = if is_64(ty) { bits == 0 } else { bits as u32 == 0 };
+                let z = if is_64(ty) {
+                    bits == 0
+                } else {
+                    bits as u32 == 0
+                };
                 self.push_const(ValType::I32, z as u64);
             }
             Loc::Flags(c) => self.push(ValType::I32, Loc::Flags(c.invert())),
