@@ -180,7 +180,11 @@ impl<'m> CodeGen<'m> {
         }
         self.emit_prologue(f.func_index);
 
-        let mut reader = f.body.get_operators_reader()?;
+        // The reader decodes according to the enabled features (e.g. the
+        // memory index of `memory.grow` is a zero byte without multi-memory).
+        let mut body = f.body.get_binary_reader_for_operators()?;
+        body.set_features(*validator.features());
+        let mut reader = wasmparser::OperatorsReader::new(body);
         while !reader.eof() {
             let offset = reader.original_position() as usize;
             let mut v = visit::ValidateThenEmit {
