@@ -47,8 +47,7 @@ fn work_dir() -> &'static Path {
         std::fs::create_dir_all(&dir).expect("create c-tests work dir");
         for wat in files_with_extension("wat") {
             let name = wat.file_stem().unwrap().to_str().unwrap().to_string();
-            let bytes = wat::parse_file(&wat)
-                .unwrap_or_else(|e| panic!("{}: {e}", wat.display()));
+            let bytes = wat::parse_file(&wat).unwrap_or_else(|e| panic!("{}: {e}", wat.display()));
             std::fs::write(dir.join(format!("{name}.wasm")), bytes).expect("write wasm");
         }
         dir
@@ -119,7 +118,12 @@ fn check_output(name: &str, out: &Output) {
     let expected_path = manifest_dir().join("c-tests").join(format!("{name}.out"));
     let expected = std::fs::read_to_string(&expected_path)
         .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
-    assert_eq!(stdout, expected, "{name}: output differs from {}", expected_path.display());
+    assert_eq!(
+        stdout,
+        expected,
+        "{name}: output differs from {}",
+        expected_path.display()
+    );
 }
 
 /// Builds and runs one C test against the static library.
@@ -135,8 +139,17 @@ fn run(name: &str) {
 /// The C tests, one `#[test]` each; `all_c_tests_are_listed` keeps this list
 /// in step with the directory.
 const C_TESTS: &[&str] = &[
-    "abi", "types", "refs", "host_objects", "instance", "calls", "traps", "memory_table",
-    "threads", "serialize", "errors",
+    "abi",
+    "types",
+    "refs",
+    "host_objects",
+    "instance",
+    "calls",
+    "traps",
+    "memory_table",
+    "threads",
+    "serialize",
+    "errors",
 ];
 
 macro_rules! c_tests {
@@ -148,7 +161,19 @@ macro_rules! c_tests {
     )*};
 }
 
-c_tests!(abi, types, refs, host_objects, instance, calls, traps, memory_table, threads, serialize, errors);
+c_tests!(
+    abi,
+    types,
+    refs,
+    host_objects,
+    instance,
+    calls,
+    traps,
+    memory_table,
+    threads,
+    serialize,
+    errors
+);
 
 #[test]
 fn all_c_tests_are_listed() {
@@ -191,6 +216,10 @@ fn memcheck() {
                 // Generated code is written into fresh mappings, then run.
                 "--smc-check=all-non-file",
             ])
+            .arg(format!(
+                "--suppressions={}",
+                manifest_dir().join("c-tests/valgrind.supp").display()
+            ))
             .arg(&exe)
             .arg(work_dir())
             .output()
@@ -207,7 +236,11 @@ fn declared_functions(header: &Path) -> BTreeSet<String> {
         .arg(header)
         .output()
         .expect("preprocess header");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
     text.split("__brisk_api__")
         .skip(1)
@@ -254,7 +287,11 @@ fn exported_symbols() {
     assert!(missing.is_empty(), "declared but not exported: {missing:?}");
     let extra: Vec<_> = exported.difference(&ours).collect();
     assert!(extra.is_empty(), "exported but not declared: {extra:?}");
-    println!("include/wasm.h declares {} functions; libbrisk.so exports {} wasm_* functions", ours.len(), exported.len());
+    println!(
+        "include/wasm.h declares {} functions; libbrisk.so exports {} wasm_* functions",
+        ours.len(),
+        exported.len()
+    );
 
     // The standard's list, checked in; re-derived from the standard header
     // itself when its text is in the cargo registry.
@@ -266,11 +303,21 @@ fn exported_symbols() {
         .map(str::to_string)
         .collect();
     if let Some(standard) = standard_header() {
-        assert_eq!(declared_functions(&standard), std_decls, "standard-functions.txt is stale");
+        assert_eq!(
+            declared_functions(&standard),
+            std_decls,
+            "standard-functions.txt is stale"
+        );
     }
     let missing: Vec<_> = std_decls.difference(&exported).collect();
-    assert!(missing.is_empty(), "the standard declares, we do not export: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "the standard declares, we do not export: {missing:?}"
+    );
     let extra: Vec<_> = ours.difference(&std_decls).collect();
-    assert!(extra.is_empty(), "wasm.h declares functions the standard does not: {extra:?}");
+    assert!(
+        extra.is_empty(),
+        "wasm.h declares functions the standard does not: {extra:?}"
+    );
     println!("the standard wasm.h declares {} functions", std_decls.len());
 }

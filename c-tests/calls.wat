@@ -1,0 +1,27 @@
+(module
+  (import "host" "twice" (func $twice (param i32) (result i32)))
+  (import "host" "reenter" (func $reenter (param i32) (result i32)))
+  (import "host" "multi" (func $multi (param i64 f32) (result f64 i64 i32)))
+  (import "host" "sum10" (func $sum10
+    (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i64)))
+  ;; down(0) = twice(21); down(n) = reenter(n - 1), where the host's reenter
+  ;; calls down again and adds 1: wasm -> host -> wasm -> host ...
+  (func $down (export "down") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (call $twice (i32.const 21)))
+      (else (call $reenter (i32.sub (local.get 0) (i32.const 1))))))
+  (func (export "swap") (param i32 i64 f32 f64) (result f64 f32 i64 i32)
+    local.get 3 local.get 2 local.get 1 local.get 0)
+  (func (export "call_multi") (param i64 f32) (result f64 i64 i32)
+    (call $multi (local.get 0) (local.get 1)))
+  (func (export "call_sum10") (result i64)
+    (call $sum10 (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4) (i32.const 5)
+                 (i32.const 6) (i32.const 7) (i32.const 8) (i32.const 9) (i32.const 10)))
+  (func (export "id_externref") (param externref) (result externref) local.get 0)
+  (func (export "id_funcref") (param funcref) (result funcref) local.get 0)
+  (func (export "is_null") (param externref) (result i32) (ref.is_null (local.get 0)))
+  (func (export "fadd") (param f32 f64) (result f64)
+    (f64.add (f64.promote_f32 (local.get 0)) (local.get 1)))
+  (func (export "lmul") (param i64 i64) (result i64) (i64.mul (local.get 0) (local.get 1)))
+  (func (export "nop"))
+)

@@ -1,0 +1,10 @@
+(module
+  (import "host" "offset" (global $offset i32))
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "fib_plus_offset") (param i32) (result i32)
+    (i32.add (call $fib (local.get 0)) (global.get $offset)))
+)

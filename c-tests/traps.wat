@@ -1,0 +1,11 @@
+(module
+  (import "host" "fail" (func $fail))
+  (memory 1)
+  (func $inner (unreachable))
+  (func $middle (call $inner))
+  (func $unreachable (export "unreachable") (call $middle))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "call_host_fail") (call $fail))
+  (func (export "oob") (result i32) (i32.load (i32.const 65534)))
+  (func $recurse (export "recurse") (call $recurse))
+)
