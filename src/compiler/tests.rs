@@ -858,3 +858,99 @@ fn parallel_compile_links_calls() {
     assert_eq!(i.i32("f0", &[]), 400);
     assert_eq!(i.i32("f399", &[]), 1);
 }
+
+#[test]
+fn locals_cached_across_control_flow() {
+    let mut i = instantiate(
+        r#"(module
+          (func $id (param i32) (result i32) local.get 0)
+          ;; Twelve counters updated every iteration: more locals than registers.
+          (func (export "pressure") (param $n i32) (result i32)
+            (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i32) (local $f i32)
+            (local $g i32) (local $h i32) (local $i i32) (local $j i32) (local $k i32) (local $l i32)
+            (loop $top
+              (local.set $a (i32.add (local.get $a) (i32.const 1)))
+              (local.set $b (i32.add (local.get $b) (local.get $a)))
+              (local.set $c (i32.add (local.get $c) (local.get $b)))
+              (local.set $d (i32.xor (local.get $d) (local.get $c)))
+              (local.set $e (i32.add (local.get $e) (i32.const 2)))
+              (local.set $f (i32.add (local.get $f) (local.get $e)))
+              (local.set $g (i32.sub (local.get $g) (local.get $a)))
+              (local.set $h (i32.add (local.get $h) (local.get $g)))
+              (local.set $i (i32.mul (local.get $a) (local.get $a)))
+              (local.set $j (i32.add (local.get $j) (local.get $i)))
+              (local.set $k (i32.add (local.get $k) (local.get $d)))
+              (local.set $l (i32.add (local.get $l) (local.get $k)))
+              (br_if $top (i32.ne (local.get $a) (local.get $n))))
+            (i32.add (local.get $b)
+              (i32.add (local.get $c)
+                (i32.add (local.get $d)
+                  (i32.add (local.get $f)
+                    (i32.add (local.get $h)
+                      (i32.add (local.get $j) (local.get $l))))))))
+          ;; Different cached locals on the edges into one block end.
+          (func (export "edges") (param $x i32) (result i32) (local $a i32) (local $b i32)
+            (local.set $a (i32.const 1))
+            (block $out
+              (local.set $b (i32.const 10))
+              (br_if $out (i32.eq (local.get $x) (i32.const 1)))
+              (local.set $a (i32.const 2))
+              (if (i32.eq (local.get $x) (i32.const 2))
+                (then (local.set $b (i32.const 20)))
+                (else (local.set $a (i32.const 3))))
+              (br_table $out $out (local.get $x)))
+            (i32.add (i32.mul (local.get $a) (i32.const 100)) (local.get $b)))
+          ;; A loop whose body has inner blocks and a call.
+          (func (export "inner") (param $n i32) (result i64) (local $i i32) (local $s i64)
+            (block $done
+              (loop $l
+                (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                (block $skip
+                  (br_if $skip (i32.and (local.get $i) (i32.const 1)))
+                  (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (call $id (local.get $i))))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $l)))
+            (local.get $s))
+          (func (export "floats") (param $n i32) (result f64) (local $x f64) (local $y f64)
+            (local.set $y (f64.const 1))
+            (loop $l
+              (local.set $x (f64.add (local.get $x) (local.get $y)))
+              (local.set $y (f64.mul (local.get $y) (f64.const 0.5)))
+              (local.tee $n (i32.sub (local.get $n) (i32.const 1)))
+              (br_if $l))
+            (local.get $x))
+        )"#,
+    );
+    // Reference for "pressure".
+    let n = 50u32;
+    let (mut a, mut b, mut c, mut d, mut e, mut f) = (0u32, 0u32, 0u32, 0u32, 0u32, 0u32);
+    let (mut g, mut h, mut ii, mut j, mut k, mut l) = (0u32, 0u32, 0u32, 0u32, 0u32, 0u32);
+    loop {
+        a = a.wrapping_add(1);
+        b = b.wrapping_add(a);
+        c = c.wrapping_add(b);
+        d ^= c;
+        e = e.wrapping_add(2);
+        f = f.wrapping_add(e);
+        g = g.wrapping_sub(a);
+        h = h.wrapping_add(g);
+        ii = a.wrapping_mul(a);
+        j = j.wrapping_add(ii);
+        k = k.wrapping_add(d);
+        l = l.wrapping_add(k);
+        if a == n {
+            break;
+        }
+    }
+    let want = [b, c, d, f, h, j, l]
+        .iter()
+        .fold(0u32, |s, v| s.wrapping_add(*v));
+    assert_eq!(i.i32("pressure", &[n as u64]) as u32, want);
+    assert_eq!(i.i32("edges", &[1]), 110);
+    assert_eq!(i.i32("edges", &[2]), 220);
+    assert_eq!(i.i32("edges", &[0]), 310);
+    assert_eq!(i.i32("edges", &[7]), 310);
+    assert_eq!(i.i64("inner", &[10]), 20);
+    let x = f64::from_bits(i.call("floats", &[10]).unwrap()[0]);
+    assert_eq!(x, 2.0 - 2.0f64.powi(-9));
+}

@@ -35,6 +35,8 @@ impl<'m> CodeGen<'m> {
             disp += slot_size(v.ty);
         }
         self.truncate_stack(len - n);
+        // The callee clobbers every register.
+        self.uncache_all();
     }
 
     /// After the call: restore r15/r14, record the return address, and push
@@ -145,6 +147,7 @@ impl<'m> CodeGen<'m> {
             }
         }
         self.truncate_stack(len - nargs);
+        self.uncache_all();
         asm!(self.masm
             ; mov rdi, r15
             ; mov rax, QWORD [r15 + VMContextHeader::OFFSET_BUILTINS]

@@ -12,7 +12,7 @@ use wasmparser::{BlockType, BrTable};
 use super::stack::{Loc, MergeLoc, Opnd};
 use super::CodeGen;
 use crate::compiler::x64::masm::{asm, is_xmm_ty, Cond};
-use crate::compiler::x64::regs::{Reg, MERGE_GPRS, MERGE_XMMS, SCRATCH, XSCRATCH};
+use crate::compiler::x64::regs::{Reg, RegSet, MERGE_GPRS, MERGE_XMMS, SCRATCH, XSCRATCH};
 use crate::module::{CompileError, ValType};
 use crate::runtime::trampoline_abi::TrapCode;
 
@@ -127,6 +127,7 @@ impl<'m> CodeGen<'m> {
         let label = self.masm.new_label();
         let base = self.stack.len();
         let merge_start = self.merges.len();
+        self.reset_frame_cache(self.control.len());
         self.control.push(Frame {
             kind,
             label,
@@ -140,8 +141,9 @@ impl<'m> CodeGen<'m> {
     }
 
     /// Moves the top merge values into the merge locations at
-    /// `merges[start..start + n]`, without changing the abstract state.
-    fn emit_merge_moves(&mut self, start: usize, n: usize) {
+    /// `merges[start..start + n]` and the locals into the registers of the
+    /// target's cache state, without changing the abstract state.
+    fn emit_merge_moves(&mut self, start: usize, n: usize, cache: &[(u32, Reg)]) {
         let len = self.stack.len();
         // 1. Slot destinations: nothing below can be a pending source (a
         //    source at position p only ever moves down to a slot <= p).
@@ -163,6 +165,13 @@ impl<'m> CodeGen<'m> {
         for k in 0..n {
             let src = self.stack[len - n + k];
             if let (Some(d), Loc::Reg(s)) = (self.merges[start + k].reg, src.loc) {
+                if s != d {
+                    moves.push((s, d));
+                }
+            }
+        }
+        for &(l, d) in cache {
+            if let Some(s) = self.local_cache[l as usize] {
                 if s != d {
                     moves.push((s, d));
                 }
@@ -205,17 +214,71 @@ impl<'m> CodeGen<'m> {
                 }
             }
         }
+        for &(l, d) in cache {
+            if self.local_cache[l as usize].is_none() {
+                let local = self.locals[l as usize];
+                self.masm.load(local.ty, d, 5, local.disp);
+            }
+        }
+    }
+
+    /// Makes room for the cache states of the frame at `idx`.
+    fn reset_frame_cache(&mut self, idx: usize) {
+        if self.frame_caches.len() <= idx {
+            self.frame_caches.resize_with(idx + 1, Default::default);
+        }
+        let fc = &mut self.frame_caches[idx];
+        fc.entry.clear();
+        fc.end.clear();
+        fc.end_set = false;
+    }
+
+    /// The first edge to reach a block's end fixes the end's cache state:
+    /// the current cache minus the registers its merge values will take.
+    fn prepare_end_cache(&mut self, idx: usize) {
+        if self.frame_caches[idx].end_set {
+            return;
+        }
+        let f = self.control[idx];
+        let n = self.merge_arity(&f);
+        let mut exclude = RegSet(0);
+        for m in &self.merges[f.merge_start..f.merge_start + n] {
+            if let Some(r) = m.reg {
+                exclude.insert(r);
+            }
+        }
+        let mut end = std::mem::take(&mut self.frame_caches[idx].end);
+        self.snapshot_cache(&mut end, exclude);
+        self.frame_caches[idx].end = end;
+        self.frame_caches[idx].end_set = true;
+    }
+
+    /// Emits the moves of an edge to frame `idx`'s branch target.
+    fn emit_edge(&mut self, idx: usize) {
+        let f = self.control[idx];
+        let n = self.merge_arity(&f);
+        if f.kind == FrameKind::Loop {
+            let st = std::mem::take(&mut self.frame_caches[idx].entry);
+            self.emit_merge_moves(f.merge_start, n, &st);
+            self.frame_caches[idx].entry = st;
+        } else {
+            self.prepare_end_cache(idx);
+            let st = std::mem::take(&mut self.frame_caches[idx].end);
+            self.emit_merge_moves(f.merge_start, n, &st);
+            self.frame_caches[idx].end = st;
+        }
     }
 
     /// Whether branching to `depth` needs no moves.
-    fn merge_is_noop(&self, depth: usize) -> bool {
-        let f = &self.control[self.control.len() - 1 - depth];
+    fn merge_is_noop(&mut self, depth: usize) -> bool {
+        let idx = self.control.len() - 1 - depth;
+        let f = self.control[idx];
         if f.kind == FrameKind::Function {
             return false;
         }
-        let n = self.merge_arity(f);
+        let n = self.merge_arity(&f);
         let len = self.stack.len();
-        (0..n).all(|k| {
+        let values = (0..n).all(|k| {
             let src = self.stack[len - n + k];
             let dst = self.merges[f.merge_start + k];
             match (dst.reg, src.loc) {
@@ -223,7 +286,13 @@ impl<'m> CodeGen<'m> {
                 (None, Loc::Slot) => dst.off == src.off,
                 _ => false,
             }
-        })
+        });
+        if f.kind == FrameKind::Loop {
+            values && self.cache_matches(&self.frame_caches[idx].entry)
+        } else {
+            self.prepare_end_cache(idx);
+            values && self.cache_matches(&self.frame_caches[idx].end)
+        }
     }
 
     /// Moves the merge values for `depth` and jumps there.
@@ -235,8 +304,7 @@ impl<'m> CodeGen<'m> {
             return;
         }
         self.control[idx].branched = true;
-        let n = self.merge_arity(&f);
-        self.emit_merge_moves(f.merge_start, n);
+        self.emit_edge(idx);
         self.masm.jmp(f.label);
     }
 
@@ -310,6 +378,7 @@ impl<'m> CodeGen<'m> {
         self.spill_all(base);
         let merge_start = self.alloc_merge(base, results);
         let label = self.masm.new_label();
+        self.reset_frame_cache(self.control.len());
         self.control.push(Frame {
             kind: FrameKind::Block,
             label,
@@ -332,13 +401,24 @@ impl<'m> CodeGen<'m> {
         let base = self.stack.len() - params.len();
         self.spill_all(base);
         let merge_start = self.alloc_merge(base, params);
-        self.emit_merge_moves(merge_start, params.len());
+        // The parameters' registers cannot also cache locals at the header.
+        for k in 0..params.len() {
+            if let Some(r) = self.merges[merge_start + k].reg {
+                self.uncache_reg(r);
+            }
+        }
+        self.emit_merge_moves(merge_start, params.len(), &[]);
         self.truncate_stack(base);
         for k in 0..params.len() {
             let m = self.merges[merge_start + k];
             self.push(m.ty, m.reg.map_or(Loc::Slot, Loc::Reg));
         }
         self.recompute_free();
+        let idx = self.control.len();
+        self.reset_frame_cache(idx);
+        let mut entry = std::mem::take(&mut self.frame_caches[idx].entry);
+        self.snapshot_cache(&mut entry, RegSet(0));
+        self.frame_caches[idx].entry = entry;
         let label = self.masm.new_label();
         self.masm.bind(label);
         self.control.push(Frame {
@@ -374,6 +454,11 @@ impl<'m> CodeGen<'m> {
             Err(true) => {}
             Err(false) => self.masm.jmp(else_label),
         }
+        let idx = self.control.len();
+        self.reset_frame_cache(idx);
+        let mut entry = std::mem::take(&mut self.frame_caches[idx].entry);
+        self.snapshot_cache(&mut entry, RegSet(0));
+        self.frame_caches[idx].entry = entry;
         self.control.push(Frame {
             kind: FrameKind::If,
             label,
@@ -387,13 +472,18 @@ impl<'m> CodeGen<'m> {
         Ok(())
     }
 
-    /// Resets the stack to the state at an `if`'s entry for its else arm.
-    fn enter_else_arm(&mut self, f: &Frame) {
+    /// Resets the stack and the cache to the state at an `if`'s entry for
+    /// its else arm.
+    fn enter_else_arm(&mut self, idx: usize) {
+        let f = self.control[idx];
         let (params, _) = self.block_sig(f.bt).expect("validated block type");
         self.truncate_stack(f.base);
         for &ty in params {
             self.push(ty, Loc::Slot);
         }
+        let entry = std::mem::take(&mut self.frame_caches[idx].entry);
+        self.set_cache(&entry);
+        self.frame_caches[idx].entry = entry;
         self.recompute_free();
         self.masm
             .bind(f.else_label.expect("if frame has an else label"));
@@ -408,25 +498,27 @@ impl<'m> CodeGen<'m> {
             return Ok(());
         }
         if !self.dead {
-            let n = self.merge_arity(&f);
-            self.emit_merge_moves(f.merge_start, n);
+            self.emit_edge(idx);
             self.masm.jmp(f.label);
             self.control[idx].branched = true;
         }
-        self.enter_else_arm(&f);
+        self.enter_else_arm(idx);
         Ok(())
     }
 
     pub fn visit_end(&mut self) -> Result<(), CompileError> {
-        let f = self.control.pop().expect("validated control stack");
+        let idx = self.control.len() - 1;
+        let f = self.control[idx];
         if f.kind == FrameKind::Function {
             if !self.dead {
                 self.emit_return();
             }
+            self.control.pop();
             self.dead = true;
             return Ok(());
         }
         if !f.live_entry {
+            self.control.pop();
             self.merges.truncate(f.merge_start);
             return Ok(());
         }
@@ -438,12 +530,13 @@ impl<'m> CodeGen<'m> {
                     self.push(ty, Loc::Slot);
                 }
             }
+            self.control.pop();
             self.merges.truncate(f.merge_start);
             return Ok(());
         }
         let mut live_after = f.branched;
         if !self.dead {
-            self.emit_merge_moves(f.merge_start, results.len());
+            self.emit_edge(idx);
             live_after = true;
         }
         if f.kind == FrameKind::If {
@@ -451,9 +544,9 @@ impl<'m> CodeGen<'m> {
             if !self.dead {
                 self.masm.jmp(f.label);
             }
-            self.enter_else_arm(&f);
+            self.enter_else_arm(idx);
             debug_assert_eq!(params.len(), results.len());
-            self.emit_merge_moves(f.merge_start, results.len());
+            self.emit_edge(idx);
             live_after = true;
         }
         self.masm.bind(f.label);
@@ -463,7 +556,15 @@ impl<'m> CodeGen<'m> {
             self.push(m.ty, m.reg.map_or(Loc::Slot, Loc::Reg));
         }
         self.merges.truncate(f.merge_start);
+        let end = std::mem::take(&mut self.frame_caches[idx].end);
+        if self.frame_caches[idx].end_set {
+            self.set_cache(&end);
+        } else {
+            self.set_cache(&[]);
+        }
+        self.frame_caches[idx].end = end;
         self.recompute_free();
+        self.control.pop();
         self.dead = !live_after;
         Ok(())
     }

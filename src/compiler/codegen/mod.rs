@@ -8,6 +8,7 @@
 
 mod calls;
 mod control;
+mod locals;
 mod memory;
 mod stack;
 mod tables;
@@ -113,6 +114,12 @@ pub(crate) struct CodeGen<'m> {
     pub func_type: u32,
     pub scratch_moves: Vec<(super::x64::regs::Reg, super::x64::regs::Reg)>,
     pub scratch_targets: Vec<(u32, DynamicLabel)>,
+    /// The register caching each local, if any.
+    pub local_cache: Vec<Option<super::x64::regs::Reg>>,
+    /// The local cached in each register (`locals::NO_LOCAL` if none).
+    pub reg_owner: [u32; 32],
+    /// Merge states of the locals cache, indexed by control depth.
+    pub frame_caches: Vec<locals::FrameCache>,
 }
 
 impl<'m> CodeGen<'m> {
@@ -138,6 +145,9 @@ impl<'m> CodeGen<'m> {
             func_type: 0,
             scratch_moves: Vec::new(),
             scratch_targets: Vec::new(),
+            local_cache: Vec::new(),
+            reg_owner: [locals::NO_LOCAL; 32],
+            frame_caches: Vec::new(),
         }
     }
 
@@ -178,6 +188,9 @@ impl<'m> CodeGen<'m> {
                 });
             }
         }
+        self.local_cache.clear();
+        self.local_cache.resize(self.locals.len(), None);
+        self.reg_owner = [locals::NO_LOCAL; 32];
         self.emit_prologue(f.func_index);
 
         // The reader decodes according to the enabled features (e.g. the

@@ -115,6 +115,19 @@ impl<'m> CodeGen<'m> {
         self.alloc_class(is_xmm_ty(ty), RegSet(0))
     }
 
+    /// A free register of the class of `ty`, if any, without spilling or
+    /// dropping cached locals.
+    pub fn try_alloc(&mut self, ty: ValType) -> Option<Reg> {
+        let list: &[Reg] = if is_xmm_ty(ty) {
+            &ALLOC_XMMS
+        } else {
+            &ALLOC_GPRS
+        };
+        let r = list.iter().copied().find(|r| self.free.contains(*r))?;
+        self.free.remove(r);
+        Some(r)
+    }
+
     /// Like [`Self::alloc`] but never returns a register in `avoid`.
     pub fn alloc_class(&mut self, xmm: bool, avoid: RegSet) -> Reg {
         loop {
@@ -124,6 +137,10 @@ impl<'m> CodeGen<'m> {
                     self.free.remove(r);
                     return r;
                 }
+            }
+            // A cached local costs nothing to drop (locals are written through).
+            if self.evict_cached_local(xmm, avoid) {
+                continue;
             }
             let victim = self
                 .stack
@@ -172,6 +189,7 @@ impl<'m> CodeGen<'m> {
     /// Makes sure no stack entry holds `r` (moving it to another register
     /// or its slot) and takes `r` for the caller.
     pub fn take_fixed(&mut self, r: Reg) {
+        self.uncache_reg(r);
         if self.free.contains(r) {
             self.free.remove(r);
             return;
@@ -245,6 +263,11 @@ impl<'m> CodeGen<'m> {
         for v in &self.stack {
             if let Loc::Reg(r) = v.loc {
                 free.remove(r);
+            }
+        }
+        for (i, owner) in self.reg_owner.iter().enumerate() {
+            if *owner != super::locals::NO_LOCAL {
+                free.0 &= !(1 << i);
             }
         }
         self.free = free;

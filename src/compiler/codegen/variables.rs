@@ -38,8 +38,21 @@ impl<'m> CodeGen<'m> {
 
     pub fn visit_local_get(&mut self, local_index: u32) -> Result<(), CompileError> {
         let l = self.locals[local_index as usize];
+        if let Some(c) = self.local_cache[local_index as usize] {
+            // Allocating may drop this very cache entry and hand back its
+            // register: the value is still there.
+            let r = self.alloc(l.ty);
+            self.masm.mov_rr(r, c);
+            self.push_reg(l.ty, r);
+            return Ok(());
+        }
         let r = self.alloc(l.ty);
         self.masm.load(l.ty, r, 5, l.disp);
+        // Keep a cached copy while registers are plentiful.
+        if let Some(c) = self.try_alloc(l.ty) {
+            self.masm.mov_rr(c, r);
+            self.cache_local(local_index, c);
+        }
         self.push_reg(l.ty, r);
         Ok(())
     }
@@ -48,7 +61,11 @@ impl<'m> CodeGen<'m> {
         let l = self.locals[local_index as usize];
         let o = self.pop();
         self.store_opnd(o, 5, l.disp);
-        self.release_opnd(o);
+        match o.loc {
+            // The value's register becomes the local's cached copy.
+            Loc::Reg(r) => self.cache_local(local_index, r),
+            _ => self.uncache_local(local_index),
+        }
         Ok(())
     }
 
@@ -56,6 +73,13 @@ impl<'m> CodeGen<'m> {
         let l = self.locals[local_index as usize];
         let o = self.pop();
         self.store_opnd(o, 5, l.disp);
+        self.uncache_local(local_index);
+        if let Loc::Reg(r) = o.loc {
+            if let Some(c) = self.try_alloc(l.ty) {
+                self.masm.mov_rr(c, r);
+                self.cache_local(local_index, c);
+            }
+        }
         self.push_opnd(o);
         Ok(())
     }

@@ -25,6 +25,11 @@ impl Reg {
         self.0 & 15
     }
 
+    /// Index in a table over all 32 registers.
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+
     pub const fn bit(self) -> u32 {
         1 << self.0
     }

@@ -1,0 +1,120 @@
+//! Locals cached in registers.
+//!
+//! Locals live in frame slots and every `local.set`/`local.tee` writes its
+//! slot (write-through), so a cached copy in a register can be dropped at
+//! any time for free: on register pressure, at calls, at merges. What a
+//! cache buys is the load, and with it the store-to-load latency on loop-
+//! carried values.
+//!
+//! Merge states include the cache: a loop header keeps the locals cached at
+//! its entry (back-edges move or load them into those registers); a block's
+//! end takes the cache of the first edge that reaches it, and later edges
+//! conform; an `if`'s else arm starts from the cache at the `if`.
+
+use super::CodeGen;
+use crate::compiler::x64::regs::{Reg, RegSet};
+
+/// `reg_owner` entry of a register that caches no local.
+pub(crate) const NO_LOCAL: u32 = u32::MAX;
+
+/// A cache state: (local index, register) pairs.
+pub(crate) type CacheState = Vec<(u32, Reg)>;
+
+/// The merge states of one control frame, kept per control depth so their
+/// vectors are reused from function to function.
+#[derive(Default)]
+pub(crate) struct FrameCache {
+    /// At an `if`: the cache its else arm starts with; at a loop: the
+    /// header's cache.
+    pub entry: CacheState,
+    /// The cache at a block's end, once the first edge has set it.
+    pub end: CacheState,
+    pub end_set: bool,
+}
+
+impl<'m> CodeGen<'m> {
+    /// Makes `r` (owned by the caller) the cached copy of local `l`.
+    pub fn cache_local(&mut self, l: u32, r: Reg) {
+        self.uncache_local(l);
+        self.local_cache[l as usize] = Some(r);
+        self.reg_owner[r.index()] = l;
+    }
+
+    pub fn uncache_local(&mut self, l: u32) {
+        if let Some(r) = self.local_cache[l as usize].take() {
+            self.reg_owner[r.index()] = NO_LOCAL;
+            self.free.insert(r);
+        }
+    }
+
+    /// Drops the cached local in `r`, if any.
+    pub fn uncache_reg(&mut self, r: Reg) {
+        let l = self.reg_owner[r.index()];
+        if l != NO_LOCAL {
+            self.uncache_local(l);
+        }
+    }
+
+    /// Drops every cached local (before calls, which clobber registers).
+    pub fn uncache_all(&mut self) {
+        for i in 0..self.reg_owner.len() {
+            let l = self.reg_owner[i];
+            if l != NO_LOCAL {
+                self.uncache_local(l);
+            }
+        }
+    }
+
+    /// Frees one register of the class by dropping a cached local.
+    pub(super) fn evict_cached_local(&mut self, xmm: bool, avoid: RegSet) -> bool {
+        let range = if xmm { 16..32 } else { 0..16 };
+        for i in range {
+            let l = self.reg_owner[i];
+            if l != NO_LOCAL {
+                let r = self.local_cache[l as usize].expect("owner and cache agree");
+                if !avoid.contains(r) {
+                    self.uncache_local(l);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// The current cache, minus registers in `exclude`.
+    pub fn snapshot_cache(&self, out: &mut CacheState, exclude: RegSet) {
+        out.clear();
+        for (i, &l) in self.reg_owner.iter().enumerate() {
+            if l != NO_LOCAL {
+                let r = self.local_cache[l as usize].expect("owner and cache agree");
+                debug_assert_eq!(r.index(), i);
+                if !exclude.contains(r) {
+                    out.push((l, r));
+                }
+            }
+        }
+    }
+
+    /// Replaces the cache by `state` (the registers already hold the
+    /// locals: this only changes the compile-time view).
+    pub fn set_cache(&mut self, state: &[(u32, Reg)]) {
+        for i in 0..self.reg_owner.len() {
+            let l = self.reg_owner[i];
+            if l != NO_LOCAL {
+                self.local_cache[l as usize] = None;
+                self.reg_owner[i] = NO_LOCAL;
+            }
+        }
+        for &(l, r) in state {
+            self.local_cache[l as usize] = Some(r);
+            self.reg_owner[r.index()] = l;
+        }
+    }
+
+    /// Whether the current cache already matches `state`.
+    pub fn cache_matches(&self, state: &[(u32, Reg)]) -> bool {
+        state
+            .iter()
+            .all(|&(l, r)| self.local_cache[l as usize] == Some(r))
+    }
+}
