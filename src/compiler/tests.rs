@@ -924,7 +924,7 @@ fn locals_cached_across_control_flow() {
     // Reference for "pressure".
     let n = 50u32;
     let (mut a, mut b, mut c, mut d, mut e, mut f) = (0u32, 0u32, 0u32, 0u32, 0u32, 0u32);
-    let (mut g, mut h, mut ii, mut j, mut k, mut l) = (0u32, 0u32, 0u32, 0u32, 0u32, 0u32);
+    let (mut g, mut h, mut j, mut k, mut l) = (0u32, 0u32, 0u32, 0u32, 0u32);
     loop {
         a = a.wrapping_add(1);
         b = b.wrapping_add(a);
@@ -934,7 +934,7 @@ fn locals_cached_across_control_flow() {
         f = f.wrapping_add(e);
         g = g.wrapping_sub(a);
         h = h.wrapping_add(g);
-        ii = a.wrapping_mul(a);
+        let ii = a.wrapping_mul(a);
         j = j.wrapping_add(ii);
         k = k.wrapping_add(d);
         l = l.wrapping_add(k);
