@@ -321,3 +321,44 @@ fn exported_symbols() {
     );
     println!("the standard wasm.h declares {} functions", std_decls.len());
 }
+
+/// `examples/hello.c`, the README's first program: `examples/hello.wasm` is
+/// `examples/hello.wat` compiled (`BRISK_BLESS=1` rewrites it), and the
+/// program runs against both libraries.
+#[test]
+fn example_hello() {
+    let examples = manifest_dir().join("examples");
+    let wasm = wat::parse_file(examples.join("hello.wat")).expect("examples/hello.wat");
+    let wasm_path = examples.join("hello.wasm");
+    if std::env::var_os("BRISK_BLESS").is_some() {
+        std::fs::write(&wasm_path, &wasm).expect("write examples/hello.wasm");
+    }
+    let checked_in = std::fs::read(&wasm_path).expect("examples/hello.wasm");
+    assert!(
+        checked_in == wasm,
+        "examples/hello.wasm is stale: run `BRISK_BLESS=1 cargo test --test c_api example_hello`"
+    );
+    for lib in ["libbrisk.a", "libbrisk.so"] {
+        let exe = work_dir().join(format!("hello-{lib}"));
+        let mut cmd = c_compiler();
+        cmd.arg(examples.join("hello.c")).arg("-o").arg(&exe).arg(library(lib));
+        if lib.ends_with(".so") {
+            let dir = library(lib).parent().unwrap().display().to_string();
+            cmd.arg(format!("-Wl,-rpath,{dir}"));
+        }
+        let out = cmd.args(["-lpthread", "-ldl", "-lm"]).output().expect("cc");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(&exe).arg(&wasm_path).output().expect("run hello");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "hello failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        for line in [
+            "host: double(20) called from wasm",
+            "wasm: run(20) = 41 (the host was called 1 time)",
+            "divide(7, 0) trapped: integer divide by zero",
+            "  in function 2, at byte 0x",
+            "wasm: divide(7, 2) = 3",
+        ] {
+            assert!(stdout.contains(line), "hello's output lacks {line:?}:\n{stdout}");
+        }
+    }
+}
