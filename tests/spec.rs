@@ -13,6 +13,8 @@
 //!   `proposals/simd`; it then runs with the Wasm 2 feature set.
 //! - `SPEC_FILTER=substring`: only files whose `<set>/<file>` contains it
 //!   (or the first free argument, as in `cargo test --test spec i32`).
+//! - `SPEC_WAST=a.wast,b.wast`: run these files instead (set `local`), with
+//!   `SPEC_FEATURES=wasm1|wasm2` (default wasm2): for reproducers.
 //! - `SPEC_JOBS=n`: files run at once (default 2).
 //! - `SPEC_TIMEOUT=seconds`: per file (default 300).
 //! - `SPEC_VERBOSE=1`: every failure and note, not just the first few.
@@ -56,24 +58,20 @@ fn run_child(which: &str) -> ExitCode {
         emit(Event::FileError(format!("bad {CHILD_ENV} value {which:?}")));
         return ExitCode::FAILURE;
     };
-    let Some(set) = sets::all().into_iter().find(|s| s.name == set_name) else {
-        emit(Event::FileError(format!("unknown set {set_name}")));
-        return ExitCode::FAILURE;
+    let (text, features) = match sets::find_file(set_name, file_name) {
+        Ok(found) => found,
+        Err(e) => {
+            emit(Event::FileError(e));
+            return ExitCode::FAILURE;
+        }
     };
-    let Some(file) = set.files.iter().find(|f| f.name == file_name) else {
-        emit(Event::FileError(format!(
-            "no file {file_name} in {set_name}"
-        )));
-        return ExitCode::FAILURE;
-    };
-    let (text, features) = (file.contents, set.features);
     runner::install_quiet_panic_hook();
     // Deep recursion in tests (and in the engine's own Rust code) needs a
     // bigger stack than the default 2 MiB of spawned threads.
     let worker = std::thread::Builder::new()
         .name(format!("{set_name}/{file_name}"))
         .stack_size(64 << 20)
-        .spawn(move || run_file(text, features, &mut |e| emit(e)));
+        .spawn(move || run_file(&text, features, &mut |e| emit(e)));
     match worker.map(|w| w.join()) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(_)) => {

@@ -64,3 +64,34 @@ pub fn all() -> Vec<TestSet> {
     }
     sets
 }
+
+/// The pseudo-set of `.wast` files named by `SPEC_WAST`.
+pub const LOCAL: &str = "local";
+
+/// The features of the `local` set, from `SPEC_FEATURES`.
+pub fn local_features() -> Result<Features, String> {
+    match std::env::var("SPEC_FEATURES").as_deref() {
+        Err(_) | Ok("") | Ok("wasm2") => Ok(Features::Wasm2),
+        Ok("wasm1") => Ok(Features::Wasm1),
+        Ok(other) => Err(format!("SPEC_FEATURES={other:?}: expected wasm1 or wasm2")),
+    }
+}
+
+/// The text of one file and the features to run it with.
+pub fn find_file(set_name: &str, file_name: &str) -> Result<(String, Features), String> {
+    if set_name == LOCAL {
+        let text = std::fs::read_to_string(file_name)
+            .map_err(|e| format!("cannot read {file_name}: {e}"))?;
+        return Ok((text, local_features()?));
+    }
+    let set = all()
+        .into_iter()
+        .find(|s| s.name == set_name)
+        .ok_or_else(|| format!("unknown set {set_name}"))?;
+    let file = set
+        .files
+        .iter()
+        .find(|f| f.name == file_name)
+        .ok_or_else(|| format!("no file {file_name} in {set_name}"))?;
+    Ok((file.contents.to_string(), set.features))
+}

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 const SHOWN_FAILURES: usize = 5;
 
 struct Options {
+    /// `SPEC_WAST` files, run as the set `local`.
+    local_files: Vec<String>,
     sets: Vec<String>,
     filter: Option<String>,
     jobs: usize,
@@ -25,6 +27,13 @@ struct Options {
 impl Options {
     fn from_env(all: &[TestSet]) -> Result<Options, String> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let local_files: Vec<String> = var("SPEC_WAST")
+            .map(|list| list.split(',').map(|s| s.trim().to_string()).collect())
+            .unwrap_or_default();
+        if !local_files.is_empty() {
+            // Checked here so that a typo fails once, not once per file.
+            sets::local_features()?;
+        }
         let sets = match var("SPEC_SETS") {
             Some(list) => {
                 let names: Vec<String> = list.split(',').map(|s| s.trim().to_string()).collect();
@@ -36,6 +45,8 @@ impl Options {
                 }
                 names
             }
+            // Reproducers alone, unless sets are asked for too.
+            None if !local_files.is_empty() => Vec::new(),
             None => all
                 .iter()
                 .filter(|s| s.not_run_reason.is_none())
@@ -49,6 +60,7 @@ impl Options {
             })
         };
         Ok(Options {
+            local_files,
             sets,
             filter: var("SPEC_FILTER").or_else(filter_argument),
             jobs: number("SPEC_JOBS", 2)?.max(1) as usize,
@@ -305,6 +317,9 @@ pub fn run_all() -> ExitCode {
 
     let mut jobs = Vec::new();
     let mut filtered_out = 0;
+    for path in &options.local_files {
+        jobs.push((sets::LOCAL.to_string(), path.clone()));
+    }
     for set in all.iter().filter(|s| options.sets.contains(&s.name)) {
         for file in &set.files {
             let path = format!("{}/{}", set.name, file.name);
@@ -350,7 +365,8 @@ pub fn run_all() -> ExitCode {
 
     println!();
     let (mut passed, mut failed) = (0, 0);
-    for set in &options.sets {
+    let local = (!options.local_files.is_empty()).then(|| sets::LOCAL.to_string());
+    for set in local.iter().chain(&options.sets) {
         let in_set: Vec<_> = reports.iter().filter(|r| &r.set == set).collect();
         let set_passed: usize = in_set.iter().map(|r| r.passed).sum();
         let set_failed: usize = in_set.iter().map(|r| r.failed()).sum();
