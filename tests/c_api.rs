@@ -341,16 +341,30 @@ fn example_hello() {
     for lib in ["libbrisk.a", "libbrisk.so"] {
         let exe = work_dir().join(format!("hello-{lib}"));
         let mut cmd = c_compiler();
-        cmd.arg(examples.join("hello.c")).arg("-o").arg(&exe).arg(library(lib));
+        cmd.arg(examples.join("hello.c"))
+            .arg("-o")
+            .arg(&exe)
+            .arg(library(lib));
         if lib.ends_with(".so") {
             let dir = library(lib).parent().unwrap().display().to_string();
             cmd.arg(format!("-Wl,-rpath,{dir}"));
         }
         let out = cmd.args(["-lpthread", "-ldl", "-lm"]).output().expect("cc");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let out = Command::new(&exe).arg(&wasm_path).output().expect("run hello");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = Command::new(&exe)
+            .arg(&wasm_path)
+            .output()
+            .expect("run hello");
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "hello failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "hello failed:\n{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         for line in [
             "host: double(20) called from wasm",
             "wasm: run(20) = 41 (the host was called 1 time)",
@@ -358,7 +372,125 @@ fn example_hello() {
             "  in function 2, at byte 0x",
             "wasm: divide(7, 2) = 3",
         ] {
-            assert!(stdout.contains(line), "hello's output lacks {line:?}:\n{stdout}");
+            assert!(
+                stdout.contains(line),
+                "hello's output lacks {line:?}:\n{stdout}"
+            );
         }
     }
+}
+
+fn tool_available(tool: &str, skip_var: &str) -> bool {
+    if Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return true;
+    }
+    assert!(
+        std::env::var_os(skip_var).is_some(),
+        "{tool} is not installed (apt-get install {tool}); set {skip_var}=1 to skip this test"
+    );
+    eprintln!("SKIPPED: {tool} is not installed and {skip_var} is set");
+    false
+}
+
+fn run_checked(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn check_hello(exe: &Path) {
+    let stdout = run_checked(Command::new(exe).arg(manifest_dir().join("examples/hello.wasm")));
+    assert!(stdout.contains("wasm: run(20) = 41"), "{stdout}");
+}
+
+/// Builds `c-tests/cmake-consumer` with `find_package(brisk)`: from the
+/// source tree's `cmake/`, and from a prefix `scripts/install.sh` filled
+/// (which also installs the pkg-config file, used to build hello.c too).
+#[test]
+fn cmake_and_pkg_config_packages() {
+    let version = std::fs::read_to_string(manifest_dir().join("cmake/brisk-config-version.cmake"))
+        .expect("cmake/brisk-config-version.cmake");
+    assert!(
+        version.contains(&format!(
+            "set(PACKAGE_VERSION \"{}\")",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "cmake/brisk-config-version.cmake does not say version {}",
+        env!("CARGO_PKG_VERSION")
+    );
+    if !tool_available("cmake", "BRISK_SKIP_CMAKE") {
+        return;
+    }
+    let source = manifest_dir().join("c-tests/cmake-consumer");
+    let lib_dir = library("libbrisk.a").parent().unwrap().to_path_buf();
+
+    // From the source tree, pointing the package at this build's libraries.
+    let build = work_dir().join("cmake-tree");
+    let _ = std::fs::remove_dir_all(&build);
+    run_checked(
+        Command::new("cmake")
+            .arg("-S")
+            .arg(&source)
+            .arg("-B")
+            .arg(&build)
+            .arg(format!(
+                "-Dbrisk_DIR={}",
+                manifest_dir().join("cmake").display()
+            ))
+            .arg(format!(
+                "-DBRISK_STATIC_LIBRARY={}",
+                lib_dir.join("libbrisk.a").display()
+            )),
+    );
+    run_checked(Command::new("cmake").arg("--build").arg(&build));
+    check_hello(&build.join("consumer"));
+
+    // From an installed prefix.
+    let prefix = work_dir().join("prefix");
+    let _ = std::fs::remove_dir_all(&prefix);
+    run_checked(
+        Command::new(manifest_dir().join("scripts/install.sh"))
+            .arg(&prefix)
+            .env("BRISK_LIB_DIR", &lib_dir),
+    );
+    let build = work_dir().join("cmake-installed");
+    let _ = std::fs::remove_dir_all(&build);
+    run_checked(
+        Command::new("cmake")
+            .arg("-S")
+            .arg(&source)
+            .arg("-B")
+            .arg(&build)
+            .arg(format!("-DCMAKE_PREFIX_PATH={}", prefix.display())),
+    );
+    run_checked(Command::new("cmake").arg("--build").arg(&build));
+    check_hello(&build.join("consumer"));
+
+    // pkg-config (the shared library, as `-lbrisk` finds it).
+    if !tool_available("pkg-config", "BRISK_SKIP_CMAKE") {
+        return;
+    }
+    let flags = run_checked(
+        Command::new("pkg-config")
+            .args(["--cflags", "--libs", "brisk"])
+            .env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig")),
+    );
+    let exe = work_dir().join("hello-pkg-config");
+    let mut cmd = c_compiler();
+    cmd.arg(manifest_dir().join("examples/hello.c"))
+        .arg("-o")
+        .arg(&exe);
+    cmd.args(flags.split_whitespace());
+    cmd.arg(format!("-Wl,-rpath,{}", prefix.join("lib").display()));
+    run_checked(&mut cmd);
+    check_hello(&exe);
 }
