@@ -68,8 +68,14 @@ fn host_triple() -> String {
     format!("{}-unknown-linux-gnu", std::env::consts::ARCH)
 }
 
-/// A C compiler command from the `cc` crate, configured for this host.
+/// A C compiler command from the `cc` crate, configured for this host,
+/// finding `wasm.h` in `include/`.
 fn c_compiler() -> Command {
+    c_compiler_with_headers(&manifest_dir().join("include"))
+}
+
+/// As [`c_compiler`], with `wasm.h` taken from `header_dir`.
+fn c_compiler_with_headers(header_dir: &Path) -> Command {
     let triple = host_triple();
     let tool = cc::Build::new()
         .cargo_metadata(false)
@@ -81,16 +87,29 @@ fn c_compiler() -> Command {
         .get_compiler();
     let mut cmd = tool.to_command();
     cmd.args(["-std=c11", "-Wall", "-Wextra", "-Werror"]);
-    cmd.arg("-I").arg(manifest_dir().join("include"));
+    cmd.arg("-I").arg(header_dir);
     cmd.arg("-I").arg(manifest_dir().join("c-tests"));
     cmd
 }
 
 /// Compiles `c-tests/<name>.c` and links it against `lib`.
 fn build(name: &str, lib: &Path, exe_suffix: &str) -> PathBuf {
+    build_with_header(name, lib, exe_suffix, None)
+}
+
+/// As [`build`], with `wasm.h` taken from `header_dir` when given.
+fn build_with_header(
+    name: &str,
+    lib: &Path,
+    exe_suffix: &str,
+    header_dir: Option<&Path>,
+) -> PathBuf {
     let src = manifest_dir().join("c-tests").join(format!("{name}.c"));
     let exe = work_dir().join(format!("{name}{exe_suffix}"));
-    let mut cmd = c_compiler();
+    let mut cmd = match header_dir {
+        Some(dir) => c_compiler_with_headers(dir),
+        None => c_compiler(),
+    };
     cmd.arg(&src).arg("-o").arg(&exe).arg(lib);
     if lib.extension().is_some_and(|e| e == "so") {
         cmd.arg(format!("-Wl,-rpath,{}", lib.parent().unwrap().display()));
@@ -493,4 +512,30 @@ fn cmake_and_pkg_config_packages() {
     cmd.arg(format!("-Wl,-rpath,{}", prefix.join("lib").display()));
     run_checked(&mut cmd);
     check_hello(&exe);
+}
+
+/// Programs compiled against the standard `wasm.h` itself (the text the
+/// `wasmtime-c-api-impl` crate ships) link and run against libbrisk exactly
+/// as they do against our header: the ABI is the standard's.
+#[test]
+fn programs_built_against_the_standard_header() {
+    let Some(header) = standard_header() else {
+        assert!(
+            std::env::var_os("BRISK_SKIP_STANDARD_HEADER").is_some(),
+            "the standard header is not in the cargo registry \
+             (wasmtime-c-api-impl-48.0.8/include/wasm.h); fetch that crate, or set \
+             BRISK_SKIP_STANDARD_HEADER=1 to skip this test"
+        );
+        eprintln!("SKIPPED: no standard header, and BRISK_SKIP_STANDARD_HEADER is set");
+        return;
+    };
+    let dir = header.parent().unwrap();
+    for name in C_TESTS {
+        let exe = build_with_header(name, &library("libbrisk.a"), "-standard", Some(dir));
+        let out = Command::new(&exe)
+            .arg(work_dir())
+            .output()
+            .expect("run the C test");
+        check_output(name, &out);
+    }
 }
