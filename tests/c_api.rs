@@ -89,6 +89,9 @@ fn c_compiler_with_headers(header_dir: &Path) -> Command {
     cmd.args(["-std=c11", "-Wall", "-Wextra", "-Werror"]);
     cmd.arg("-I").arg(header_dir);
     cmd.arg("-I").arg(manifest_dir().join("c-tests"));
+    // brisk.h; when `header_dir` is another wasm.h's, that one comes first
+    // and its include guard (WASM_H, the standard's) keeps ours out.
+    cmd.arg("-I").arg(manifest_dir().join("include"));
     cmd
 }
 
@@ -169,6 +172,7 @@ const C_TESTS: &[&str] = &[
     "threads",
     "serialize",
     "errors",
+    "brisk_ext",
 ];
 
 macro_rules! c_tests {
@@ -191,7 +195,8 @@ c_tests!(
     memory_table,
     threads,
     serialize,
-    errors
+    errors,
+    brisk_ext
 );
 
 #[test]
@@ -287,23 +292,39 @@ fn standard_header() -> Option<PathBuf> {
         .find(|p| p.exists())
 }
 
-#[test]
-fn exported_symbols() {
-    let ours = declared_functions(&manifest_dir().join("include/wasm.h"));
+/// The functions with `prefix` that the shared library exports.
+fn exported_names(prefix: &str) -> BTreeSet<String> {
     let nm = Command::new("nm")
         .args(["-D", "--defined-only"])
         .arg(library("libbrisk.so"))
         .output()
         .expect("run nm");
     assert!(nm.status.success());
-    let exported: BTreeSet<String> = String::from_utf8_lossy(&nm.stdout)
+    String::from_utf8_lossy(&nm.stdout)
         .lines()
         .filter_map(|l| l.split_whitespace().nth(2))
-        .filter(|s| s.starts_with("wasm_"))
+        .filter(|s| s.starts_with(prefix))
         .map(str::to_string)
-        .collect();
+        .collect()
+}
+
+#[test]
+fn exported_symbols() {
+    let ours = declared_functions(&manifest_dir().join("include/wasm.h"));
+    let exported = exported_names("wasm_");
     let missing: Vec<_> = ours.difference(&exported).collect();
     assert!(missing.is_empty(), "declared but not exported: {missing:?}");
+
+    // The extensions: brisk.h declares exactly the exported brisk_* functions.
+    let ext: BTreeSet<String> = declared_functions(&manifest_dir().join("include/brisk.h"))
+        .into_iter()
+        .filter(|f| f.starts_with("brisk_"))
+        .collect();
+    let ext_exported: BTreeSet<String> = exported_names("brisk_");
+    assert_eq!(
+        ext, ext_exported,
+        "include/brisk.h and the exported brisk_* functions differ"
+    );
     let extra: Vec<_> = exported.difference(&ours).collect();
     assert!(extra.is_empty(), "exported but not declared: {extra:?}");
     println!(

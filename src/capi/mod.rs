@@ -33,6 +33,7 @@
 
 #![allow(non_camel_case_types, clippy::missing_safety_doc)]
 
+pub mod brisk;
 pub mod engine;
 #[path = "extern.rs"]
 pub mod extern_;

@@ -22,7 +22,7 @@ pub struct wasm_module_t {
 }
 
 impl wasm_module_t {
-    fn new_raw(module: Module) -> *mut wasm_module_t {
+    pub(crate) fn new_raw(module: Module) -> *mut wasm_module_t {
         into_raw(wasm_module_t {
             header: RefHeader::new(RefKind::Module),
             module,
