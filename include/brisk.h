@@ -15,7 +15,9 @@
 #include "wasm.h"
 
 // The value kind of `v128` in value types (`wasm_valtype_kind`). A
-// `wasm_val_t` cannot hold a v128 value: calls that would pass one trap.
+// `wasm_val_t` cannot hold a v128 value: calls that would pass one trap,
+// and `wasm_global_get` of a v128 global gives this kind with the low 64
+// bits in `of.i64`.
 #define BRISK_V128 4
 
 typedef enum brisk_features_enum {

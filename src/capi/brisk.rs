@@ -10,7 +10,9 @@ use crate::{BoundsChecks, Features, Module};
 use std::ptr;
 
 /// The value kind of `v128` in value types (`wasm_valtype_kind`). A
-/// `wasm_val_t` cannot hold a v128 value: calls that would pass one trap.
+/// `wasm_val_t` cannot hold a v128 value: calls that would pass one trap,
+/// and `wasm_global_get` of a v128 global gives this kind with the low 64
+/// bits in `of.i64`.
 pub const BRISK_V128: u8 = 4;
 
 pub type brisk_features_t = u8;

@@ -7,9 +7,10 @@ use super::ref_::{
     ref_as, ref_as_ref, ref_copy, ref_delete, ref_get_host_info, ref_same, ref_set_host_info,
     wasm_ref_t,
 };
+use super::types::KIND_V128;
 use super::types::{wasm_externtype_t, wasm_globaltype_t};
-use super::val::wasm_val_t;
-use crate::Global;
+use super::val::{wasm_val_t, wasm_val_union};
+use crate::{Global, Val};
 use std::ffi::c_void;
 use std::ptr;
 
@@ -63,10 +64,18 @@ pub unsafe extern "C" fn wasm_global_get(g: *const wasm_global_t, out: *mut wasm
         let g = unsafe { &*g };
         let rt = unsafe { g.ext.store().store() };
         let v = g.global().get(rt);
-        if let Some(c) = wasm_val_t::from_rust(g.ext.store, rt, &v) {
-            // SAFETY: `out` is writable.
-            unsafe { out.write(c) }
-        }
+        let c = wasm_val_t::from_rust(g.ext.store, rt, &v).unwrap_or_else(|| {
+            // A v128 does not fit: its kind and low half (see brisk.h).
+            let Val::V128(bits) = v else {
+                unreachable!("only v128 values do not fit")
+            };
+            wasm_val_t {
+                kind: KIND_V128,
+                of: wasm_val_union { i64: bits as i64 },
+            }
+        });
+        // SAFETY: `out` is writable.
+        unsafe { out.write(c) }
     })
 }
 
