@@ -109,7 +109,11 @@ pub fn parse(
     let mut validator = Validator::new_with_features(features);
     let mut next_defined_func = 0u32;
 
-    for payload in Parser::new(0).parse_all(bytes) {
+    // The reader must know the features too: with memory64 enabled it would
+    // accept over-long limits encodings that a 32-bit-only module must reject.
+    let mut parser = Parser::new(0);
+    parser.set_features(features);
+    for payload in parser.parse_all(bytes) {
         let payload = payload?;
         match validator.payload(&payload)? {
             ValidPayload::Func(validator, body) => {
