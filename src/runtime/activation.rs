@@ -26,8 +26,7 @@ pub(crate) unsafe fn call_wasm(
     code: *const u8,
     slots: *mut u64,
 ) -> Result<(), Trap> {
-    signals::ensure_installed();
-    signals::ensure_thread_altstack();
+    let stack_low = thread_stack_low();
     let max_stack = store.engine().config().max_wasm_stack;
     let outer: *mut Store = store;
     // From here on only raw pointers are used: host functions called by the
@@ -39,7 +38,7 @@ pub(crate) unsafe fn call_wasm(
         (*inner).outer = outer;
         let old = ((*inner).vm.stack_limit, (*inner).vm.activation_sp);
         if old.0 == 0 {
-            (*inner).vm.stack_limit = stack_limit(max_stack);
+            (*inner).vm.stack_limit = stack_limit(max_stack, stack_low);
         }
         old
     };
@@ -63,30 +62,40 @@ pub(crate) unsafe fn call_wasm(
 /// The lowest rsp wasm may use for an outermost call made from here: the
 /// configured stack size below the current stack pointer, but never closer
 /// than [`HOST_STACK_RESERVE`] to the end of the thread's stack.
-#[inline(never)]
-fn stack_limit(max_wasm_stack: usize) -> usize {
+#[inline(always)]
+fn stack_limit(max_wasm_stack: usize, stack_low: usize) -> usize {
     let marker = 0u8;
     let sp = std::hint::black_box(&marker) as *const u8 as usize;
-    let wanted = sp.saturating_sub(max_wasm_stack);
-    match thread_stack_low() {
-        0 => wanted,
-        low => wanted.max(low + HOST_STACK_RESERVE),
-    }
+    sp.saturating_sub(max_wasm_stack)
+        .max(stack_low.saturating_add(HOST_STACK_RESERVE))
 }
 
-/// The lowest address of the current thread's stack (0 if unknown).
+thread_local! {
+    /// The lowest address of this thread's stack (0 if unknown), or
+    /// `usize::MAX` before the thread first entered wasm.
+    static STACK_LOW: Cell<usize> = const { Cell::new(usize::MAX) };
+}
+
+/// The lowest address of the current thread's stack (0 if unknown). The
+/// first call on a thread also prepares the thread (and the process) for
+/// running wasm: signal handlers and an alternate signal stack.
+#[inline(always)]
 fn thread_stack_low() -> usize {
-    thread_local! {
-        static LOW: Cell<Option<usize>> = const { Cell::new(None) };
+    let low = STACK_LOW.with(Cell::get);
+    if low != usize::MAX {
+        return low;
     }
-    LOW.with(|low| {
-        if let Some(v) = low.get() {
-            return v;
-        }
-        let v = query_stack_low();
-        low.set(Some(v));
-        v
-    })
+    init_thread()
+}
+
+#[cold]
+#[inline(never)]
+fn init_thread() -> usize {
+    signals::ensure_installed();
+    signals::ensure_thread_altstack();
+    let low = query_stack_low();
+    STACK_LOW.with(|c| c.set(low));
+    low
 }
 
 fn query_stack_low() -> usize {

@@ -1,6 +1,7 @@
 //! Functions: wasm functions of instances and host functions, and calls
 //! between host and wasm in both directions.
 
+use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
@@ -214,22 +215,33 @@ unsafe fn call_host_raw(
     let nslots = slot_count(&ty.params).max(slot_count(&ty.results));
     // SAFETY: the caller provides max(params, results) slots.
     let slots = unsafe { std::slice::from_raw_parts_mut(slots, nslots) };
-    let mut inline = [Val::I32(0); 16];
+    // Small signatures (nearly all) keep their values on the stack,
+    // initialising only the values used.
+    const INLINE: usize = 8;
+    let mut inline = [const { MaybeUninit::<Val>::uninit() }; INLINE];
     let mut heap = Vec::new();
-    let vals = if nparams + nresults <= inline.len() {
-        &mut inline[..nparams + nresults]
+    let vals: &mut [Val] = if nparams + nresults <= INLINE {
+        let mut at = 0;
+        for (v, t) in inline.iter_mut().zip(ty.params.iter()) {
+            v.write(store.slots_to_val(&slots[at..], *t));
+            at += slot_width(*t);
+        }
+        for (v, t) in inline[nparams..].iter_mut().zip(ty.results.iter()) {
+            v.write(Val::default_for(*t));
+        }
+        // SAFETY: the first nparams + nresults values were just written.
+        unsafe {
+            &mut *(&mut inline[..nparams + nresults] as *mut [MaybeUninit<Val>] as *mut [Val])
+        }
     } else {
-        heap.resize(nparams + nresults, Val::I32(0));
-        &mut heap[..]
+        let mut at = 0;
+        for t in ty.params.iter() {
+            heap.push(store.slots_to_val(&slots[at..], *t));
+            at += slot_width(*t);
+        }
+        heap.extend(ty.results.iter().map(|t| Val::default_for(*t)));
+        &mut heap
     };
-    let mut at = 0;
-    for (i, t) in ty.params.iter().enumerate() {
-        vals[i] = store.slots_to_val(&slots[at..], *t);
-        at += slot_width(*t);
-    }
-    for (i, t) in ty.results.iter().enumerate() {
-        vals[nparams + i] = Val::default_for(*t);
-    }
     let (params, results) = vals.split_at_mut(nparams);
     f(store, params, results)?;
     let ty = func_type(store, func);

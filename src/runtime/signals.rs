@@ -137,17 +137,13 @@ impl Drop for AltStack {
 }
 
 thread_local! {
-    static ALT_STACK_READY: Cell<bool> = const { Cell::new(false) };
     static ALT_STACK: Cell<Option<AltStack>> = const { Cell::new(None) };
 }
 
 /// Makes sure the current thread has an alternate signal stack, so that the
 /// handler works even when the fault happened with little stack left.
+/// Called once per thread, before its first entry into wasm.
 pub(crate) fn ensure_thread_altstack() {
-    if ALT_STACK_READY.with(|r| r.get()) {
-        return;
-    }
-    ALT_STACK_READY.with(|r| r.set(true));
     // SAFETY: querying the current alternate stack.
     let existing = unsafe {
         let mut old: libc::stack_t = std::mem::zeroed();

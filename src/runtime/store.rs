@@ -212,6 +212,7 @@ impl Store {
     }
 
     /// Encodes `v` into `slots` (two for a v128).
+    #[inline(always)]
     pub(crate) fn val_to_slots(&self, v: Val, slots: &mut [u64]) -> Result<(), Error> {
         slots[0] = match v {
             Val::I32(x) => x as u32 as u64,
@@ -228,7 +229,10 @@ impl Store {
         Ok(())
     }
 
-    /// Decodes a value of type `ty` from `slots`.
+    /// Decodes a value of type `ty` from `slots`. Inlined so that the value
+    /// is built in place (a returned enum read back whole stalls store
+    /// forwarding).
+    #[inline(always)]
     pub(crate) fn slots_to_val(&self, slots: &[u64], ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(slots[0] as u32 as i32),
