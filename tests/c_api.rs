@@ -560,3 +560,18 @@ fn programs_built_against_the_standard_header() {
         check_output(name, &out);
     }
 }
+
+/// The Python bindings (`bindings/python`, ctypes over libbrisk.so).
+#[test]
+fn python_bindings() {
+    if !tool_available("python3", "BRISK_SKIP_PYTHON") {
+        return;
+    }
+    let stdout = run_checked(
+        Command::new("python3")
+            .arg(manifest_dir().join("bindings/python/test_brisk.py"))
+            .arg(work_dir())
+            .env("BRISK_LIBRARY", library("libbrisk.so")),
+    );
+    assert_eq!(stdout, "python bindings ok\n");
+}

@@ -1,0 +1,78 @@
+"""Tests the Python bindings (run by tests/c_api.rs): python3 test_brisk.py <dir>
+where <dir> holds the compiled test modules."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import brisk  # noqa: E402
+
+wasm_dir = sys.argv[1]
+
+
+def load(name):
+    with open(os.path.join(wasm_dir, name + ".wasm"), "rb") as f:
+        return f.read()
+
+
+engine = brisk.Engine()
+store = brisk.Store(engine)
+
+assert brisk.Module.validate(store, load("serialize"))
+assert not brisk.Module.validate(store, b"junk")
+try:
+    brisk.Module(store, b"junk")
+    raise AssertionError("junk compiled")
+except ValueError:
+    pass
+
+# Calls into wasm, multi-value, memory.
+module = brisk.Module(store, load("serialize"))
+instance = brisk.Instance(store, module)
+assert instance.exports["answer"]() == 42
+assert instance.exports["square"](-12) == 144
+memory = instance.exports["memory"]
+assert memory.view()[0] == 42
+memory.view()[0] = 7
+assert instance.exports["answer"]() == 7
+assert memory.grow(1) and len(memory.view()) == 2 * 65536
+
+# Host functions in Python, and traps both ways.
+calls = []
+
+
+def host_fail():
+    calls.append("fail")
+    raise RuntimeError("python says no")
+
+
+traps = brisk.Module(store, load("traps"))
+fail = brisk.Func.host(store, [], [], host_fail)
+instance = brisk.Instance(store, traps, [fail])
+try:
+    instance.exports["call_host_fail"]()
+    raise AssertionError("no trap")
+except brisk.Trap as t:
+    assert "python says no" in str(t), str(t)
+assert calls == ["fail"]
+try:
+    instance.exports["div"](1, 0)
+    raise AssertionError("no trap")
+except brisk.Trap as t:
+    assert str(t) == "integer divide by zero", str(t)
+assert instance.exports["div"](84, 2) == 42
+
+# Nested: wasm -> Python -> wasm.
+calls_module = brisk.Module(store, load("calls"))
+holder = {}
+twice = brisk.Func.host(store, [brisk.I32], [brisk.I32], lambda x: 2 * x)
+reenter = brisk.Func.host(store, [brisk.I32], [brisk.I32], lambda n: holder["down"](n) + 1)
+multi = brisk.Func.host(store, [brisk.I64, brisk.F32], [brisk.F64, brisk.I64, brisk.I32],
+                        lambda a, b: (b * 2, a + 1, -1))
+sum10 = brisk.Func.host(store, [brisk.I32] * 10, [brisk.I64], lambda *xs: sum(xs))
+instance = brisk.Instance(store, calls_module, [twice, reenter, multi, sum10])
+holder["down"] = instance.exports["down"]
+assert instance.exports["down"](3) == 45
+assert instance.exports["call_multi"](41, 1.25) == (2.5, 42, -1)
+assert instance.exports["call_sum10"]() == 55
+print("python bindings ok")
