@@ -575,3 +575,29 @@ fn python_bindings() {
     );
     assert_eq!(stdout, "python bindings ok\n");
 }
+
+/// The headers compile as C++ too (`cpp_compat`), and link.
+#[test]
+fn headers_compile_as_cxx() {
+    let triple = host_triple();
+    let tool = cc::Build::new()
+        .cpp(true)
+        .cargo_metadata(false)
+        .target(&triple)
+        .host(&triple)
+        .opt_level(0)
+        .out_dir(work_dir())
+        .get_compiler();
+    let exe = work_dir().join("cxx_header");
+    let mut cmd = tool.to_command();
+    cmd.args(["-std=c++17", "-Wall", "-Wextra", "-Werror"])
+        .arg("-I")
+        .arg(manifest_dir().join("include"))
+        .arg(manifest_dir().join("c-tests/cxx_header.cc"))
+        .arg("-o")
+        .arg(&exe)
+        .arg(library("libbrisk.a"))
+        .args(["-lpthread", "-ldl", "-lm"]);
+    run_checked(&mut cmd);
+    assert_eq!(run_checked(&mut Command::new(&exe)), "c++ ok\n");
+}
