@@ -1,0 +1,330 @@
+#!/usr/bin/env python3
+"""Runs the benchmark harness for every engine and prints one table per workload.
+
+Called by scripts/bench.sh once everything is built; see that script for the knobs. Each engine
+is the same C program (benches/harness/) linked with a different library, so every figure goes
+through the same wasm.h calls. Each row runs the engines one after another (round robin), and
+every figure is the median of several timed repetitions inside one process. Times are noisy on
+a shared machine: the ratios are what to read.
+"""
+
+import argparse
+import math
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Engine:
+    key: str  # short name used on the command line and in tables
+    binary: str
+    env: dict = field(default_factory=dict)
+    # Kernel repetitions for this engine (an interpreter gets fewer: it is ten times slower).
+    kernel_runs: int = 5
+    compile_runs: int = 5
+
+
+def parse_line(text):
+    """The harness prints one line of key=value pairs; returns them as a dict of strings."""
+    lines = [l for l in text.splitlines() if l.startswith("engine=")]
+    if len(lines) != 1:
+        raise RuntimeError(f"unexpected harness output: {text!r}")
+    return dict(pair.split("=", 1) for pair in lines[0].split())
+
+
+def run_harness(engine, args, extra_env=None, timeout=1800):
+    env = dict(os.environ)
+    env.update(engine.env)
+    if extra_env:
+        env.update(extra_env)
+    cmd = [engine.binary] + [str(a) for a in args]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        return None, f"exit {proc.returncode}: {proc.stderr.strip()[:300]}"
+    return parse_line(proc.stdout), None
+
+
+def geomean(values):
+    values = [v for v in values if v is not None and v > 0]
+    if not values:
+        return None
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def fmt(value, digits=2):
+    if value is None:
+        return "–"
+    if value >= 100:
+        return f"{value:.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.{digits}f}"
+
+
+def fmt_ratio(value):
+    return "–" if value is None else f"{value:.2f}×"
+
+
+class Report:
+    """Collects markdown tables; prints each as it is finished."""
+
+    def __init__(self):
+        self.sections = []
+
+    def table(self, title, note, header, rows):
+        lines = [f"### {title}", ""]
+        if note:
+            lines += [note, ""]
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "|".join(" --- " for _ in header) + "|")
+        for row in rows:
+            lines.append("| " + " | ".join(row) + " |")
+        lines.append("")
+        text = "\n".join(lines)
+        self.sections.append(text)
+        print(text, flush=True)
+
+
+def kernel_specs(wasm_dir, kernels_dir, only):
+    """(name, wasm path, arg, expected result) for every benches/kernels/*.wat."""
+    specs = []
+    for name in sorted(os.listdir(kernels_dir)):
+        if not name.endswith(".wat"):
+            continue
+        stem = name[:-4]
+        if only and stem not in only:
+            continue
+        with open(os.path.join(kernels_dir, name)) as f:
+            match = re.search(r";; bench: arg=(-?\d+) expect=(-?\d+)", f.read())
+        if not match:
+            raise RuntimeError(f"{name}: no ';; bench: arg=N expect=N' line")
+        specs.append((stem, os.path.join(wasm_dir, stem + ".wasm"), match[1], match[2]))
+    return specs
+
+
+def bench_compile(report, engines, modules, single_thread_engines):
+    """Compile throughput: wasm_module_new only, MB/s of wasm."""
+    header = ["module", "size"]
+    variants = []
+    for e in engines:
+        variants.append((e, None))
+        if e.key in single_thread_engines:
+            variants.append((e, "1"))
+    header += [e.key + (" (1 thread)" if t else "") for e, t in variants]
+    header += [f"brisk ÷ {e.key}" for e in engines if e.key != "brisk"]
+    rows = []
+    failures = []
+    for path in modules:
+        size = os.path.getsize(path)
+        figures = {}
+        for e, threads in variants:
+            env = {"BENCH_THREADS": threads} if threads else None
+            runs = e.compile_runs
+            if threads:
+                runs = max(1, min(runs, 3))
+            out, err = run_harness(e, ["compile", path, runs], env)
+            label = e.key + (" (1 thread)" if threads else "")
+            if err:
+                failures.append(f"{label} on {os.path.basename(path)}: {err}")
+                figures[(e.key, threads)] = None
+            else:
+                figures[(e.key, threads)] = float(out["mb_per_s"])
+        row = [os.path.basename(path), f"{size / 1e6:.1f} MB"]
+        row += [fmt(figures[(e.key, t)]) for e, t in variants]
+        brisk = figures.get(("brisk", None))
+        for e in engines:
+            if e.key == "brisk":
+                continue
+            other = figures.get((e.key, None))
+            row.append(fmt_ratio(brisk / other) if brisk and other else "–")
+        rows.append(row)
+    note = ("MB/s of wasm through `wasm_module_new` (validation and compilation), median of several "
+            "runs; engines compile on all cores unless marked (1 thread). "
+            "`brisk ÷ X` > 1 means brisk compiles faster.")
+    if failures:
+        note += "\n\nFailed: " + "; ".join(failures)
+    report.table("Compile throughput (MB/s)", note, header, rows)
+
+
+def bench_kernels(report, engines, specs, baseline="cranelift"):
+    """Run time of each kernel's export, relative to Cranelift."""
+    keys = [e.key for e in engines]
+    times = {}
+    failures = []
+    for name, path, arg, expect in specs:
+        for e in engines:
+            out, err = run_harness(e, ["kernel", path, arg, expect, e.kernel_runs])
+            if err:
+                failures.append(f"{e.key} on {name}: {err}")
+                times[(name, e.key)] = None
+            else:
+                times[(name, e.key)] = float(out["ms_median"])
+    header = ["kernel"] + [f"{k} ms" for k in keys]
+    have_base = baseline in keys
+    others = [k for k in keys if k != baseline] if have_base else []
+    header += [f"{k} ÷ {baseline}" for k in others]
+    rows = []
+    ratios = {k: [] for k in others}
+    for name, _, _, _ in specs:
+        row = [name] + [fmt(times[(name, k)]) for k in keys]
+        base = times.get((name, baseline))
+        for k in others:
+            t = times.get((name, k))
+            r = t / base if t and base else None
+            ratios[k].append(r)
+            row.append(fmt_ratio(r))
+        rows.append(row)
+    if have_base:
+        rows.append(["**geometric mean**"] + ["" for _ in keys]
+                    + [f"**{fmt_ratio(geomean(ratios[k]))}**" for k in others])
+    note = (f"Milliseconds per call of the kernel's `run` export (median; one untimed call first), "
+            f"and each engine's time divided by {baseline}'s (lower is faster; brisk aims for "
+            f"1.3×). Every engine's result is checked against the expected value.")
+    if failures:
+        note += "\n\nFailed: " + "; ".join(failures)
+    report.table("Compute kernels: run time", note, header, rows)
+    return {k: geomean(v) for k, v in ratios.items()}
+
+
+def bench_boundary(report, engines, path, iters, wasmi_iters, runs):
+    keys = [e.key for e in engines]
+    figures = {}
+    failures = []
+    for e in engines:
+        n = wasmi_iters if e.key == "wasmi" else iters
+        out, err = run_harness(e, ["boundary", path, n, runs])
+        if err:
+            failures.append(f"{e.key}: {err}")
+        else:
+            figures[e.key] = out
+    measures = [
+        ("nop_ns", "host → wasm: `wasm_func_call` of a nop export"),
+        ("add_ns", "host → wasm: `wasm_func_call` of (i32, i32) → i32"),
+        ("callback_ns", "wasm → host: call of a nop host function"),
+        ("callback_i32_ns", "wasm → host: call of an (i32) → i32 host function"),
+    ]
+    header = ["crossing"] + [f"{k} ns" for k in keys] + [
+        f"{k} ÷ brisk" for k in keys if k != "brisk"]
+    rows = []
+    for key, label in measures:
+        row = [label]
+        for k in keys:
+            row.append(fmt(float(figures[k][key + "_median"])) if k in figures else "–")
+        brisk = float(figures["brisk"][key + "_median"]) if "brisk" in figures else None
+        for k in keys:
+            if k == "brisk":
+                continue
+            other = float(figures[k][key + "_median"]) if k in figures else None
+            row.append(fmt_ratio(other / brisk) if brisk and other else "–")
+        rows.append(row)
+    note = (f"Nanoseconds per crossing (median of {runs} runs of {iters:,} calls each"
+            f"{'; wasmi ' + format(wasmi_iters, ',') if 'wasmi' in keys else ''}). "
+            "`X ÷ brisk` > 1 means brisk crosses faster. brisk aims for under 15 ns each way.")
+    if failures:
+        note += "\n\nFailed: " + "; ".join(failures)
+    report.table("Boundary crossings", note, header, rows)
+
+
+def bench_instantiate(report, engines, path, iters, runs):
+    keys = [e.key for e in engines]
+    figures = {}
+    failures = []
+    for e in engines:
+        out, err = run_harness(e, ["instantiate", path, iters, runs])
+        if err:
+            failures.append(f"{e.key}: {err}")
+        else:
+            figures[e.key] = float(out["us_median"])
+    header = ["module"] + [f"{k} µs" for k in keys] + [f"{k} ÷ brisk" for k in keys if k != "brisk"]
+    row = [os.path.basename(path)] + [fmt(figures.get(k)) for k in keys]
+    brisk = figures.get("brisk")
+    for k in keys:
+        if k != "brisk":
+            row.append(fmt_ratio(figures[k] / brisk) if brisk and figures.get(k) else "–")
+    note = (f"Microseconds per `wasm_instance_new` + `wasm_instance_delete` of an already compiled "
+            f"small module (one import, memory + data, table + elements, globals), median of "
+            f"{runs} runs of {iters:,}. brisk aims for a couple of microseconds.")
+    if failures:
+        note += "\n\nFailed: " + "; ".join(failures)
+    report.table("Instantiation", note, header, [row])
+
+
+def machine_description():
+    def cmd(args):
+        try:
+            return subprocess.run(args, capture_output=True, text=True, timeout=10).stdout.strip()
+        except OSError:
+            return ""
+    lscpu = cmd(["lscpu"])
+    keep = ("Model name", "CPU(s):", "Thread(s) per core", "Core(s) per socket", "L1d", "L2", "L3",
+            "Hypervisor")
+    picked = [l for l in lscpu.splitlines() if l.strip().startswith(keep)]
+    return (f"nproc: {cmd(['nproc'])}; {platform.system()} {platform.release()}\n"
+            + "\n".join(picked))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--bin-dir", required=True)
+    ap.add_argument("--wasm-dir", required=True)
+    ap.add_argument("--kernels-dir", required=True)
+    ap.add_argument("--compile-modules", nargs="*", default=[])
+    ap.add_argument("--engines", default="brisk,cranelift,winch,wasmi")
+    ap.add_argument("--workloads", default="compile,kernels,boundary,instantiate")
+    ap.add_argument("--kernels", default="", help="comma-separated subset of kernels")
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    ap.add_argument("--markdown", help="write the tables to this file too")
+    args = ap.parse_args()
+
+    quick = args.quick
+    all_engines = {
+        "brisk": Engine("brisk", os.path.join(args.bin_dir, "bench-brisk")),
+        "cranelift": Engine("cranelift", os.path.join(args.bin_dir, "bench-wasmtime"),
+                            {"BENCH_STRATEGY": "cranelift"}, compile_runs=3),
+        "winch": Engine("winch", os.path.join(args.bin_dir, "bench-wasmtime"),
+                        {"BENCH_STRATEGY": "winch"}),
+        "wasmi": Engine("wasmi", os.path.join(args.bin_dir, "bench-wasmi"), kernel_runs=3),
+    }
+    engines = []
+    for key in args.engines.split(","):
+        if key not in all_engines:
+            sys.exit(f"unknown engine {key}; known: {', '.join(all_engines)}")
+        engines.append(all_engines[key])
+    if quick:
+        for e in engines:
+            e.kernel_runs = 1
+            e.compile_runs = 1
+    workloads = set(args.workloads.split(","))
+    only = set(filter(None, args.kernels.split(",")))
+
+    report = Report()
+    started = time.time()
+    if "compile" in workloads and args.compile_modules:
+        single = set() if quick else {"brisk", "winch"}
+        bench_compile(report, engines, args.compile_modules, single)
+    if "kernels" in workloads:
+        bench_kernels(report, engines, kernel_specs(args.wasm_dir, args.kernels_dir, only))
+    if "boundary" in workloads:
+        bench_boundary(report, engines, os.path.join(args.wasm_dir, "calls.wasm"),
+                       iters=100_000 if quick else 2_000_000,
+                       wasmi_iters=100_000 if quick else 1_000_000, runs=3 if quick else 7)
+    if "instantiate" in workloads:
+        bench_instantiate(report, engines, os.path.join(args.wasm_dir, "small.wasm"),
+                          iters=200 if quick else 5_000, runs=3 if quick else 7)
+    elapsed = time.time() - started
+    print(f"(benchmarks took {elapsed:.0f} s)")
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(f"Machine:\n\n```\n{machine_description()}\n```\n\n")
+            f.write(f"Load average at the end: {os.getloadavg()[0]:.1f} "
+                    f"(on {os.cpu_count()} CPUs)\n\n")
+            f.write("\n".join(report.sections))
+
+
+if __name__ == "__main__":
+    main()
