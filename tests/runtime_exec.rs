@@ -521,3 +521,66 @@ fn one_module_runs_on_many_threads_with_their_own_stores() {
         h.join().unwrap();
     }
 }
+
+#[test]
+fn a_trap_passed_on_by_a_host_function_keeps_its_code_and_gains_outer_frames() {
+    // outer (wasm) → host → inner (wasm, traps); the host passes the trap on.
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    let inner_fn: Rc<Cell<Option<Func>>> = Rc::new(Cell::new(None));
+    let slot = inner_fn.clone();
+    let host = Func::new(&mut store, FuncType::default(), move |store, _, _| {
+        let inner = slot.get().expect("inner is set");
+        inner.call(store, &[], &mut [])?;
+        Ok(())
+    });
+    let i = instantiate(
+        &mut store,
+        r#"(module
+          (import "" "host" (func $host))
+          (func $inner (export "inner") unreachable)
+          (func $outer (export "outer") (result i32) (call $host) (i32.const 0)))"#,
+        &[Extern::Func(host)],
+    );
+    inner_fn.set(Some(func(&store, i, "inner")));
+    let outer = func(&store, i, "outer");
+    let t = expect_trap(call_i32(&mut store, outer, &[]));
+    assert_eq!(t.code(), Some(TrapCode::UnreachableCodeReached));
+    let names: Vec<_> = t
+        .frames()
+        .iter()
+        .map(|f| f.func_name.as_deref().unwrap_or("?"))
+        .collect();
+    assert_eq!(names, vec!["inner", "outer"]);
+    // Both activations unwound cleanly: the store runs code again.
+    let t = expect_trap(call_i32(&mut store, outer, &[]));
+    assert_eq!(t.frames().len(), 2);
+}
+
+#[test]
+fn host_results_of_the_wrong_type_are_errors() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    let liar = Func::new(&mut store, FuncType::new([], [ValType::I32]), |_, _, r| {
+        r[0] = Val::I64(1);
+        Ok(())
+    });
+    let mut out = [Val::I32(0)];
+    assert!(matches!(
+        liar.call(&mut store, &[], &mut out),
+        Err(Error::Type(_))
+    ));
+    let i = instantiate(
+        &mut store,
+        r#"(module (import "" "liar" (func $l (result i32)))
+             (func (export "run") (result i32) (call $l)))"#,
+        &[Extern::Func(liar)],
+    );
+    let run = func(&store, i, "run");
+    let t = expect_trap(call_i32(&mut store, run, &[]));
+    assert!(
+        t.message().contains("host function returned"),
+        "{}",
+        t.message()
+    );
+}

@@ -104,7 +104,9 @@ impl Func {
         check_args(ty, params, results)?;
         if let FuncKind::Host(host) = &store.func(*self).kind {
             let f = host.func.clone();
-            return f(store, params, results).map_err(Error::Trap);
+            f(store, params, results).map_err(Error::Trap)?;
+            let ty = func_type(store, *self);
+            return check_results(ty, results).map_err(|t| Error::Type(t.message().to_string()));
         }
         let (param_slots, result_slots) = (slot_count(&ty.params), slot_count(&ty.results));
         let mut inline = [0u64; 16];
@@ -200,6 +202,19 @@ fn check_args(ty: &FuncType, params: &[Val], results: &[Val]) -> Result<(), Erro
     Ok(())
 }
 
+/// Checks the values a host function wrote against its result types.
+fn check_results(ty: &FuncType, results: &[Val]) -> Result<(), Trap> {
+    for (v, t) in results.iter().zip(ty.results.iter()) {
+        if v.ty() != *t {
+            return Err(Trap::new(format!(
+                "host function returned a {} value where {t} was expected",
+                v.ty()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Runs a host function on raw slots: decode, call, check and encode results.
 ///
 /// # Safety
@@ -245,14 +260,9 @@ unsafe fn call_host_raw(
     let (params, results) = vals.split_at_mut(nparams);
     f(store, params, results)?;
     let ty = func_type(store, func);
+    check_results(ty, results)?;
     let mut at = 0;
     for (v, t) in results.iter().zip(ty.results.iter()) {
-        if v.ty() != *t {
-            return Err(Trap::new(format!(
-                "host function returned a {} value where {t} was expected",
-                v.ty()
-            )));
-        }
         store
             .val_to_slots(*v, &mut slots[at..])
             .map_err(|e| Trap::new(e.to_string()))?;

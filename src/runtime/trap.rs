@@ -75,6 +75,18 @@ impl std::fmt::Display for Trap {
 
 impl std::error::Error for Trap {}
 
+/// Lets a host function pass on the failure of a call it made: a trap stays
+/// the same trap (with its frames); any other error becomes a trap with the
+/// error's message.
+impl From<super::error::Error> for Trap {
+    fn from(e: super::error::Error) -> Trap {
+        match e {
+            super::error::Error::Trap(t) => t,
+            other => Trap::new(other.to_string()),
+        }
+    }
+}
+
 /// Frames past this many are dropped: a stack overflow's backtrace is long
 /// enough without them.
 const MAX_FRAMES: usize = 1 << 16;
