@@ -3,6 +3,7 @@
 //! One file per family of objects, as `wasm.h` groups them. `include/wasm.h`
 //! is generated from these files by cbindgen (see `cbindgen.toml`); the
 //! standard's macros and inline helpers live in its header and trailer text.
+//! `brisk.rs` holds the extensions, declared in `include/brisk.h`.
 //!
 //! # Object model
 //!
@@ -54,7 +55,7 @@ pub use engine::{wasm_config_t, wasm_engine_t, wasm_store_t};
 pub use extern_::{wasm_extern_t, wasm_func_t, wasm_global_t, wasm_memory_t, wasm_table_t};
 pub use instance::wasm_instance_t;
 pub use module::{wasm_module_t, wasm_shared_module_t};
-pub use ref_::{wasm_foreign_t, wasm_ref_t, RefHeader, RefKind};
+pub use ref_::{wasm_foreign_t, wasm_ref_t};
 pub use trap::{wasm_frame_t, wasm_trap_t};
 pub use types::*;
 pub use val::{wasm_val_t, wasm_val_union};

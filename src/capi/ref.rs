@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 /// What a reference object is.
 #[repr(u8)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RefKind {
+pub(crate) enum RefKind {
     /// A function, global, table or memory ([`wasm_extern_t`]).
     Extern,
     Instance,
@@ -36,7 +36,7 @@ pub enum RefKind {
 
 /// The first field of every reference object.
 #[repr(C)]
-pub struct RefHeader {
+pub(crate) struct RefHeader {
     pub(crate) kind: RefKind,
 }
 
