@@ -584,3 +584,90 @@ fn host_results_of_the_wrong_type_are_errors() {
         t.message()
     );
 }
+
+#[test]
+fn memory_grown_by_the_host_during_a_call_is_seen_by_wasm() {
+    // A host function grows the memory in the middle of a wasm call; with
+    // explicit bounds checks the base may move, and wasm must use the new
+    // base and length after the call.
+    for bounds_checks in [BoundsChecks::GuardPages, BoundsChecks::Explicit] {
+        let engine = Engine::new(Config {
+            bounds_checks,
+            ..Config::default()
+        });
+        let mut store = Store::new(&engine);
+        let mem = Memory::new(
+            &mut store,
+            MemoryType {
+                min: 1,
+                max: None,
+                shared: false,
+            },
+        )
+        .unwrap();
+        let grow = Func::new(&mut store, FuncType::default(), move |store, _, _| {
+            let old = mem.grow(store, 16)?;
+            let at = old as usize * 65536 + 12;
+            mem.data_mut(store)[at] = 0x5a;
+            Ok(())
+        });
+        let i = instantiate(
+            &mut store,
+            r#"(module
+              (import "" "grow" (func $grow))
+              (import "" "mem" (memory 1))
+              (func (export "run") (param i32) (result i32)
+                (i32.store (i32.const 0) (i32.const 7))
+                (call $grow)
+                (i32.add (i32.load8_u (local.get 0)) (i32.load (i32.const 0)))))"#,
+            &[Extern::Func(grow), Extern::Memory(mem)],
+        );
+        let run = func(&store, i, "run");
+        for round in 0..20u32 {
+            let probe = (1 + 16 * round) * 65536 + 12;
+            let v = call_i32(&mut store, run, &[Val::I32(probe as i32)]).unwrap();
+            assert_eq!(v, 0x5a + 7, "{bounds_checks:?} round {round}");
+        }
+        assert_eq!(mem.size(&store), 1 + 16 * 20);
+        let past = mem.data_size(&store) as i32;
+        let t = expect_trap(call_i32(&mut store, run, &[Val::I32(past + 16 * 65536)]));
+        assert_eq!(t.code(), Some(TrapCode::MemoryOutOfBounds));
+    }
+}
+
+#[test]
+fn modules_come_and_go_while_other_threads_trap() {
+    // The code registry is read lock-free by trapping threads while others
+    // register and unregister modules.
+    let engine = Engine::default();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let trapping: Vec<_> = (0..2)
+        .map(|_| {
+            let (engine, stop) = (engine.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut store = Store::new(&engine);
+                let i = instantiate(&mut store, MEMORY_WAT, &[]);
+                let load = func(&store, i, "load");
+                let mut traps = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) || traps < 100 {
+                    let t = expect_trap(call_i32(&mut store, load, &[Val::I32(-1)]));
+                    assert_eq!(t.code(), Some(TrapCode::MemoryOutOfBounds));
+                    assert_eq!(t.frames().len(), 1);
+                    traps += 1;
+                }
+                traps
+            })
+        })
+        .collect();
+    for _ in 0..200 {
+        let m = module(&engine, SERIALIZE_WAT);
+        let mut store = Store::new(&engine);
+        let i = Instance::new(&mut store, &m, &[]).unwrap();
+        let trap = func(&store, i, "trap");
+        expect_trap(call_i32(&mut store, trap, &[]));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for t in trapping {
+        assert!(t.join().unwrap() >= 100);
+    }
+}
