@@ -7,9 +7,10 @@
 //! payload: bounds-check mode u8 | wasm bytes | code bytes | funcs | entry trampolines | traps | address map
 //! ```
 //! Integers are little-endian; byte strings and lists are prefixed with a
-//! u64 / u32 length. The build hash covers the crate version and the text of
-//! both compiler/runtime contracts, so a blob from a build with another vmctx
-//! layout or ABI is refused. Loading checks everything (lengths, checksum,
+//! u64 / u32 length. The build hash covers the crate version, the text of
+//! both compiler/runtime contracts and of the compiler's stubs and
+//! trampolines, so a blob from a build with another vmctx layout or ABI is
+//! refused. Loading checks everything (lengths, checksum,
 //! that every code offset is in range and every table sorted) before any of
 //! the code is mapped. The checksum detects corruption, not tampering: a
 //! blob is machine code, and only trusted blobs should be loaded.
@@ -36,6 +37,10 @@ fn build_hash() -> u64 {
         h.write(std::env::consts::ARCH.as_bytes());
         h.write(include_str!("vmctx.rs").as_bytes());
         h.write(include_str!("trampoline_abi.rs").as_bytes());
+        // Serialized entry trampolines must pair with this build's stubs
+        // (the callee-saved register order they share).
+        h.write(include_str!("../compiler/x64/stubs.rs").as_bytes());
+        h.write(include_str!("../compiler/x64/trampolines.rs").as_bytes());
         h.finish()
     })
 }
