@@ -150,7 +150,10 @@ pub(crate) fn ensure_thread_altstack() {
         libc::sigaltstack(std::ptr::null(), &mut old);
         old
     };
-    if existing.ss_flags & libc::SS_DISABLE == 0 && existing.ss_size >= ALT_STACK_SIZE / 4 {
+    // Keep any alternate stack the host set up (Rust's std, the Go runtime
+    // and JVMs install their own and expect it to stay): our handler needs
+    // only a few hundred bytes of it.
+    if existing.ss_flags & libc::SS_DISABLE == 0 {
         return;
     }
     let guard = page_size();
