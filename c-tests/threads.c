@@ -52,6 +52,13 @@ int main(int argc, char** argv) {
   wasm_module_delete(module);
   wasm_store_delete(store);
 
+  // Only stores of the engine that compiled it can obtain it.
+  wasm_engine_t* other_engine = wasm_engine_new();
+  wasm_store_t* other_store = wasm_store_new(other_engine);
+  CHECK(wasm_module_obtain(other_store, shared) == NULL);
+  wasm_store_delete(other_store);
+  wasm_engine_delete(other_engine);
+
   pthread_t threads[THREADS];
   for (int i = 0; i < THREADS; i++)
     CHECK(pthread_create(&threads[i], NULL, worker, (void*)(intptr_t)i) == 0);

@@ -498,6 +498,8 @@ struct wasm_module_t *wasm_module_deserialize(struct wasm_store_t *store,
 
 WASM_API_EXTERN struct wasm_shared_module_t *wasm_module_share(const struct wasm_module_t *m);
 
+// The shared module as a module of `store`; null when the store's engine is
+// not the one the module was compiled with.
 WASM_API_EXTERN
 struct wasm_module_t *wasm_module_obtain(struct wasm_store_t *store,
                                          const struct wasm_shared_module_t *shared);

@@ -193,6 +193,8 @@ pub unsafe extern "C" fn wasm_module_share(m: *const wasm_module_t) -> *mut wasm
     })
 }
 
+/// The shared module as a module of `store`; null when the store's engine is
+/// not the one the module was compiled with.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_obtain(
     store: *mut wasm_store_t,
@@ -202,8 +204,13 @@ pub unsafe extern "C" fn wasm_module_obtain(
         if store.is_null() || shared.is_null() {
             return ptr::null_mut();
         }
-        // SAFETY: `shared` is live.
-        wasm_module_t::new_raw(unsafe { &(*shared).module }.clone())
+        // SAFETY: `store` and `shared` are live.
+        let (store, module) = unsafe { ((*store).store(), &(*shared).module) };
+        // Compiled code is specific to its engine (type ids, configuration).
+        if !module.engine().same(store.engine()) {
+            return ptr::null_mut();
+        }
+        wasm_module_t::new_raw(module.clone())
     })
 }
 
