@@ -14,7 +14,7 @@
 //!   which lives as long as its store, as the standard says.
 //! - Every object that is a *reference* in the standard's sense (`wasm_ref_t`
 //!   and the types declared with `WASM_DECLARE_REF`) starts with a
-//!   [`RefHeader`], so that `wasm_X_as_ref` and `wasm_ref_as_X` are pointer
+//!   `RefHeader`, so that `wasm_X_as_ref` and `wasm_ref_as_X` are pointer
 //!   casts and `wasm_ref_delete`/`copy`/`same` dispatch on the header's kind.
 //! - Functions, globals, tables and memories are one struct,
 //!   [`wasm_extern_t`], whose layout they share, so `wasm_func_as_extern` is
@@ -22,7 +22,7 @@
 //!
 //! # Panics
 //!
-//! Every entry point runs its body through [`guard`]: a panic becomes a null
+//! Every entry point runs its body through `guard`: a panic becomes a null
 //! result, `false`, or a trap, and never unwinds into C.
 //!
 //! # Opaque types and cbindgen

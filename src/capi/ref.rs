@@ -1,14 +1,14 @@
 //! References (`wasm_ref_t`), the functions every reference type shares
 //! (`WASM_DECLARE_REF_BASE`/`WASM_DECLARE_REF`), and foreign objects.
 //!
-//! Every reference object starts with a [`RefHeader`]; a `wasm_ref_t*` is any
+//! Every reference object starts with a `RefHeader`; a `wasm_ref_t*` is any
 //! of them seen through the header, and the generic operations dispatch on
 //! its kind. Identity (`wasm_X_same`) and host info belong to the underlying
 //! object, not to one C handle: copies of a handle share both.
 //!
 //! As `externref` values, references cross into wasm as runtime
 //! [`ExternRef`]s whose payload is an owned copy of the C reference
-//! ([`CRefPayload`]); coming back they are copied out again, so a foreign
+//! (`CRefPayload`); coming back they are copied out again, so a foreign
 //! object keeps its identity and host info on a round trip through wasm.
 
 use super::engine::wasm_store_t;
