@@ -15,5 +15,5 @@ pub use module::{CompileError, ExternType, FuncType, GlobalType, MemoryType, Tab
 pub use runtime::trampoline_abi::TrapCode;
 pub use runtime::{
     BoundsChecks, Config, Engine, Error, ExportType, Extern, ExternRef, Features, FrameInfo, Func,
-    Global, HostFunc, ImportType, Instance, Memory, Module, Store, Table, Trap, Val,
+    Global, HostFunc, ImportType, Instance, Memory, Module, RawHostFunc, Store, Table, Trap, Val,
 };

@@ -671,3 +671,74 @@ fn modules_come_and_go_while_other_threads_trap() {
         assert!(t.join().unwrap() >= 100);
     }
 }
+
+#[test]
+fn raw_host_functions_take_slots_directly() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    // (i64, v128, f32) -> (v128, i64): swaps and doubles.
+    let ty = FuncType::new(
+        [ValType::I64, ValType::V128, ValType::F32],
+        [ValType::V128, ValType::I64],
+    );
+    // SAFETY: the function writes a v128 (two slots) and an i64 result.
+    let raw = unsafe {
+        Func::new_raw(&mut store, ty, |store, slots| {
+            // SAFETY: four argument slots: i64, v128 (two), f32.
+            let s = std::slice::from_raw_parts_mut(slots, 4);
+            let (Val::I64(a), Val::V128(v), Val::F32(f)) = (
+                Val::from_slots(store, &s[0..], ValType::I64),
+                Val::from_slots(store, &s[1..], ValType::V128),
+                Val::from_slots(store, &s[3..], ValType::F32),
+            ) else {
+                return Err(Trap::new("bad arguments"));
+            };
+            Val::V128(v.rotate_left(64)).to_slots(store, &mut s[0..]);
+            Val::I64(a * 2 + f32::from_bits(f) as i64).to_slots(store, &mut s[2..]);
+            Ok(())
+        })
+    };
+    let params = [
+        Val::I64(20),
+        Val::V128(1 | 2u128 << 64),
+        Val::F32(2.0f32.to_bits()),
+    ];
+    let mut out = [Val::I32(0), Val::I32(0)];
+    raw.call(&mut store, &params, &mut out).unwrap();
+    assert!(matches!(out, [Val::V128(v), Val::I64(42)] if v == 2 | 1u128 << 64));
+
+    // From wasm: (i32, externref) -> (i64, externref, i32).
+    let ty = FuncType::new(
+        [ValType::I32, ValType::ExternRef],
+        [ValType::I64, ValType::ExternRef, ValType::I32],
+    );
+    // SAFETY: the function writes an i64, an externref of this store and an i32.
+    let swap = unsafe {
+        Func::new_raw(&mut store, ty, |store, slots| {
+            // SAFETY: max(2, 3) = 3 slots.
+            let s = std::slice::from_raw_parts_mut(slots, 3);
+            let Val::I32(x) = Val::from_slots(store, &s[0..], ValType::I32) else {
+                return Err(Trap::new("bad argument"));
+            };
+            let r = Val::from_slots(store, &s[1..], ValType::ExternRef);
+            Val::I64(x as i64 * 3).to_slots(store, &mut s[0..]);
+            r.to_slots(store, &mut s[1..]);
+            Val::I32(x + 1).to_slots(store, &mut s[2..]);
+            Ok(())
+        })
+    };
+    let i = instantiate(
+        &mut store,
+        r#"(module
+          (import "" "swap" (func $swap (param i32 externref) (result i64 externref i32)))
+          (func (export "run") (param externref) (result i64 externref i32)
+            (call $swap (i32.const 14) (local.get 0))))"#,
+        &[Extern::Func(swap)],
+    );
+    let token = brisk::ExternRef::new(&mut store, Box::new(7u8));
+    let mut out = [Val::I32(0), Val::ExternRef(None), Val::I32(0)];
+    func(&store, i, "run")
+        .call(&mut store, &[Val::ExternRef(Some(token))], &mut out)
+        .unwrap();
+    assert!(matches!(out, [Val::I64(42), Val::ExternRef(Some(r)), Val::I32(15)] if r == token));
+}

@@ -19,6 +19,17 @@ use crate::module::{FuncType, ValType};
 /// to fill.
 pub type HostFunc = dyn Fn(&mut Store, &[Val], &mut [Val]) -> Result<(), Trap>;
 
+/// A host function on raw 8-byte slots (the layout of [`Func::call_raw`]):
+/// it reads its arguments from the slots and writes its results there.
+pub type RawHostFunc = dyn Fn(&mut Store, *mut u64) -> Result<(), Trap>;
+
+/// The two ways a host function takes its values.
+#[derive(Clone)]
+enum HostImpl {
+    Vals(Rc<HostFunc>),
+    Raw(Rc<RawHostFunc>),
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Func {
     pub(crate) store_id: u64,
@@ -51,7 +62,7 @@ pub(crate) struct HostFuncData {
     ctx: VMHostFuncContext,
     funcref: VMFuncRef,
     pub(crate) ty: FuncType,
-    func: Rc<HostFunc>,
+    func: HostImpl,
 }
 
 impl Func {
@@ -60,32 +71,24 @@ impl Func {
         ty: FuncType,
         f: impl Fn(&mut Store, &[Val], &mut [Val]) -> Result<(), Trap> + 'static,
     ) -> Func {
-        let type_id = store.engine().type_id(&ty);
-        let index = store.inner.funcs.len() as u32;
-        let mut data = Box::new(HostFuncData {
-            ctx: VMHostFuncContext {
-                dispatch: host_dispatch,
-                store: &mut store.inner.vm,
-            },
-            funcref: VMFuncRef {
-                code: stubs::get().exit_trampoline,
-                vmctx: std::ptr::null_mut(),
-                type_id,
-                _pad: index,
-            },
-            ty,
-            func: Rc::new(f),
-        });
-        data.funcref.vmctx = &mut data.ctx as *mut VMHostFuncContext as *mut u8;
-        let funcref = &data.funcref as *const VMFuncRef;
-        store.inner.funcs.push(FuncData {
-            funcref,
-            kind: FuncKind::Host(data),
-        });
-        Func {
-            store_id: store.id(),
-            index,
-        }
+        new_host(store, ty, HostImpl::Vals(Rc::new(f)))
+    }
+
+    /// A host function that takes and returns its values in raw slots, with
+    /// no conversion to [`Val`]: the fast path for embedders (such as the C
+    /// API) with their own value representation. The slots are laid out as
+    /// for [`Func::call_raw`]; [`Val::to_slots`] and [`Val::from_slots`]
+    /// convert.
+    ///
+    /// # Safety
+    /// Whenever `f` returns `Ok`, it must have written a valid value of each
+    /// result type to the result slots (references: of this store).
+    pub unsafe fn new_raw(
+        store: &mut Store,
+        ty: FuncType,
+        f: impl Fn(&mut Store, *mut u64) -> Result<(), Trap> + 'static,
+    ) -> Func {
+        new_host(store, ty, HostImpl::Raw(Rc::new(f)))
     }
 
     pub fn ty(&self, store: &Store) -> FuncType {
@@ -103,10 +106,13 @@ impl Func {
         let ty = func_type(store, *self);
         check_args(ty, params, results)?;
         if let FuncKind::Host(host) = &store.func(*self).kind {
-            let f = host.func.clone();
-            f(store, params, results).map_err(Error::Trap)?;
-            let ty = func_type(store, *self);
-            return check_results(ty, results).map_err(|t| Error::Type(t.message().to_string()));
+            if let HostImpl::Vals(f) = &host.func {
+                let f = f.clone();
+                f(store, params, results).map_err(Error::Trap)?;
+                let ty = func_type(store, *self);
+                return check_results(ty, results)
+                    .map_err(|t| Error::Type(t.message().to_string()));
+            }
         }
         let (param_slots, result_slots) = (slot_count(&ty.params), slot_count(&ty.results));
         let mut inline = [0u64; 16];
@@ -152,9 +158,38 @@ impl Func {
             FuncKind::Host(host) => {
                 let f = host.func.clone();
                 // SAFETY: the caller vouches for the slots.
-                unsafe { call_host_raw(store, &f, *self, slots) }
+                unsafe { call_host(store, &f, *self, slots) }
             }
         }
+    }
+}
+
+fn new_host(store: &mut Store, ty: FuncType, func: HostImpl) -> Func {
+    let type_id = store.engine().type_id(&ty);
+    let index = store.inner.funcs.len() as u32;
+    let mut data = Box::new(HostFuncData {
+        ctx: VMHostFuncContext {
+            dispatch: host_dispatch,
+            store: &mut store.inner.vm,
+        },
+        funcref: VMFuncRef {
+            code: stubs::get().exit_trampoline,
+            vmctx: std::ptr::null_mut(),
+            type_id,
+            _pad: index,
+        },
+        ty,
+        func,
+    });
+    data.funcref.vmctx = &mut data.ctx as *mut VMHostFuncContext as *mut u8;
+    let funcref = &data.funcref as *const VMFuncRef;
+    store.inner.funcs.push(FuncData {
+        funcref,
+        kind: FuncKind::Host(data),
+    });
+    Func {
+        store_id: store.id(),
+        index,
     }
 }
 
@@ -215,11 +250,30 @@ fn check_results(ty: &FuncType, results: &[Val]) -> Result<(), Trap> {
     Ok(())
 }
 
-/// Runs a host function on raw slots: decode, call, check and encode results.
+/// Runs a host function on raw slots.
 ///
 /// # Safety
 /// `slots` holds the function's arguments and has room for its results.
-unsafe fn call_host_raw(
+unsafe fn call_host(
+    store: &mut Store,
+    f: &HostImpl,
+    func: Func,
+    slots: *mut u64,
+) -> Result<(), Trap> {
+    match f {
+        // `new_raw`'s contract covers the results.
+        HostImpl::Raw(f) => f(store, slots),
+        // SAFETY: the caller provides the slots.
+        HostImpl::Vals(f) => unsafe { call_host_vals(store, f, func, slots) },
+    }
+}
+
+/// Runs a [`Val`]-based host function on raw slots: decode, call, check and
+/// encode the results.
+///
+/// # Safety
+/// `slots` holds the function's arguments and has room for its results.
+unsafe fn call_host_vals(
     store: &mut Store,
     f: &Rc<HostFunc>,
     func: Func,
@@ -297,7 +351,7 @@ unsafe extern "C" fn host_dispatch(
     // No panic may unwind into generated code.
     let result = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: the trampoline's slots hold the arguments and have room for the results.
-        unsafe { call_host_raw(store, &f, func, values) }
+        unsafe { call_host(store, &f, func, values) }
     }));
     let trap = match result {
         Ok(Ok(())) => return 0,

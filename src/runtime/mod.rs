@@ -33,7 +33,7 @@ mod values;
 pub use config::{BoundsChecks, Config, Features};
 pub use engine::Engine;
 pub use error::Error;
-pub use func::{Func, HostFunc};
+pub use func::{Func, HostFunc, RawHostFunc};
 pub use global::Global;
 pub use instance::{Extern, Instance};
 pub use memory::Memory;

@@ -47,6 +47,33 @@ impl Val {
         }
     }
 
+    /// Slots a value of type `ty` takes in the raw calling convention of
+    /// [`Func::call_raw`] and [`Func::new_raw`]: two for a v128, else one.
+    pub fn slot_count(ty: ValType) -> usize {
+        super::store::slot_width(ty)
+    }
+
+    /// Encodes the value into `slots` for [`Func::call_raw`] or the results
+    /// of a [`Func::new_raw`] function: integers and float bits in the low
+    /// bytes of one slot, a v128 in two (low half first), references as the
+    /// store's opaque non-null word (0 for null).
+    ///
+    /// Panics if `slots` is too short or a reference belongs to another store.
+    pub fn to_slots(&self, store: &Store, slots: &mut [u64]) {
+        store
+            .val_to_slots(*self, slots)
+            .expect("references are checked against the store");
+    }
+
+    /// Decodes a value of type `ty` from `slots` (see [`Val::to_slots`]).
+    ///
+    /// # Safety
+    /// For reference types, the slot must hold a reference of `store` (or 0),
+    /// as generated code and [`Val::to_slots`] produce.
+    pub unsafe fn from_slots(store: &Store, slots: &[u64], ty: ValType) -> Val {
+        store.slots_to_val(slots, ty)
+    }
+
     /// The zero value of a type (null for references).
     pub fn default_for(ty: ValType) -> Val {
         match ty {
