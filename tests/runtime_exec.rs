@@ -132,7 +132,11 @@ fn infinite_recursion_exhausts_the_stack_and_the_store_survives() {
         assert_eq!(t.code(), Some(TrapCode::StackOverflow));
         assert_eq!(t.message(), "call stack exhausted");
         assert!(t.frames().len() > 100, "frames: {}", t.frames().len());
-        assert!(t.frames().iter().all(|f| f.func_index == 0));
+        // Including the innermost one, which trapped before saving its vmctx.
+        assert!(t
+            .frames()
+            .iter()
+            .all(|f| f.func_index == 0 && f.instance == Some(i)));
         assert_eq!(call_i32(&mut store, ok, &[]).unwrap(), 5);
     }
 }
@@ -741,4 +745,39 @@ fn raw_host_functions_take_slots_directly() {
         .call(&mut store, &[Val::ExternRef(Some(token))], &mut out)
         .unwrap();
     assert!(matches!(out, [Val::I64(42), Val::ExternRef(Some(r)), Val::I32(15)] if r == token));
+}
+
+#[test]
+fn frames_name_their_instance_when_one_module_has_several() {
+    // Two instances of one module; the second calls into the first, which
+    // traps: each frame must name its own instance.
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    let m = module(
+        &engine,
+        r#"(module
+          (import "" "next" (func $next (param i32) (result i32)))
+          (func $f (export "f") (param i32) (result i32)
+            (if (result i32) (local.get 0)
+              (then (call $next (i32.sub (local.get 0) (i32.const 1))))
+              (else (unreachable)))))"#,
+    );
+    let leaf = Func::new(
+        &mut store,
+        FuncType::new([ValType::I32], [ValType::I32]),
+        |_, _, _| Err(Trap::new("never called")),
+    );
+    let first = Instance::new(&mut store, &m, &[Extern::Func(leaf)]).unwrap();
+    let f1 = func(&store, first, "f");
+    let second = Instance::new(&mut store, &m, &[Extern::Func(f1)]).unwrap();
+    let f2 = func(&store, second, "f");
+    let t = expect_trap(call_i32(&mut store, f2, &[Val::I32(1)]));
+    assert_eq!(t.code(), Some(TrapCode::UnreachableCodeReached));
+    let instances: Vec<_> = t.frames().iter().map(|f| f.instance).collect();
+    assert_eq!(instances, vec![Some(first), Some(second)]);
+    // The same through a host trap: the host function is the leaf.
+    let t = expect_trap(call_i32(&mut store, f2, &[Val::I32(2)]));
+    assert_eq!(t.message(), "never called");
+    let instances: Vec<_> = t.frames().iter().map(|f| f.instance).collect();
+    assert_eq!(instances, vec![Some(first), Some(second)]);
 }

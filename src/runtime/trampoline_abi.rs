@@ -23,6 +23,9 @@
 //! - A call to an imported function or through `call_indirect` loads `code`
 //!   and `vmctx` from a `VMFuncRef`, sets r15 to that vmctx, calls `code`,
 //!   and restores r15 from the caller's own frame afterwards.
+//! - Right after its stack check, every function saves its vmctx (r15) at
+//!   `[rbp + FRAME_VMCTX_OFFSET]`; backtraces read it there to tell which
+//!   instance each frame belongs to.
 //!
 //! The uniform slot layout makes the way out to the host signature-
 //! independent: one exit trampoline per engine serves every host function.
@@ -58,6 +61,9 @@
 //! pc, and makes the faulting context look as if it had executed that same
 //! `call` sequence: it pushes the pc, sets rdi to the code and rip to the raise
 //! stub. Unwinding thus only ever crosses frames of generated code.
+
+/// Where every wasm frame keeps its vmctx, relative to its rbp.
+pub const FRAME_VMCTX_OFFSET: i32 = -8;
 
 /// Host → wasm. `values` holds `max(params, results)` slots. Returns 0 when
 /// the call returned, 1 when it trapped (the trap is recorded in the store).

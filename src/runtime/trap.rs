@@ -4,7 +4,7 @@ use super::code_memory;
 use super::instance::{Instance, InstanceData};
 use super::module::ModuleInner;
 use super::store::StoreInner;
-use super::trampoline_abi::TrapCode;
+use super::trampoline_abi::{TrapCode, FRAME_VMCTX_OFFSET};
 use super::vmctx::VMContextHeader;
 
 /// One wasm frame of a trap's backtrace, innermost first.
@@ -99,19 +99,14 @@ pub(crate) unsafe extern "C" fn capture(vmctx: *mut u8, code: u32, pc: usize, fp
     // still reports a trap (without details).
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let header = vmctx as *const VMContextHeader;
-        // SAFETY: generated code passes its own vmctx, whose store and instance are live.
-        let (inner, instance) = unsafe {
-            (
-                &mut *((*header).store as *mut StoreInner),
-                &*((*header).instance as *const InstanceData),
-            )
-        };
+        // SAFETY: generated code passes its own vmctx, whose store is live.
+        let inner = unsafe { &mut *((*header).store as *mut StoreInner) };
         let trap = match TrapCode::from_u32(code) {
             Some(code) => Trap::from_code(code),
             None => Trap::new(format!("unknown trap code {code}")),
         };
         // SAFETY: `pc`/`fp` are the trapping pc and frame of generated code.
-        let frames = unsafe { backtrace(inner, Some(instance.index), pc, fp) };
+        let frames = unsafe { backtrace(inner, Some(vmctx), pc, fp) };
         inner.pending_trap = Some(trap.append_frames(frames));
     }));
 }
@@ -121,19 +116,20 @@ pub(crate) unsafe extern "C" fn capture(vmctx: *mut u8, code: u32, pc: usize, fp
 /// walk stops at the first pc outside a module function (the entry
 /// trampoline of the current activation).
 ///
-/// `hint` is the instance whose vmctx was live at `pc`, if known; frames of
-/// other modules get the store's only instance of their module, if unique.
+/// Each frame's instance comes from the vmctx the frame saved at
+/// `FRAME_VMCTX_OFFSET`, except for the innermost frame when `vmctx` is
+/// given: a stack-overflow trap fires before the prologue saves it.
 ///
 /// # Safety
-/// `pc` and `fp` must be a pc of generated code and the frame it runs in.
+/// `pc` and `fp` must be a pc of generated code and the frame it runs in,
+/// and `vmctx` (if given) the vmctx live at `pc`.
 pub(crate) unsafe fn backtrace(
     store: &StoreInner,
-    hint: Option<u32>,
+    vmctx: Option<*mut u8>,
     mut pc: usize,
     mut fp: usize,
 ) -> Vec<FrameInfo> {
     let mut frames = Vec::new();
-    let mut last: Option<(*const ModuleInner, Option<Instance>)> = None;
     while frames.len() < MAX_FRAMES {
         // Every pc is treated as a return address: the call (or faulting
         // instruction) is just before it (or at it), so look up `pc - 1` for
@@ -148,14 +144,13 @@ pub(crate) unsafe fn backtrace(
         let Some(defined) = m.func_at(pc.wrapping_sub(1)) else {
             break;
         };
-        let instance = match last {
-            Some((lm, i)) if lm == module => i,
-            _ => {
-                let i = find_instance(store, module, hint);
-                last = Some((module, i));
-                i
-            }
+        let frame_vmctx = match vmctx {
+            Some(v) if frames.is_empty() => v,
+            // SAFETY: a wasm frame past its prologue holds its vmctx there.
+            _ => unsafe { *((fp as isize + FRAME_VMCTX_OFFSET as isize) as *const *mut u8) },
         };
+        // SAFETY: the vmctx of a live frame of generated code.
+        let instance = unsafe { instance_of(store, frame_vmctx, module) };
         let info = &m.info;
         let func_index = info.num_imported_funcs + defined;
         let body_offset = info.body_offsets[defined as usize] as usize;
@@ -181,24 +176,25 @@ pub(crate) unsafe fn backtrace(
     frames
 }
 
-fn find_instance(
+/// The instance owning `vmctx`, checked to be of `store` and to run `module`.
+///
+/// # Safety
+/// `vmctx` must be the vmctx of a live instance.
+unsafe fn instance_of(
     store: &StoreInner,
+    vmctx: *mut u8,
     module: *const ModuleInner,
-    hint: Option<u32>,
 ) -> Option<Instance> {
-    let instance = |index| Instance {
+    // SAFETY: the header's instance field points at the owning InstanceData.
+    let data = unsafe { (*(vmctx as *const VMContextHeader)).instance as *const InstanceData };
+    // SAFETY: as above.
+    let index = unsafe { (*data).index };
+    let ours = store
+        .instances
+        .get(index as usize)
+        .is_some_and(|i| std::ptr::eq(&**i, data) && std::ptr::eq(&*i.module.inner, module));
+    ours.then_some(Instance {
         store_id: store.id,
         index,
-    };
-    let of_module = |i: &InstanceData| std::ptr::eq(&*i.module.inner, module);
-    if let Some(h) = hint {
-        if of_module(&store.instances[h as usize]) {
-            return Some(instance(h));
-        }
-    }
-    let mut matching = store.instances.iter().filter(|i| of_module(i));
-    match (matching.next(), matching.next()) {
-        (Some(only), None) => Some(instance(only.index)),
-        _ => None,
-    }
+    })
 }
