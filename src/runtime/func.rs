@@ -103,24 +103,29 @@ impl Func {
         params: &[Val],
         results: &mut [Val],
     ) -> Result<(), Error> {
-        let ty = func_type(store, *self);
+        // The type lives in a module or host function the store keeps for
+        // its whole life, so a pointer to it stays valid across the call
+        // (which needs the store mutably).
+        let ty: *const FuncType = func_type(store, *self);
+        // SAFETY: see above; nothing frees the type while `store` lives.
+        let ty = unsafe { &*ty };
         check_args(ty, params, results)?;
         if let FuncKind::Host(host) = &store.func(*self).kind {
             if let HostImpl::Vals(f) = &host.func {
                 let f = f.clone();
                 f(store, params, results).map_err(Error::Trap)?;
-                let ty = func_type(store, *self);
                 return check_results(ty, results)
                     .map_err(|t| Error::Type(t.message().to_string()));
             }
         }
-        let (param_slots, result_slots) = (slot_count(&ty.params), slot_count(&ty.results));
-        let mut inline = [0u64; 16];
+        // Nearly every signature fits the inline slots (v128s take two).
+        let mut inline = [0u64; 8];
         let mut heap = Vec::new();
-        let slots = if param_slots.max(result_slots) <= inline.len() {
+        let needed = params.len().max(results.len()) * 2;
+        let slots = if needed <= inline.len() {
             &mut inline[..]
         } else {
-            heap.resize(param_slots.max(result_slots), 0);
+            heap.resize(needed, 0);
             &mut heap[..]
         };
         let mut at = 0;
@@ -130,7 +135,6 @@ impl Func {
         }
         // SAFETY: the slots hold arguments of the checked types and are large enough.
         unsafe { self.call_raw(store, slots.as_mut_ptr()) }.map_err(Error::Trap)?;
-        let ty = func_type(store, *self);
         let mut at = 0;
         for (r, t) in results.iter_mut().zip(ty.results.iter()) {
             *r = store.slots_to_val(&slots[at..], *t);
