@@ -87,7 +87,9 @@ pub fn compile(
 }
 
 fn compile_chunk(env: Env<'_>, funcs: Vec<FunctionToCompile<'_>>) -> Result<Chunk, CompileError> {
-    let mut cg = CodeGen::new(env);
+    // Machine code is about 3-4x the size of the wasm it comes from.
+    let wasm_bytes: usize = funcs.iter().map(body_len).sum();
+    let mut cg = CodeGen::new(env, wasm_bytes * 4 + 256);
     let mut locs = Vec::with_capacity(funcs.len());
     for f in funcs {
         locs.push(cg.compile_function(f)?);
@@ -156,7 +158,11 @@ fn link(env: Env<'_>, chunks: Vec<Chunk>) -> Result<CompiledCode, CompileError> 
     let mut calls = Vec::new();
     for c in chunks {
         let base = out.code.len() as u32;
-        out.code.extend_from_slice(&c.code);
+        if out.code.is_empty() {
+            out.code = c.code;
+        } else {
+            out.code.extend_from_slice(&c.code);
+        }
         out.funcs.extend(c.funcs.iter().map(|f| FuncLoc {
             offset: f.offset + base,
             len: f.len,

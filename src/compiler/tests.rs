@@ -954,3 +954,72 @@ fn locals_cached_across_control_flow() {
     let x = f64::from_bits(i.call("floats", &[10]).unwrap()[0]);
     assert_eq!(x, 2.0 - 2.0f64.powi(-9));
 }
+
+/// Compile throughput on a synthetic module (loops, locals, memory, calls,
+/// branches). Prints MB/s; run with
+/// `cargo test --release --lib compile_throughput -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn compile_throughput() {
+    let mut wat = String::from("(module (memory 1) (table 16 funcref)\n");
+    for k in 0..4000 {
+        wat.push_str(&format!(
+            r#"(func $f{k} (param $p i32) (param $q i32) (result i32) (local $i i32) (local $s i32) (local $t i64)
+              (block $done (loop $l
+                (br_if $done (i32.ge_u (local.get $i) (local.get $q)))
+                (local.set $s (i32.add (local.get $s) (i32.load offset=4 (i32.shl (local.get $i) (i32.const 2)))))
+                (if (i32.and (local.get $i) (i32.const 1))
+                  (then (local.set $t (i64.add (local.get $t) (i64.extend_i32_u (local.get $s)))))
+                  (else (i32.store (local.get $i) (i32.mul (local.get $s) (i32.const 3)))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $l)))
+              (block (block (br_table 0 1 (local.get $p))))
+              (call $f{prev} (local.get $s) (i32.wrap_i64 (local.get $t))))
+            "#,
+            prev = if k == 0 { 0 } else { k - 1 }
+        ));
+    }
+    wat.push(')');
+    let bytes = wat::parse_str(&wat).unwrap();
+    // Validation alone, for scale.
+    let mut vsecs = f64::MAX;
+    for _ in 0..20 {
+        let (_, funcs) = parse(&bytes, wasmparser::WasmFeatures::default()).unwrap();
+        let start = std::time::Instant::now();
+        let mut allocs = wasmparser::FuncValidatorAllocations::default();
+        for f in funcs {
+            let mut v = f.validator.into_validator(allocs);
+            v.validate(&f.body).unwrap();
+            allocs = v.into_allocations();
+        }
+        vsecs = vsecs.min(start.elapsed().as_secs_f64());
+    }
+    println!(
+        "validation only: {:.1} ms: {:.0} MB/s",
+        vsecs * 1e3,
+        bytes.len() as f64 / vsecs / 1e6
+    );
+    for parallel in [false, true] {
+        // The best of several runs: the machine may be shared.
+        let mut secs = f64::MAX;
+        let mut code = CompiledCode::default();
+        for _ in 0..20 {
+            let (info, funcs) = parse(&bytes, wasmparser::WasmFeatures::default()).unwrap();
+            let offsets = VMOffsets::new(&info);
+            let config = CompilerConfig {
+                explicit_bounds_checks: false,
+                parallel,
+            };
+            let start = std::time::Instant::now();
+            code = compile(&config, &info, &offsets, funcs).unwrap();
+            secs = secs.min(start.elapsed().as_secs_f64());
+        }
+        println!(
+            "parallel={parallel}: {} bytes of wasm -> {} bytes of code in {:.1} ms: {:.0} MB/s",
+            bytes.len(),
+            code.code.len(),
+            secs * 1e3,
+            bytes.len() as f64 / secs / 1e6
+        );
+    }
+}

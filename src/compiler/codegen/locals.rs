@@ -38,11 +38,13 @@ impl<'m> CodeGen<'m> {
         self.uncache_local(l);
         self.local_cache[l as usize] = Some(r);
         self.reg_owner[r.index()] = l;
+        self.cached.insert(r);
     }
 
     pub fn uncache_local(&mut self, l: u32) {
         if let Some(r) = self.local_cache[l as usize].take() {
             self.reg_owner[r.index()] = NO_LOCAL;
+            self.cached.remove(r);
             self.free.insert(r);
         }
     }
@@ -57,57 +59,54 @@ impl<'m> CodeGen<'m> {
 
     /// Drops every cached local (before calls, which clobber registers).
     pub fn uncache_all(&mut self) {
-        for i in 0..self.reg_owner.len() {
-            let l = self.reg_owner[i];
-            if l != NO_LOCAL {
-                self.uncache_local(l);
-            }
+        let mut bits = self.cached.0;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            self.uncache_local(self.reg_owner[i]);
         }
     }
 
     /// Frees one register of the class by dropping a cached local.
     pub(super) fn evict_cached_local(&mut self, xmm: bool, avoid: RegSet) -> bool {
-        let range = if xmm { 16..32 } else { 0..16 };
-        for i in range {
-            let l = self.reg_owner[i];
-            if l != NO_LOCAL {
-                let r = self.local_cache[l as usize].expect("owner and cache agree");
-                if !avoid.contains(r) {
-                    self.uncache_local(l);
-                    return true;
-                }
-            }
+        let class: u32 = if xmm { 0xffff_0000 } else { 0x0000_ffff };
+        let bits = self.cached.0 & class & !avoid.0;
+        if bits == 0 {
+            return false;
         }
-        false
+        self.uncache_local(self.reg_owner[bits.trailing_zeros() as usize]);
+        true
     }
 
     /// The current cache, minus registers in `exclude`.
     pub fn snapshot_cache(&self, out: &mut CacheState, exclude: RegSet) {
         out.clear();
-        for (i, &l) in self.reg_owner.iter().enumerate() {
-            if l != NO_LOCAL {
-                let r = self.local_cache[l as usize].expect("owner and cache agree");
-                debug_assert_eq!(r.index(), i);
-                if !exclude.contains(r) {
-                    out.push((l, r));
-                }
-            }
+        let mut bits = self.cached.0 & !exclude.0;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let l = self.reg_owner[i];
+            let r = self.local_cache[l as usize].expect("owner and cache agree");
+            debug_assert_eq!(r.index(), i);
+            out.push((l, r));
         }
     }
 
     /// Replaces the cache by `state` (the registers already hold the
     /// locals: this only changes the compile-time view).
     pub fn set_cache(&mut self, state: &[(u32, Reg)]) {
-        for i in 0..self.reg_owner.len() {
-            let l = self.reg_owner[i];
-            if l != NO_LOCAL {
-                self.local_cache[l as usize] = None;
-                self.reg_owner[i] = NO_LOCAL;
-            }
+        let mut bits = self.cached.0;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            self.local_cache[self.reg_owner[i] as usize] = None;
+            self.reg_owner[i] = NO_LOCAL;
         }
+        self.cached = RegSet(0);
         for &(l, r) in state {
             self.local_cache[l as usize] = Some(r);
             self.reg_owner[r.index()] = l;
+            self.cached.insert(r);
         }
     }
 

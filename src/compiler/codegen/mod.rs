@@ -118,14 +118,18 @@ pub(crate) struct CodeGen<'m> {
     pub local_cache: Vec<Option<super::x64::regs::Reg>>,
     /// The local cached in each register (`locals::NO_LOCAL` if none).
     pub reg_owner: [u32; 32],
+    /// The registers that cache a local.
+    pub cached: RegSet,
+    /// The validator's buffers, reused from function to function.
+    validator_allocs: wasmparser::FuncValidatorAllocations,
     /// Merge states of the locals cache, indexed by control depth.
     pub frame_caches: Vec<locals::FrameCache>,
 }
 
 impl<'m> CodeGen<'m> {
-    pub fn new(env: Env<'m>) -> CodeGen<'m> {
+    pub fn new(env: Env<'m>, code_capacity: usize) -> CodeGen<'m> {
         CodeGen {
-            masm: Masm::default(),
+            masm: Masm::with_capacity(code_capacity),
             env,
             calls: Vec::new(),
             traps: Vec::new(),
@@ -147,6 +151,8 @@ impl<'m> CodeGen<'m> {
             scratch_targets: Vec::new(),
             local_cache: Vec::new(),
             reg_owner: [locals::NO_LOCAL; 32],
+            cached: RegSet(0),
+            validator_allocs: Default::default(),
             frame_caches: Vec::new(),
         }
     }
@@ -160,7 +166,8 @@ impl<'m> CodeGen<'m> {
 
     /// Compiles one function body and appends its code.
     pub fn compile_function(&mut self, f: FunctionToCompile<'_>) -> Result<FuncLoc, CompileError> {
-        let mut validator = f.validator.into_validator(Default::default());
+        let allocs = std::mem::take(&mut self.validator_allocs);
+        let mut validator = f.validator.into_validator(allocs);
         let start = self.masm.offset();
         self.begin_function(f.func_index);
 
@@ -191,6 +198,7 @@ impl<'m> CodeGen<'m> {
         self.local_cache.clear();
         self.local_cache.resize(self.locals.len(), None);
         self.reg_owner = [locals::NO_LOCAL; 32];
+        self.cached = RegSet(0);
         self.emit_prologue(f.func_index);
 
         // The reader decodes according to the enabled features (e.g. the
@@ -208,7 +216,8 @@ impl<'m> CodeGen<'m> {
             reader.visit_operator(&mut v)??;
         }
         reader.finish()?;
-        self.end_function();
+        self.validator_allocs = validator.into_allocations();
+        self.end_function()?;
         let end = self.masm.offset();
         Ok(FuncLoc {
             offset: start,
@@ -330,7 +339,7 @@ impl<'m> CodeGen<'m> {
         self.address_map.push((pc, self.wasm_offset));
     }
 
-    fn end_function(&mut self) {
+    fn end_function(&mut self) -> Result<(), CompileError> {
         let stubs = std::mem::take(&mut self.trap_stubs);
         for s in &stubs {
             self.masm.bind(s.label);
@@ -343,9 +352,15 @@ impl<'m> CodeGen<'m> {
         }
         self.trap_stubs = stubs;
         self.trap_stubs.clear();
+        // Resolve this function's jumps now, while its relocations are few.
+        self.masm.asm.commit().map_err(|e| CompileError {
+            message: format!("internal assembler error: {e}"),
+            offset: self.wasm_offset as usize,
+        })?;
         let frame = (self.max_slot + self.call_area + 15) & !15;
         let last = self.frame_patches.len() - 1;
         self.frame_patches[last].1 = frame as u32;
+        Ok(())
     }
 
     /// Finishes the buffer: resolves labels and patches frame sizes.

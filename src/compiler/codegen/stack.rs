@@ -8,7 +8,7 @@
 
 use super::CodeGen;
 use crate::compiler::x64::masm::{asm, is_64, is_xmm_ty, slot_size, Cond};
-use crate::compiler::x64::regs::{Reg, RegSet, ALLOC_GPRS, ALLOC_XMMS};
+use crate::compiler::x64::regs::{Reg, RegSet, ALLOC_GPRS, ALLOC_XMMS, GPR_MASK, XMM_MASK};
 use crate::module::ValType;
 use dynasmrt::DynasmApi;
 
@@ -118,25 +118,20 @@ impl<'m> CodeGen<'m> {
     /// A free register of the class of `ty`, if any, without spilling or
     /// dropping cached locals.
     pub fn try_alloc(&mut self, ty: ValType) -> Option<Reg> {
-        let list: &[Reg] = if is_xmm_ty(ty) {
-            &ALLOC_XMMS
-        } else {
-            &ALLOC_GPRS
-        };
-        let r = list.iter().copied().find(|r| self.free.contains(*r))?;
+        let class = if is_xmm_ty(ty) { XMM_MASK } else { GPR_MASK };
+        let r = self.free.first(class)?;
         self.free.remove(r);
         Some(r)
     }
 
     /// Like [`Self::alloc`] but never returns a register in `avoid`.
     pub fn alloc_class(&mut self, xmm: bool, avoid: RegSet) -> Reg {
+        // The free set only ever holds allocatable registers.
+        let class = if xmm { XMM_MASK } else { GPR_MASK };
         loop {
-            let list: &[Reg] = if xmm { &ALLOC_XMMS } else { &ALLOC_GPRS };
-            for &r in list {
-                if self.free.contains(r) && !avoid.contains(r) {
-                    self.free.remove(r);
-                    return r;
-                }
+            if let Some(r) = self.free.first(class & !avoid.0) {
+                self.free.remove(r);
+                return r;
             }
             // A cached local costs nothing to drop (locals are written through).
             if self.evict_cached_local(xmm, avoid) {
@@ -265,11 +260,7 @@ impl<'m> CodeGen<'m> {
                 free.remove(r);
             }
         }
-        for (i, owner) in self.reg_owner.iter().enumerate() {
-            if *owner != super::locals::NO_LOCAL {
-                free.0 &= !(1 << i);
-            }
-        }
+        free.0 &= !self.cached.0;
         self.free = free;
     }
 

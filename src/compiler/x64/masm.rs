@@ -110,6 +110,12 @@ impl Default for Masm {
 }
 
 impl Masm {
+    pub fn with_capacity(code: usize) -> Masm {
+        Masm {
+            asm: Asm::new_with_capacity(0, code, 0, 0, 256, 0, 256),
+        }
+    }
+
     pub fn offset(&self) -> u32 {
         self.asm.offset().0 as u32
     }

@@ -25,6 +25,10 @@ impl Reg {
         self.0 & 15
     }
 
+    pub const fn from_index(i: usize) -> Reg {
+        Reg(i as u8)
+    }
+
     /// Index in a table over all 32 registers.
     pub const fn index(self) -> usize {
         self.0 as usize
@@ -91,7 +95,17 @@ pub const MERGE_XMMS: [Reg; 6] = [
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RegSet(pub u32);
 
+/// The bits of each register class in a [`RegSet`].
+pub const GPR_MASK: u32 = 0x0000_ffff;
+pub const XMM_MASK: u32 = 0xffff_0000;
+
 impl RegSet {
+    /// The lowest-numbered register in `self & mask`, if any.
+    pub fn first(self, mask: u32) -> Option<Reg> {
+        let bits = self.0 & mask;
+        (bits != 0).then(|| Reg::from_index(bits.trailing_zeros() as usize))
+    }
+
     pub fn all_allocatable() -> RegSet {
         let mut s = RegSet(0);
         for r in ALLOC_GPRS.iter().chain(ALLOC_XMMS.iter()) {
