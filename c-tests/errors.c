@@ -92,6 +92,20 @@ int main(int argc, char** argv) {
   expect_instance_error(store, module, with_null, 2, "null import");
   CHECK(wasm_instance_new(store, NULL, NULL, NULL) == NULL);
 
+  // A start function that traps: no instance, and the trap says why.
+  wasm_module_t* start_trap = load_module(store, "start_trap");
+  wasm_extern_vec_t no_imports = WASM_EMPTY_VEC;
+  wasm_trap_t* start = NULL;
+  CHECK(wasm_instance_new(store, start_trap, &no_imports, &start) == NULL);
+  CHECK(start != NULL);
+  printf("start function: %s\n", trap_message(start));
+  wasm_frame_t* start_frame = wasm_trap_origin(start);
+  CHECK(start_frame != NULL);
+  CHECK_EQ_INT(wasm_frame_func_index(start_frame), 0);
+  wasm_frame_delete(start_frame);
+  wasm_trap_delete(start);
+  wasm_module_delete(start_trap);
+
   // The right imports work.
   wasm_extern_t* right[] = {wasm_func_as_extern(f), wasm_global_as_extern(g)};
   wasm_extern_vec_t right_vec = WASM_ARRAY_VEC(right);

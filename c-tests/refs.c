@@ -53,6 +53,23 @@ static void foreign_objects(wasm_store_t* store) {
   wasm_ref_set_host_info_with_finalizer(rc, (void*)(intptr_t)4, finalize);
   wasm_ref_delete(rc);
 
+  // Value vectors own the references in them: copies are new handles to
+  // the same objects, and deleting a vector deletes its handles.
+  wasm_val_t vals[2] = {WASM_REF_VAL(wasm_ref_copy(wasm_foreign_as_ref(a))), WASM_I32_VAL(3)};
+  wasm_val_vec_t vv, vvc;
+  wasm_val_vec_new(&vv, 2, vals);
+  wasm_val_vec_copy(&vvc, &vv);
+  CHECK(vvc.data[0].of.ref != vv.data[0].of.ref);
+  CHECK(wasm_ref_same(vvc.data[0].of.ref, wasm_foreign_as_ref(a)));
+  CHECK_EQ_INT(vvc.data[1].of.i32, 3);
+  wasm_val_vec_delete(&vv);
+  wasm_val_t single;
+  wasm_val_copy(&single, &vvc.data[0]);
+  wasm_val_vec_delete(&vvc);
+  CHECK(wasm_ref_get_host_info(single.of.ref) == (void*)(intptr_t)4);
+  wasm_val_delete(&single);
+  CHECK_EQ_INT(finalized[4], 0);
+
   // The object (and its host info) goes when the last handle goes.
   wasm_foreign_delete(a);
   CHECK_EQ_INT(finalized[4], 0);
