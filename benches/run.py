@@ -153,6 +153,33 @@ def bench_compile(report, engines, modules, parallel):
         report.table(f"Compile throughput ({title})", note, header, rows)
 
 
+def brisk_phases(report, probe, modules):
+    """brisk's compile split into decode / validate / compile, on one thread (brisk-probe)."""
+    rows = []
+    failures = []
+    for path in modules:
+        proc = subprocess.run([probe, "phases", path, "3"], capture_output=True, text=True)
+        if proc.returncode != 0:
+            failures.append(f"{os.path.basename(path)}: {proc.stderr.strip()[:300]}")
+            continue
+        phases = dict(re.findall(r"^\s+(\w+)\s+[\d.]+ ms\s+([\d.]+) MB/s", proc.stdout, re.M))
+        ms = dict(re.findall(r"^\s+(\w+)\s+([\d.]+) ms", proc.stdout, re.M))
+        codegen = float(ms["compile"]) - float(ms["validate"])
+        rows.append([os.path.basename(path)] + [phases[p] for p in ("decode", "validate", "compile", "module")]
+                    + [f"{codegen:.0f} ms vs {float(ms['validate']) - float(ms['decode']):.0f} ms"])
+    note = ("MB/s of brisk's compile phases on one thread, CPU time (`brisk-probe phases`): decode = "
+            "sections only; validate = decode + wasmparser's validator over every body (the bound "
+            "for a single pass); compile = decode + brisk's single pass (validation and code "
+            "generation); module = `Module::new` (compile + executable memory). The last column "
+            "compares what code generation adds (compile − validate) with what body validation "
+            "costs (validate − decode): the design wants the first no larger than the second.")
+    if failures:
+        note += "\n\nFailed: " + "; ".join(failures)
+    report.table("brisk compile phases (1 thread, MB per CPU-second)", note,
+                 ["module", "decode", "validate", "compile", "module", "codegen vs body validation"],
+                 rows)
+
+
 def bench_kernels(report, engines, specs, baseline="cranelift"):
     """Run time of each kernel's export, relative to Cranelift."""
     keys = [e.key for e in engines]
@@ -276,6 +303,7 @@ def main():
     ap.add_argument("--wasm-dir", required=True)
     ap.add_argument("--kernels-dir", required=True)
     ap.add_argument("--compile-modules", nargs="*", default=[])
+    ap.add_argument("--probe", help="brisk-probe binary: adds brisk's compile phases")
     ap.add_argument("--engines", default="brisk,cranelift,winch,wasmi")
     ap.add_argument("--workloads", default="compile,kernels,boundary,instantiate")
     ap.add_argument("--kernels", default="", help="comma-separated subset of kernels")
@@ -315,6 +343,8 @@ def main():
     if "compile" in workloads and args.compile_modules:
         bench_compile(report, engines, args.compile_modules,
                       parallel=not (quick or args.no_parallel_compile))
+        if args.probe:
+            brisk_phases(report, args.probe, args.compile_modules)
     if "kernels" in workloads:
         bench_kernels(report, engines, kernel_specs(args.wasm_dir, args.kernels_dir, only))
     if "boundary" in workloads:

@@ -69,11 +69,17 @@ done
 
 # --- the engines and one harness binary per library -------------------------------------------
 harness=(benches/harness/bench.c)
+probe=()
 if wants brisk; then
     step "brisk (release, $brisk_target)"
     cargo build --quiet --release --lib
     "$cc" "${cflags[@]}" -Iinclude "${harness[@]}" benches/harness/engine_brisk.c \
         "$brisk_target/release/libbrisk.a" "${libs[@]}" -o "$bin/bench-brisk"
+    # brisk's compile phases (decode / validate / compile) and disassembly, for the write-up.
+    step "brisk-probe (benches/tools/brisk-probe)"
+    cargo build --quiet --release --manifest-path benches/tools/brisk-probe/Cargo.toml \
+        --target-dir "$brisk_target"
+    probe=(--probe "$brisk_target/release/brisk-probe")
 fi
 if wants cranelift || wants winch; then
     step "wasmtime C API (benches/engines/wasmtime; minutes on the first build)"
@@ -118,5 +124,5 @@ esac
 step "running: engines=$engines workloads=$workloads"
 python3 benches/run.py --bin-dir "$bin" --wasm-dir "$wasm" --kernels-dir benches/kernels \
     --engines "$engines" --workloads "$workloads" --kernels "$kernels" $quick \
-    --compile-modules "${compile_modules[@]}" --markdown "$cache/results.md"
+    "${probe[@]}" --compile-modules "${compile_modules[@]}" --markdown "$cache/results.md"
 echo "tables written to $cache/results.md" >&2
