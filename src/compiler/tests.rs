@@ -1023,3 +1023,25 @@ fn compile_throughput() {
         );
     }
 }
+
+/// Writes the machine code of a module to $BRISK_DUMP (for objdump -b binary
+/// -m i386:x86-64 -D); run with `cargo test --lib dump_code -- --ignored`.
+#[test]
+#[ignore]
+fn dump_code() {
+    let Ok(path) = std::env::var("BRISK_DUMP") else {
+        return;
+    };
+    let wat = std::fs::read_to_string(format!("{path}.wat")).unwrap();
+    let i = instantiate_with(
+        &wat,
+        CompilerConfig {
+            explicit_bounds_checks: false,
+            parallel: false,
+        },
+    );
+    std::fs::write(&path, &i.compiled.code).unwrap();
+    for (k, f) in i.compiled.funcs.iter().enumerate() {
+        println!("func {k}: {:#x}..{:#x}", f.offset, f.offset + f.len);
+    }
+}

@@ -414,6 +414,7 @@ impl<'m> CodeGen<'m> {
             self.push(m.ty, m.reg.map_or(Loc::Slot, Loc::Reg));
         }
         self.recompute_free();
+        self.preload_locals_for_loop();
         let idx = self.control.len();
         self.reset_frame_cache(idx);
         let mut entry = std::mem::take(&mut self.frame_caches[idx].entry);

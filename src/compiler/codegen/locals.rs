@@ -12,7 +12,8 @@
 //! conform; an `if`'s else arm starts from the cache at the `if`.
 
 use super::CodeGen;
-use crate::compiler::x64::regs::{Reg, RegSet};
+use crate::compiler::x64::masm::is_xmm_ty;
+use crate::compiler::x64::regs::{Reg, RegSet, GPR_MASK, XMM_MASK};
 
 /// `reg_owner` entry of a register that caches no local.
 pub(crate) const NO_LOCAL: u32 = u32::MAX;
@@ -107,6 +108,41 @@ impl<'m> CodeGen<'m> {
             self.local_cache[l as usize] = Some(r);
             self.reg_owner[r.index()] = l;
             self.cached.insert(r);
+        }
+    }
+
+    /// At a loop header, loads locals into free registers so that the loop
+    /// carries them in registers (a single pass cannot know which locals
+    /// the body uses: take the first ones, leaving room for temporaries).
+    pub fn preload_locals_for_loop(&mut self) {
+        const KEEP_FREE: u32 = 4;
+        const SCAN: usize = 64;
+        let mut gprs = (self.free.0 & GPR_MASK)
+            .count_ones()
+            .saturating_sub(KEEP_FREE);
+        let mut xmms = (self.free.0 & XMM_MASK)
+            .count_ones()
+            .saturating_sub(KEEP_FREE);
+        for l in 0..self.locals.len().min(SCAN) {
+            if gprs == 0 && xmms == 0 {
+                break;
+            }
+            if self.local_cache[l].is_some() {
+                continue;
+            }
+            let local = self.locals[l];
+            let budget = if is_xmm_ty(local.ty) {
+                &mut xmms
+            } else {
+                &mut gprs
+            };
+            if *budget == 0 {
+                continue;
+            }
+            *budget -= 1;
+            let r = self.try_alloc(local.ty).expect("counted free registers");
+            self.masm.load(local.ty, r, 5, local.disp);
+            self.cache_local(l as u32, r);
         }
     }
 

@@ -218,6 +218,32 @@ impl Masm {
     /// Loads a value of type `ty` from `[base + disp]`.
     pub fn load(&mut self, ty: ValType, dst: Reg, base: u8, disp: i32) {
         let d = dst.code();
+        // Frame accesses: a static rbp base and a disp8 where it fits keep
+        // the encoding short (a dynamic base always costs a SIB + disp32).
+        if base == 5 {
+            if let Ok(b) = i8::try_from(disp) {
+                match ty {
+                    ValType::I32 => asm!(self; mov Rd(d), DWORD [BYTE rbp + b]),
+                    ValType::I64 | ValType::FuncRef | ValType::ExternRef => {
+                        asm!(self; mov Rq(d), QWORD [BYTE rbp + b])
+                    }
+                    ValType::F32 => asm!(self; movss Rx(d), DWORD [BYTE rbp + b]),
+                    ValType::F64 => asm!(self; movsd Rx(d), QWORD [BYTE rbp + b]),
+                    ValType::V128 => asm!(self; movups Rx(d), [BYTE rbp + b]),
+                }
+            } else {
+                match ty {
+                    ValType::I32 => asm!(self; mov Rd(d), DWORD [rbp + disp]),
+                    ValType::I64 | ValType::FuncRef | ValType::ExternRef => {
+                        asm!(self; mov Rq(d), QWORD [rbp + disp])
+                    }
+                    ValType::F32 => asm!(self; movss Rx(d), DWORD [rbp + disp]),
+                    ValType::F64 => asm!(self; movsd Rx(d), QWORD [rbp + disp]),
+                    ValType::V128 => asm!(self; movups Rx(d), [rbp + disp]),
+                }
+            }
+            return;
+        }
         match ty {
             ValType::I32 => asm!(self; mov Rd(d), DWORD [Rq(base) + disp]),
             ValType::I64 | ValType::FuncRef | ValType::ExternRef => {
@@ -232,6 +258,30 @@ impl Masm {
     /// Stores a value of type `ty` to `[base + disp]` (i32/f32 store 4 bytes).
     pub fn store(&mut self, ty: ValType, base: u8, disp: i32, src: Reg) {
         let s = src.code();
+        if base == 5 {
+            if let Ok(b) = i8::try_from(disp) {
+                match ty {
+                    ValType::I32 => asm!(self; mov DWORD [BYTE rbp + b], Rd(s)),
+                    ValType::I64 | ValType::FuncRef | ValType::ExternRef => {
+                        asm!(self; mov QWORD [BYTE rbp + b], Rq(s))
+                    }
+                    ValType::F32 => asm!(self; movss DWORD [BYTE rbp + b], Rx(s)),
+                    ValType::F64 => asm!(self; movsd QWORD [BYTE rbp + b], Rx(s)),
+                    ValType::V128 => asm!(self; movups [BYTE rbp + b], Rx(s)),
+                }
+            } else {
+                match ty {
+                    ValType::I32 => asm!(self; mov DWORD [rbp + disp], Rd(s)),
+                    ValType::I64 | ValType::FuncRef | ValType::ExternRef => {
+                        asm!(self; mov QWORD [rbp + disp], Rq(s))
+                    }
+                    ValType::F32 => asm!(self; movss DWORD [rbp + disp], Rx(s)),
+                    ValType::F64 => asm!(self; movsd QWORD [rbp + disp], Rx(s)),
+                    ValType::V128 => asm!(self; movups [rbp + disp], Rx(s)),
+                }
+            }
+            return;
+        }
         match ty {
             ValType::I32 => asm!(self; mov DWORD [Rq(base) + disp], Rd(s)),
             ValType::I64 | ValType::FuncRef | ValType::ExternRef => {
