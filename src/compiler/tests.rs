@@ -1045,3 +1045,78 @@ fn dump_code() {
         println!("func {k}: {:#x}..{:#x}", f.offset, f.offset + f.len);
     }
 }
+
+#[test]
+fn register_pressure_and_fixed_registers() {
+    // Many live values force spills while div/rem/shifts need rax, rdx, rcx.
+    let mut body = String::new();
+    for k in 0..14 {
+        body.push_str(&format!("(i32.add (local.get $x) (i32.const {k}))\n"));
+    }
+    body.push_str("(i32.div_s (local.get $x) (local.get $y))\n");
+    body.push_str("(i32.rem_u (local.get $y) (i32.const 7))\n");
+    body.push_str("(i32.shl (local.get $x) (local.get $x))\n");
+    body.push_str("(i32.rotr (local.get $y) (local.get $x))\n");
+    body.push_str("(i64.div_s (i64.extend_i32_s (local.get $x)) (i64.const -1))\n");
+    body.push_str("(i32.wrap_i64)\n");
+    for _ in 0..18 {
+        body.push_str("(i32.add)\n");
+    }
+    let wat = format!(
+        r#"(module
+          (func (export "f") (param $x i32) (param $y i32) (result i32) {body})
+          (func (export "fp") (param $a f64) (result f64)
+            {fbody})
+        )"#,
+        fbody = (0..20)
+            .map(|k| format!("(f64.mul (local.get $a) (f64.const {k}.5))"))
+            .collect::<String>()
+            + &"(f64.add)".repeat(19)
+    );
+    let mut i = instantiate(&wat);
+    for (x, y) in [(5i32, 3i32), (-100, 7), (1 << 20, -3)] {
+        let mut want: i32 = (0..14)
+            .map(|k| x.wrapping_add(k))
+            .fold(0i32, |s, v| s.wrapping_add(v));
+        want = want.wrapping_add(x.wrapping_div(y));
+        want = want.wrapping_add(((y as u32) % 7) as i32);
+        want = want.wrapping_add(x.wrapping_shl(x as u32 & 31));
+        want = want.wrapping_add((y as u32).rotate_right(x as u32 & 31) as i32);
+        want = want.wrapping_add((x as i64).wrapping_div(-1) as i32);
+        assert_eq!(
+            i.i32("f", &[x as u32 as u64, y as u32 as u64]),
+            want,
+            "x={x} y={y}"
+        );
+    }
+    let a = 1.25f64;
+    let want: f64 = (0..20)
+        .map(|k| a * (k as f64 + 0.5))
+        .fold(0.0, |s, v| s + v);
+    let got = f64::from_bits(i.call("fp", &[a.to_bits()]).unwrap()[0]);
+    // Same association order as the wasm (left fold from the deepest pair).
+    let mut vals: Vec<f64> = (0..20).map(|k| a * (k as f64 + 0.5)).collect();
+    let mut acc = vals.pop().unwrap();
+    while let Some(v) = vals.pop() {
+        acc += v;
+    }
+    assert!((got - want).abs() < 1e-9 && got == acc, "{got} vs {acc}");
+}
+
+#[test]
+fn large_offsets_and_bounds() {
+    let mut i = instantiate(
+        r#"(module (memory 1)
+          (func (export "big_offset") (param i32) (result i32) (i32.load offset=0x80000000 (local.get 0)))
+          (func (export "edge") (param i32) (result i64) (i64.load offset=65528 (local.get 0)))
+          (func (export "store_edge") (param i32) (i32.store16 offset=65534 (local.get 0) (i32.const 1)))
+          (func (export "const_oob") (result i32) (i32.load (i32.const 65535)))
+        )"#,
+    );
+    assert_eq!(i.call("big_offset", &[0]), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(i.i64("edge", &[0]), 0);
+    assert_eq!(i.call("edge", &[1]), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(i.call("store_edge", &[0]), Ok(vec![]));
+    assert_eq!(i.call("store_edge", &[1]), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(i.call("const_oob", &[]), Err(TrapCode::MemoryOutOfBounds));
+}
