@@ -84,7 +84,13 @@ pub(crate) struct Local {
 
 /// Frame layout below rbp: the saved vmctx, then the locals, then the value
 /// stack's slots, then the outgoing call area at rsp.
-pub(crate) const VMCTX_SLOT: i32 = -8;
+pub(crate) const VMCTX_SLOT: i8 = -8;
+
+// The hot sequences (prologue, reloads after calls) use short encodings
+// that assume these small offsets.
+const _: () = assert!(VMContextHeader::OFFSET_STORE == 0);
+const _: () = assert!(VMStoreContext::OFFSET_STACK_LIMIT == 0);
+const _: () = assert!(VMMemoryDefinition::OFFSET_BASE == 0);
 const LOCALS_START: i32 = 8;
 
 pub(crate) struct CodeGen<'m> {
@@ -260,11 +266,11 @@ impl<'m> CodeGen<'m> {
         let overflow = self.trap_label(TrapCode::StackOverflow);
         let m = &mut self.masm;
         asm!(m
-            ; mov r11, QWORD [r15 + VMContextHeader::OFFSET_STORE]
-            ; cmp rsp, QWORD [r11 + VMStoreContext::OFFSET_STACK_LIMIT]
+            ; mov r11, QWORD [r15]
+            ; cmp rsp, QWORD [r11]
         );
         m.jcc(Cond::B, overflow);
-        asm!(m; mov QWORD [rbp + VMCTX_SLOT], r15);
+        asm!(m; mov QWORD [BYTE rbp + VMCTX_SLOT], r15);
         self.reload_memory_base();
         // Zero the declared locals (parameters are above rbp).
         let n_params = self.env.info.types[self.func_type as usize].params.len();
@@ -301,13 +307,13 @@ impl<'m> CodeGen<'m> {
         let off = self.env.offsets.memory(0);
         asm!(self.masm
             ; mov r14, QWORD [r15 + off]
-            ; mov r14, QWORD [r14 + VMMemoryDefinition::OFFSET_BASE]
+            ; mov r14, QWORD [r14]
         );
     }
 
     /// After a call: r15 from the frame, r14 from the vmctx.
     pub fn restore_pinned(&mut self) {
-        asm!(self.masm; mov r15, QWORD [rbp + VMCTX_SLOT]);
+        asm!(self.masm; mov r15, QWORD [BYTE rbp + VMCTX_SLOT]);
         self.reload_memory_base();
     }
 

@@ -244,6 +244,31 @@ impl Masm {
             }
             return;
         }
+        if base == 4 {
+            // Outgoing call slots.
+            if let Ok(b) = i8::try_from(disp) {
+                match ty {
+                    ValType::I32 => asm!(self; mov Rd(d), DWORD [BYTE rsp + b]),
+                    ValType::I64 | ValType::FuncRef | ValType::ExternRef => {
+                        asm!(self; mov Rq(d), QWORD [BYTE rsp + b])
+                    }
+                    ValType::F32 => asm!(self; movss Rx(d), DWORD [BYTE rsp + b]),
+                    ValType::F64 => asm!(self; movsd Rx(d), QWORD [BYTE rsp + b]),
+                    ValType::V128 => asm!(self; movups Rx(d), [BYTE rsp + b]),
+                }
+                return;
+            }
+            match ty {
+                ValType::I32 => asm!(self; mov Rd(d), DWORD [rsp + disp]),
+                ValType::I64 | ValType::FuncRef | ValType::ExternRef => {
+                    asm!(self; mov Rq(d), QWORD [rsp + disp])
+                }
+                ValType::F32 => asm!(self; movss Rx(d), DWORD [rsp + disp]),
+                ValType::F64 => asm!(self; movsd Rx(d), QWORD [rsp + disp]),
+                ValType::V128 => asm!(self; movups Rx(d), [rsp + disp]),
+            }
+            return;
+        }
         match ty {
             ValType::I32 => asm!(self; mov Rd(d), DWORD [Rq(base) + disp]),
             ValType::I64 | ValType::FuncRef | ValType::ExternRef => {
@@ -279,6 +304,30 @@ impl Masm {
                     ValType::F64 => asm!(self; movsd QWORD [rbp + disp], Rx(s)),
                     ValType::V128 => asm!(self; movups [rbp + disp], Rx(s)),
                 }
+            }
+            return;
+        }
+        if base == 4 {
+            if let Ok(b) = i8::try_from(disp) {
+                match ty {
+                    ValType::I32 => asm!(self; mov DWORD [BYTE rsp + b], Rd(s)),
+                    ValType::I64 | ValType::FuncRef | ValType::ExternRef => {
+                        asm!(self; mov QWORD [BYTE rsp + b], Rq(s))
+                    }
+                    ValType::F32 => asm!(self; movss DWORD [BYTE rsp + b], Rx(s)),
+                    ValType::F64 => asm!(self; movsd QWORD [BYTE rsp + b], Rx(s)),
+                    ValType::V128 => asm!(self; movups [BYTE rsp + b], Rx(s)),
+                }
+                return;
+            }
+            match ty {
+                ValType::I32 => asm!(self; mov DWORD [rsp + disp], Rd(s)),
+                ValType::I64 | ValType::FuncRef | ValType::ExternRef => {
+                    asm!(self; mov QWORD [rsp + disp], Rq(s))
+                }
+                ValType::F32 => asm!(self; movss DWORD [rsp + disp], Rx(s)),
+                ValType::F64 => asm!(self; movsd QWORD [rsp + disp], Rx(s)),
+                ValType::V128 => asm!(self; movups [rsp + disp], Rx(s)),
             }
             return;
         }

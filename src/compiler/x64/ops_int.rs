@@ -39,6 +39,13 @@ enum Shift {
 macro_rules! emit_alu {
     ($s:ident, $mn:ident, $w64:expr, $a:expr, $src:expr) => {
         match ($w64, $src) {
+            // The sign-extended imm8 forms are 3 bytes shorter.
+            (false, Src::Imm(i)) if i8::try_from(i).is_ok() => {
+                asm!($s.masm; $mn Rd($a), BYTE i as i8)
+            }
+            (true, Src::Imm(i)) if i8::try_from(i).is_ok() => {
+                asm!($s.masm; $mn Rq($a), BYTE i as i8)
+            }
             (false, Src::Imm(i)) => asm!($s.masm; $mn Rd($a), i),
             (true, Src::Imm(i)) => asm!($s.masm; $mn Rq($a), i),
             (false, Src::Reg(r)) => asm!($s.masm; $mn Rd($a), Rd(r)),
@@ -178,7 +185,14 @@ impl<'m> CodeGen<'m> {
         let ra = self.opnd_to_reg(a);
         let d = ra.code();
         let s = self.src_of(b);
-        emit_alu!(self, cmp, w64, d, s);
+        match (w64, s) {
+            (false, Src::Imm(i)) => asm!(self.masm; cmp Rd(d), i),
+            (true, Src::Imm(i)) => asm!(self.masm; cmp Rq(d), i),
+            (false, Src::Reg(r)) => asm!(self.masm; cmp Rd(d), Rd(r)),
+            (true, Src::Reg(r)) => asm!(self.masm; cmp Rq(d), Rq(r)),
+            (false, Src::Mem(m)) => asm!(self.masm; cmp Rd(d), DWORD [rbp + m]),
+            (true, Src::Mem(m)) => asm!(self.masm; cmp Rq(d), QWORD [rbp + m]),
+        }
         self.release_src(s);
         self.release(ra);
         self.push(ValType::I32, Loc::Flags(cond));
