@@ -41,10 +41,19 @@ impl<'m> CodeGen<'m> {
 
     /// After the call: restore r15/r14, record the return address, and push
     /// the results from the outgoing slots.
-    fn take_results(&mut self, results: &[ValType]) {
+    ///
+    /// A `direct` callee is a function of this module: it returns with r15
+    /// unchanged (every function restores it after its own calls) and, with
+    /// guard pages, with r14 unchanged too (the base of a reserved memory
+    /// never moves), so neither needs reloading.
+    fn take_results(&mut self, results: &[ValType], direct: bool) {
         let pc = self.masm.offset();
         self.address_map.push((pc, self.wasm_offset));
-        self.restore_pinned();
+        if !direct {
+            self.restore_pinned();
+        } else if self.env.config.explicit_bounds_checks {
+            self.reload_memory_base();
+        }
         let mut disp = 0;
         for &ty in results {
             let r = self.alloc(ty);
@@ -72,7 +81,7 @@ impl<'m> CodeGen<'m> {
             let at = self.masm.offset() - 4;
             self.calls.push((at, function_index));
         }
-        self.take_results(&ty.results);
+        self.take_results(&ty.results, !info.is_imported_func(function_index));
         Ok(())
     }
 
@@ -113,7 +122,7 @@ impl<'m> CodeGen<'m> {
             ; call QWORD [r11 + VMFuncRef::OFFSET_CODE]
         );
         self.release(r);
-        self.take_results(&ty.results);
+        self.take_results(&ty.results, false);
         Ok(())
     }
 
