@@ -781,3 +781,39 @@ fn frames_name_their_instance_when_one_module_has_several() {
     let instances: Vec<_> = t.frames().iter().map(|f| f.instance).collect();
     assert_eq!(instances, vec![Some(first), Some(second)]);
 }
+
+#[test]
+fn faults_outside_wasm_still_crash_the_process() {
+    // Once brisk's handlers are installed, a fault in host code must still
+    // reach the previous handler / default action and kill the process, not
+    // be swallowed or turned into a trap. Checked in a child process.
+    const CHILD: &str = "BRISK_TEST_HOST_FAULT_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        let engine = Engine::default();
+        let mut store = Store::new(&engine);
+        let i = instantiate(&mut store, MEMORY_WAT, &[]);
+        let load = func(&store, i, "load");
+        expect_trap(call_i32(&mut store, load, &[Val::I32(-1)]));
+        let bad = std::hint::black_box(16usize) as *mut u8;
+        // SAFETY: deliberately not safe: this faults, which is the point.
+        unsafe { std::ptr::write_volatile(bad, 1) };
+        unreachable!("the write above faults");
+    }
+    use std::os::unix::process::ExitStatusExt;
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "faults_outside_wasm_still_crash_the_process",
+            "--exact",
+            "--test-threads=1",
+        ])
+        .env(CHILD, "1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.signal(),
+        Some(libc::SIGSEGV),
+        "child: {:?}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
