@@ -6,6 +6,8 @@
 // only the parts under test.
 #![allow(dead_code)]
 
+#[path = "spec/backend.rs"]
+mod backend;
 #[path = "spec/protocol.rs"]
 mod protocol;
 #[path = "spec/runner.rs"]

@@ -1,10 +1,12 @@
-//! Runs the directives of one `.wast` file against one [`Store`], reporting a
-//! [`Event`] per directive. A trap or a panic fails only its own directive: the
-//! store stays in use for the rest of the file.
+//! Runs the directives of one `.wast` file against one store of a
+//! [`Backend`] (the Rust API or the C API), reporting an [`Event`] per
+//! directive. A trap or a panic fails only its own directive: the store stays
+//! in use for the rest of the file.
 
+use crate::backend::{Backend, EngineError, ExternKind, Value};
 use crate::protocol::{Event, Outcome, Pos};
-use crate::{spectest, values};
-use brisk::{Config, Engine, Error, Extern, Features, Func, Instance, Module, Store, Val};
+use crate::values;
+use brisk::Features;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
@@ -14,13 +16,13 @@ use wast::{QuoteWat, WastDirective, WastExecute, WastInvoke, Wat};
 /// Why a directive did not do what the script said.
 enum Failure {
     /// The engine returned an error where the script expected success.
-    Engine(Error),
+    Engine(EngineError),
     /// Anything else: a wrong result, a missing export, an unsupported form.
     Script(String),
 }
 
-impl From<Error> for Failure {
-    fn from(e: Error) -> Failure {
+impl From<EngineError> for Failure {
+    fn from(e: EngineError) -> Failure {
         Failure::Engine(e)
     }
 }
@@ -34,20 +36,9 @@ impl From<String> for Failure {
 impl Failure {
     fn describe(self) -> String {
         match self {
-            Failure::Engine(e) => format!("unexpected error: {}", describe_error(&e)),
+            Failure::Engine(e) => format!("unexpected error: {e}"),
             Failure::Script(s) => s,
         }
-    }
-}
-
-/// An error with its kind, so "compile error" and "trap" read differently.
-fn describe_error(e: &Error) -> String {
-    match e {
-        Error::Compile(_) => format!("compile error: {e}"),
-        Error::Link(_) => format!("link error: {e}"),
-        Error::Trap(t) => format!("trap: {}", t.message()),
-        Error::Type(_) => format!("type error: {e}"),
-        Error::Resource(_) => format!("resource error: {e}"),
     }
 }
 
@@ -65,36 +56,30 @@ pub fn message_matches(expected: &str, actual: &str) -> bool {
     without_index.len() < expected.len() && actual.contains(without_index)
 }
 
-pub struct Runner<'a> {
+pub struct Runner<'a, B: Backend> {
     text: &'a str,
-    engine: Engine,
-    store: Store,
+    api: B,
     /// Instances by their `$name` in the script.
-    instances: HashMap<String, Instance>,
+    instances: HashMap<String, B::Instance>,
     /// `(module definition $name ...)` modules, by name.
-    definitions: HashMap<String, Module>,
-    last_definition: Option<Module>,
+    definitions: HashMap<String, B::Module>,
+    last_definition: Option<B::Module>,
     /// The most recently instantiated module: the target of unnamed commands.
-    current: Option<Instance>,
+    current: Option<B::Instance>,
     /// What imports resolve to, by (module, name): `spectest` and every `register`ed instance.
-    registry: HashMap<(String, String), Extern>,
+    registry: HashMap<(String, String), B::Extern>,
 }
 
-impl<'a> Runner<'a> {
-    pub fn new(text: &'a str, features: Features) -> Result<Runner<'a>, String> {
-        let engine = Engine::new(Config {
-            features,
-            ..Config::default()
-        });
-        let mut store = Store::new(&engine);
+impl<'a, B: Backend> Runner<'a, B> {
+    pub fn new(text: &'a str, features: Features) -> Result<Runner<'a, B>, String> {
+        let mut api = B::new(features)?;
         let mut registry = HashMap::new();
-        for (name, ext) in spectest::instantiate(&mut store)? {
+        for (name, ext) in api.spectest()? {
             registry.insert(("spectest".to_string(), name), ext);
         }
         Ok(Runner {
             text,
-            engine,
-            store,
+            api,
             instances: HashMap::new(),
             definitions: HashMap::new(),
             last_definition: None,
@@ -174,7 +159,7 @@ impl<'a> Runner<'a> {
         &mut self,
         wat: &mut QuoteWat<'_>,
         instantiate: bool,
-    ) -> Result<Option<Instance>, Failure> {
+    ) -> Result<Option<B::Instance>, Failure> {
         let name = wat.name().map(|id| id.name().to_string());
         let module = self.compile(wat)?;
         if !instantiate {
@@ -186,34 +171,33 @@ impl<'a> Runner<'a> {
         }
         let instance = self.instantiate(&module)?;
         if let Some(name) = name {
-            self.instances.insert(name, instance);
+            self.instances.insert(name, instance.clone());
         }
-        self.current = Some(instance);
+        self.current = Some(instance.clone());
         Ok(Some(instance))
     }
 
-    fn compile(&self, wat: &mut QuoteWat<'_>) -> Result<Module, Failure> {
+    fn compile(&mut self, wat: &mut QuoteWat<'_>) -> Result<B::Module, Failure> {
         let bytes = encode(wat)?;
-        Ok(Module::new(&self.engine, &bytes)?)
+        Ok(self.api.compile(&bytes)?)
     }
 
     /// Resolves the imports of `module` in the registry, then instantiates it.
     /// A missing import is a link error, as the spec's "unknown import".
-    fn instantiate(&mut self, module: &Module) -> Result<Instance, Error> {
+    fn instantiate(&mut self, module: &B::Module) -> Result<B::Instance, EngineError> {
         let mut imports = Vec::new();
-        for import in module.imports() {
-            let key = (import.module, import.name);
+        for key in self.api.imports(module) {
             match self.registry.get(&key) {
-                Some(ext) => imports.push(*ext),
+                Some(ext) => imports.push(ext.clone()),
                 None => {
-                    return Err(Error::Link(format!(
+                    return Err(EngineError::Link(format!(
                         "unknown import `{}::{}`",
                         key.0, key.1
                     )));
                 }
             }
         }
-        Instance::new(&mut self.store, module, &imports)
+        self.api.instantiate(module, &imports)
     }
 
     fn module_instance(
@@ -228,61 +212,65 @@ impl<'a> Runner<'a> {
         .ok_or_else(|| format!("no module definition {module:?}"))?;
         let inst = self.instantiate(&module)?;
         if let Some(name) = instance {
-            self.instances.insert(name.to_string(), inst);
+            self.instances.insert(name.to_string(), inst.clone());
         }
         self.current = Some(inst);
         Ok(Outcome::Pass)
     }
 
-    fn instance(&self, name: Option<&str>) -> Result<Instance, Failure> {
+    fn instance(&self, name: Option<&str>) -> Result<B::Instance, Failure> {
         match name {
-            Some(name) => self.instances.get(name).copied(),
-            None => self.current,
+            Some(name) => self.instances.get(name).cloned(),
+            None => self.current.clone(),
         }
         .ok_or_else(|| Failure::Script(format!("no instance {}", name.unwrap_or("(current)"))))
     }
 
     fn register(&mut self, as_name: &str, module: Option<&str>) -> Result<Outcome, Failure> {
         let instance = self.instance(module)?;
-        for (name, ext) in instance.exports(&self.store) {
+        for (name, ext) in self.api.exports(&instance) {
             self.registry.insert((as_name.to_string(), name), ext);
         }
         Ok(Outcome::Pass)
     }
 
-    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<Vec<Val>, Failure> {
+    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<Vec<Value>, Failure> {
         let instance = self.instance(invoke.module.map(|m| m.name()))?;
-        let func: Func = match instance.get_export(&self.store, invoke.name) {
-            Some(Extern::Func(f)) => f,
-            Some(other) => {
-                return Err(format!("export {:?} is not a function: {other:?}", invoke.name).into())
-            }
-            None => return Err(format!("no export {:?}", invoke.name).into()),
-        };
+        let func = self.export_of_kind(&instance, invoke.name, ExternKind::Func)?;
         let args = invoke
             .args
             .iter()
-            .map(|a| values::arg_to_val(&mut self.store, a))
+            .map(values::arg_to_value)
             .collect::<Result<Vec<_>, _>>()?;
-        let ty = func.ty(&self.store);
-        let mut results: Vec<Val> = ty.results.iter().map(|t| values::placeholder(*t)).collect();
-        func.call(&mut self.store, &args, &mut results)?;
-        Ok(results)
+        Ok(self.api.call(&func, &args)?)
+    }
+
+    /// The export `name` of `instance`, which must be of kind `kind`.
+    fn export_of_kind(
+        &mut self,
+        instance: &B::Instance,
+        name: &str,
+        kind: ExternKind,
+    ) -> Result<B::Extern, Failure> {
+        match self.api.export(instance, name) {
+            Some(ext) if self.api.kind(&ext) == kind => Ok(ext),
+            Some(ext) => Err(format!(
+                "export {name:?} is a {:?}, not a {kind:?}",
+                self.api.kind(&ext)
+            )
+            .into()),
+            None => Err(format!("no export {name:?}").into()),
+        }
     }
 
     /// Runs an `invoke`, a `get` or a module instantiation and returns its values.
-    fn execute(&mut self, exec: WastExecute<'_>) -> Result<Vec<Val>, Failure> {
+    fn execute(&mut self, exec: WastExecute<'_>) -> Result<Vec<Value>, Failure> {
         match exec {
             WastExecute::Invoke(invoke) => self.invoke(&invoke),
             WastExecute::Get { module, global, .. } => {
                 let instance = self.instance(module.map(|m| m.name()))?;
-                match instance.get_export(&self.store, global) {
-                    Some(Extern::Global(g)) => Ok(vec![g.get(&self.store)]),
-                    Some(other) => {
-                        Err(format!("export {global:?} is not a global: {other:?}").into())
-                    }
-                    None => Err(format!("no export {global:?}").into()),
-                }
+                let global = self.export_of_kind(&instance, global, ExternKind::Global)?;
+                Ok(vec![self.api.global_get(&global)?])
             }
             WastExecute::Wat(wat) => {
                 let module = self.compile(&mut QuoteWat::Wat(wat))?;
@@ -300,16 +288,13 @@ impl<'a> Runner<'a> {
         let actual = self.execute(exec)?;
         let mut ok = actual.len() == expected.len();
         for (e, a) in expected.iter().zip(&actual) {
-            ok &= values::matches(&self.store, e, a)?;
+            ok &= values::matches(e, a)?;
         }
         if ok {
             return Ok(Outcome::Pass);
         }
         let expected: Vec<_> = expected.iter().map(values::show_ret).collect();
-        let actual: Vec<_> = actual
-            .iter()
-            .map(|v| values::show_val(&self.store, v))
-            .collect();
+        let actual: Vec<_> = actual.iter().map(values::show_val).collect();
         Err(format!(
             "expected [{}], got [{}]",
             expected.join(" "),
@@ -321,22 +306,22 @@ impl<'a> Runner<'a> {
     fn assert_trap(&mut self, exec: WastExecute<'_>, message: &str) -> Result<Outcome, Failure> {
         match self.execute(exec) {
             Ok(values) => {
-                let values: Vec<_> = values
-                    .iter()
-                    .map(|v| values::show_val(&self.store, v))
-                    .collect();
+                let values: Vec<_> = values.iter().map(values::show_val).collect();
                 Err(format!("expected trap {message:?}, got [{}]", values.join(" ")).into())
             }
-            Err(Failure::Engine(Error::Trap(trap))) => {
-                if message_matches(message, trap.message()) {
+            Err(Failure::Engine(EngineError::Trap(trap))) => {
+                if message_matches(message, &trap) {
                     Ok(Outcome::Pass)
                 } else {
-                    Err(format!("expected trap {message:?}, got trap {:?}", trap.message()).into())
+                    Err(format!("expected trap {message:?}, got trap {trap:?}").into())
                 }
             }
-            Err(Failure::Engine(e)) => {
-                Err(format!("expected trap {message:?}, got {}", describe_error(&e)).into())
+            // Through the C API a trap in a start function comes back as a
+            // failed instantiation: the message says which failure it was.
+            Err(Failure::Engine(EngineError::Instantiate(m))) if message_matches(message, &m) => {
+                Ok(Outcome::Pass)
             }
+            Err(Failure::Engine(e)) => Err(format!("expected trap {message:?}, got {e}").into()),
             Err(f @ Failure::Script(_)) => Err(f),
         }
     }
@@ -347,14 +332,10 @@ impl<'a> Runner<'a> {
         message: &str,
     ) -> Result<Outcome, Failure> {
         let bytes = encode(wat)?;
-        match Module::new(&self.engine, &bytes) {
+        match self.api.compile(&bytes) {
             Ok(_) => Err(format!("expected invalid module ({message:?}), but it compiled").into()),
-            Err(e @ Error::Compile(_)) => Ok(rejected(message, &e)),
-            Err(e) => Err(format!(
-                "expected compile error {message:?}, got {}",
-                describe_error(&e)
-            )
-            .into()),
+            Err(EngineError::Compile(m)) => Ok(rejected(message, &m)),
+            Err(e) => Err(format!("expected compile error {message:?}, got {e}").into()),
         }
     }
 
@@ -372,16 +353,12 @@ impl<'a> Runner<'a> {
             },
             _ => encode(wat)?,
         };
-        match Module::new(&self.engine, &bytes) {
+        match self.api.compile(&bytes) {
             Ok(_) => {
                 Err(format!("expected malformed module ({message:?}), but it compiled").into())
             }
-            Err(e @ Error::Compile(_)) => Ok(rejected(message, &e)),
-            Err(e) => Err(format!(
-                "expected compile error {message:?}, got {}",
-                describe_error(&e)
-            )
-            .into()),
+            Err(EngineError::Compile(m)) => Ok(rejected(message, &m)),
+            Err(e) => Err(format!("expected compile error {message:?}, got {e}").into()),
         }
     }
 
@@ -393,26 +370,26 @@ impl<'a> Runner<'a> {
         let module = self.compile(&mut wat)?;
         match self.instantiate(&module) {
             Ok(_) => Err(format!("expected link error {message:?}, but it instantiated").into()),
-            Err(Error::Link(m)) if message_matches(message, &m) => Ok(Outcome::Pass),
-            Err(e) => Err(format!(
-                "expected link error {message:?}, got {}",
-                describe_error(&e)
-            )
-            .into()),
+            // `wasm_instance_new` reports link errors as traps.
+            Err(EngineError::Link(m) | EngineError::Instantiate(m))
+                if message_matches(message, &m) =>
+            {
+                Ok(Outcome::Pass)
+            }
+            Err(e) => Err(format!("expected link error {message:?}, got {e}").into()),
         }
     }
 }
 
 /// A rejected module passes; a differently worded reason is noted, not failed
 /// (wasmparser's wording differs from the reference interpreter's).
-fn rejected(expected: &str, e: &Error) -> Outcome {
-    let actual = e.to_string();
-    if message_matches(expected, &actual) {
+fn rejected(expected: &str, actual: &str) -> Outcome {
+    if message_matches(expected, actual) {
         Outcome::Pass
     } else {
         Outcome::PassOtherMessage {
             expected: expected.to_string(),
-            actual: one_line(&actual),
+            actual: one_line(actual),
         }
     }
 }

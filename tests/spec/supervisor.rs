@@ -2,9 +2,9 @@
 //! this binary (a few at a time), turns the child's event stream into a
 //! per-file report, and prints the totals.
 
+use crate::child::CHILD_ENV;
 use crate::protocol::{Event, Outcome, Pos};
 use crate::sets::{self, TestSet};
-use crate::CHILD_ENV;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -305,12 +305,14 @@ fn stderr_tail(stderr: &str) -> String {
     }
 }
 
-pub fn run_all() -> ExitCode {
+/// Runs the selected files; `label` starts the final line (`spec`,
+/// `spec-capi`), so that the runs through different APIs are told apart.
+pub fn run_all(label: &str) -> ExitCode {
     let all = sets::all();
     let options = match Options::from_env(&all) {
         Ok(options) => options,
         Err(e) => {
-            eprintln!("spec: {e}");
+            eprintln!("{label}: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -382,7 +384,7 @@ pub fn run_all() -> ExitCode {
         passed += set_passed;
         failed += set_failed;
     }
-    println!("spec: {passed} passed, {failed} failed");
+    println!("{label}: {passed} passed, {failed} failed");
     if failed == 0 {
         ExitCode::SUCCESS
     } else {

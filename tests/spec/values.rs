@@ -1,91 +1,83 @@
-//! Script values ↔ engine values: turning `invoke` arguments into [`Val`]s and
-//! checking returned [`Val`]s against `assert_return` expectations.
+//! Script values ↔ engine values: turning `invoke` arguments into [`Value`]s
+//! and checking returned [`Value`]s against `assert_return` expectations.
 
-use brisk::{ExternRef, Store, Val, ValType};
+use crate::backend::{ExternVal, Value};
 use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::token::{F32, F64};
 use wast::{WastArg, WastRet};
 
 /// Converts an `invoke` argument. `ref.extern N` becomes a fresh host reference
-/// carrying `N`, which [`matches`] recognises by that payload.
-pub fn arg_to_val(store: &mut Store, arg: &WastArg<'_>) -> Result<Val, String> {
+/// carrying `N` (made by the backend), which [`matches`] recognises by that
+/// payload.
+pub fn arg_to_value(arg: &WastArg<'_>) -> Result<Value, String> {
     let WastArg::Core(arg) = arg else {
         return Err("component-model argument".into());
     };
     Ok(match arg {
-        WastArgCore::I32(v) => Val::I32(*v),
-        WastArgCore::I64(v) => Val::I64(*v),
-        WastArgCore::F32(v) => Val::F32(v.bits),
-        WastArgCore::F64(v) => Val::F64(v.bits),
-        WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
+        WastArgCore::I32(v) => Value::I32(*v),
+        WastArgCore::I64(v) => Value::I64(*v),
+        WastArgCore::F32(v) => Value::F32(v.bits),
+        WastArgCore::F64(v) => Value::F64(v.bits),
+        WastArgCore::V128(v) => Value::V128(u128::from_le_bytes(v.to_le_bytes())),
         WastArgCore::RefNull(heap) => match null_kind(heap)? {
-            ValType::FuncRef => Val::FuncRef(None),
-            _ => Val::ExternRef(None),
+            RefKind::Func => Value::FuncRef { is_null: true },
+            RefKind::Extern => Value::ExternRef(ExternVal::Null),
         },
-        WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(store, Box::new(*n)))),
+        WastArgCore::RefExtern(n) => Value::ExternRef(ExternVal::Host(*n)),
         WastArgCore::RefHost(_) => return Err("`ref.host` argument (GC proposal)".into()),
     })
 }
 
+#[derive(Debug, PartialEq, Eq)]
+enum RefKind {
+    Func,
+    Extern,
+}
+
 /// Which null a `ref.null <heaptype>` denotes.
-fn null_kind(heap: &HeapType<'_>) -> Result<ValType, String> {
+fn null_kind(heap: &HeapType<'_>) -> Result<RefKind, String> {
     match heap {
         HeapType::Abstract { shared: false, ty } => match ty {
-            AbstractHeapType::Func | AbstractHeapType::NoFunc => Ok(ValType::FuncRef),
-            AbstractHeapType::Extern | AbstractHeapType::NoExtern => Ok(ValType::ExternRef),
+            AbstractHeapType::Func | AbstractHeapType::NoFunc => Ok(RefKind::Func),
+            AbstractHeapType::Extern | AbstractHeapType::NoExtern => Ok(RefKind::Extern),
             other => Err(format!("`ref.null {other:?}` (unsupported heap type)")),
         },
         other => Err(format!("`ref.null {other:?}` (unsupported heap type)")),
     }
 }
 
-/// A zero of type `ty`, used to size result buffers before a call.
-pub fn placeholder(ty: ValType) -> Val {
-    match ty {
-        ValType::I32 => Val::I32(0),
-        ValType::I64 => Val::I64(0),
-        ValType::F32 => Val::F32(0),
-        ValType::F64 => Val::F64(0),
-        ValType::V128 => Val::V128(0),
-        ValType::FuncRef => Val::FuncRef(None),
-        ValType::ExternRef => Val::ExternRef(None),
-    }
-}
-
 /// Whether `actual` satisfies the expectation `expected`.
-pub fn matches(store: &Store, expected: &WastRet<'_>, actual: &Val) -> Result<bool, String> {
+pub fn matches(expected: &WastRet<'_>, actual: &Value) -> Result<bool, String> {
     let WastRet::Core(expected) = expected else {
         return Err("component-model result".into());
     };
-    matches_core(store, expected, actual)
+    matches_core(expected, actual)
 }
 
-fn matches_core(store: &Store, expected: &WastRetCore<'_>, actual: &Val) -> Result<bool, String> {
+fn matches_core(expected: &WastRetCore<'_>, actual: &Value) -> Result<bool, String> {
+    let extern_null = |r: &ExternVal| *r == ExternVal::Null;
     Ok(match (expected, actual) {
-        (WastRetCore::I32(e), Val::I32(a)) => e == a,
-        (WastRetCore::I64(e), Val::I64(a)) => e == a,
-        (WastRetCore::F32(e), Val::F32(a)) => f32_matches(e, *a),
-        (WastRetCore::F64(e), Val::F64(a)) => f64_matches(e, *a),
-        (WastRetCore::V128(e), Val::V128(a)) => v128_matches(e, *a),
-        (WastRetCore::RefNull(None), Val::FuncRef(r)) => r.is_none(),
-        (WastRetCore::RefNull(None), Val::ExternRef(r)) => r.is_none(),
-        (WastRetCore::RefNull(Some(heap)), Val::FuncRef(r)) => {
-            null_kind(heap)? == ValType::FuncRef && r.is_none()
+        (WastRetCore::I32(e), Value::I32(a)) => e == a,
+        (WastRetCore::I64(e), Value::I64(a)) => e == a,
+        (WastRetCore::F32(e), Value::F32(a)) => f32_matches(e, *a),
+        (WastRetCore::F64(e), Value::F64(a)) => f64_matches(e, *a),
+        (WastRetCore::V128(e), Value::V128(a)) => v128_matches(e, *a),
+        (WastRetCore::RefNull(None), Value::FuncRef { is_null }) => *is_null,
+        (WastRetCore::RefNull(None), Value::ExternRef(r)) => extern_null(r),
+        (WastRetCore::RefNull(Some(heap)), Value::FuncRef { is_null }) => {
+            null_kind(heap)? == RefKind::Func && *is_null
         }
-        (WastRetCore::RefNull(Some(heap)), Val::ExternRef(r)) => {
-            null_kind(heap)? == ValType::ExternRef && r.is_none()
+        (WastRetCore::RefNull(Some(heap)), Value::ExternRef(r)) => {
+            null_kind(heap)? == RefKind::Extern && extern_null(r)
         }
-        (WastRetCore::RefExtern(None), Val::ExternRef(r)) => r.is_some(),
-        (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(r))) => {
-            r.data(store).downcast_ref::<u32>() == Some(n)
-        }
-        (WastRetCore::RefExtern(Some(_)), Val::ExternRef(None)) => false,
+        (WastRetCore::RefExtern(None), Value::ExternRef(r)) => !extern_null(r),
+        (WastRetCore::RefExtern(Some(n)), Value::ExternRef(r)) => *r == ExternVal::Host(*n),
         // The API has no way to ask which function a funcref denotes, so
         // `ref.func $f` is checked as "some non-null funcref" (as wasmtime does).
-        (WastRetCore::RefFunc(_), Val::FuncRef(r)) => r.is_some(),
+        (WastRetCore::RefFunc(_), Value::FuncRef { is_null }) => !is_null,
         (WastRetCore::Either(options), _) => {
             for option in options {
-                if matches_core(store, option, actual)? {
+                if matches_core(option, actual)? {
                     return Ok(true);
                 }
             }
@@ -155,20 +147,18 @@ pub fn v128_matches(expected: &V128Pattern, actual: u128) -> bool {
 
 /// Renders a value for failure messages: integers in decimal, floats as bits
 /// and value, references by kind.
-pub fn show_val(store: &Store, v: &Val) -> String {
+pub fn show_val(v: &Value) -> String {
     match v {
-        Val::I32(x) => format!("i32:{x}"),
-        Val::I64(x) => format!("i64:{x}"),
-        Val::F32(b) => format!("f32:{}(0x{b:08x})", f32::from_bits(*b)),
-        Val::F64(b) => format!("f64:{}(0x{b:016x})", f64::from_bits(*b)),
-        Val::V128(x) => format!("v128:0x{x:032x}"),
-        Val::FuncRef(None) => "ref.null func".into(),
-        Val::FuncRef(Some(_)) => "ref.func".into(),
-        Val::ExternRef(None) => "ref.null extern".into(),
-        Val::ExternRef(Some(r)) => match r.data(store).downcast_ref::<u32>() {
-            Some(n) => format!("ref.extern {n}"),
-            None => "ref.extern <host>".into(),
-        },
+        Value::I32(x) => format!("i32:{x}"),
+        Value::I64(x) => format!("i64:{x}"),
+        Value::F32(b) => format!("f32:{}(0x{b:08x})", f32::from_bits(*b)),
+        Value::F64(b) => format!("f64:{}(0x{b:016x})", f64::from_bits(*b)),
+        Value::V128(x) => format!("v128:0x{x:032x}"),
+        Value::FuncRef { is_null: true } => "ref.null func".into(),
+        Value::FuncRef { is_null: false } => "ref.func".into(),
+        Value::ExternRef(ExternVal::Null) => "ref.null extern".into(),
+        Value::ExternRef(ExternVal::Host(n)) => format!("ref.extern {n}"),
+        Value::ExternRef(ExternVal::Foreign) => "ref.extern <host>".into(),
     }
 }
 

@@ -1,0 +1,617 @@
+//! The runner's [`Backend`] over the standard C API (`wasm.h`), called the way
+//! a C host calls it: `wasm_val_t` vectors, `wasm_extern_vec_t` imports,
+//! traps read through `wasm_trap_message`, `ref.extern N` as a foreign object
+//! carrying `N` as host info, `spectest` built with `wasm_func_new`,
+//! `wasm_global_new`, `wasm_table_new` and `wasm_memory_new`. Every object is
+//! deleted with its `wasm_*_delete`.
+//!
+//! The one extension used is `brisk_module_new` (`brisk.h`), and only after
+//! `wasm_module_new` has refused a module, to learn why: the standard
+//! function has no error channel, and the runner reports the reason.
+
+use crate::backend::{Backend, EngineError, ExternKind, ExternVal, Value};
+use brisk::capi::brisk::{brisk_config_features_set, brisk_module_new, BRISK_V128};
+use brisk::capi::engine::*;
+use brisk::capi::extern_::*;
+use brisk::capi::func::*;
+use brisk::capi::global::*;
+use brisk::capi::instance::*;
+use brisk::capi::memory::*;
+use brisk::capi::module::*;
+use brisk::capi::ref_::*;
+use brisk::capi::table::*;
+use brisk::capi::trap::*;
+use brisk::capi::types::*;
+use brisk::capi::val::*;
+use brisk::capi::vec::*;
+use brisk::Features;
+use std::ffi::c_void;
+use std::ptr;
+use std::rc::Rc;
+
+// The value kinds, as `wasm_valkind_t`.
+const WASM_I32: wasm_valkind_t = wasm_valkind_enum::WASM_I32 as wasm_valkind_t;
+const WASM_I64: wasm_valkind_t = wasm_valkind_enum::WASM_I64 as wasm_valkind_t;
+const WASM_F32: wasm_valkind_t = wasm_valkind_enum::WASM_F32 as wasm_valkind_t;
+const WASM_F64: wasm_valkind_t = wasm_valkind_enum::WASM_F64 as wasm_valkind_t;
+const WASM_EXTERNREF: wasm_valkind_t = wasm_valkind_enum::WASM_EXTERNREF as wasm_valkind_t;
+const WASM_FUNCREF: wasm_valkind_t = wasm_valkind_enum::WASM_FUNCREF as wasm_valkind_t;
+
+/// The engine and the store; deleted when the last object of the store is.
+pub struct StoreOwner {
+    engine: *mut wasm_engine_t,
+    store: *mut wasm_store_t,
+}
+
+impl Drop for StoreOwner {
+    fn drop(&mut self) {
+        // SAFETY: both are owned here, and every object of the store is gone
+        // (each holds an `Rc` of this owner).
+        unsafe {
+            wasm_store_delete(self.store);
+            wasm_engine_delete(self.engine);
+        }
+    }
+}
+
+/// An owned C object, deleted on drop, before its store.
+pub struct Owned<T> {
+    ptr: *mut T,
+    delete: unsafe extern "C" fn(*mut T),
+    _store: Rc<StoreOwner>,
+}
+
+impl<T> Drop for Owned<T> {
+    fn drop(&mut self) {
+        // SAFETY: `ptr` is owned by this handle alone.
+        unsafe { (self.delete)(self.ptr) }
+    }
+}
+
+pub type CModule = Rc<Owned<wasm_module_t>>;
+pub type CExtern = Rc<Owned<wasm_extern_t>>;
+
+pub struct CInstanceData {
+    _instance: Owned<wasm_instance_t>,
+    /// Looked up once: `wasm_instance_exports` with the names of
+    /// `wasm_module_exports`.
+    exports: Vec<(String, CExtern)>,
+}
+
+pub type CInstance = Rc<CInstanceData>;
+
+pub struct CApi {
+    owner: Rc<StoreOwner>,
+}
+
+impl CApi {
+    fn store(&self) -> *mut wasm_store_t {
+        self.owner.store
+    }
+
+    fn own<T>(&self, ptr: *mut T, delete: unsafe extern "C" fn(*mut T)) -> Rc<Owned<T>> {
+        Rc::new(Owned {
+            ptr,
+            delete,
+            _store: self.owner.clone(),
+        })
+    }
+
+    /// A new extern handle for a function, global, table or memory.
+    fn own_extern(&self, ext: *mut wasm_extern_t) -> CExtern {
+        self.own(ext, wasm_extern_delete)
+    }
+
+    /// An owned C value for `v`; refs are owned by the value.
+    fn to_c(&self, v: &Value) -> Result<wasm_val_t, EngineError> {
+        let (kind, of) = match *v {
+            Value::I32(i32) => (WASM_I32, wasm_val_union { i32 }),
+            Value::I64(i64) => (WASM_I64, wasm_val_union { i64 }),
+            Value::F32(bits) => (
+                WASM_F32,
+                wasm_val_union {
+                    f32: f32::from_bits(bits),
+                },
+            ),
+            Value::F64(bits) => (
+                WASM_F64,
+                wasm_val_union {
+                    f64: f64::from_bits(bits),
+                },
+            ),
+            Value::V128(_) => return Err(unrepresentable()),
+            // The script can only write a null funcref.
+            Value::FuncRef { .. } => (
+                WASM_FUNCREF,
+                wasm_val_union {
+                    r#ref: ptr::null_mut(),
+                },
+            ),
+            Value::ExternRef(ExternVal::Host(n)) => (
+                WASM_EXTERNREF,
+                wasm_val_union {
+                    r#ref: self.host_ref(n),
+                },
+            ),
+            Value::ExternRef(_) => (
+                WASM_EXTERNREF,
+                wasm_val_union {
+                    r#ref: ptr::null_mut(),
+                },
+            ),
+        };
+        Ok(wasm_val_t { kind, of })
+    }
+
+    /// A fresh foreign object whose host info is a boxed `n`.
+    fn host_ref(&self, n: u32) -> *mut wasm_ref_t {
+        unsafe extern "C" fn free_payload(data: *mut c_void) {
+            // SAFETY: the host info was made by `Box::into_raw` below.
+            drop(unsafe { Box::from_raw(data.cast::<u32>()) });
+        }
+        // SAFETY: the store is live; the foreign object takes the payload.
+        unsafe {
+            let foreign = wasm_foreign_new(self.store());
+            let payload = Box::into_raw(Box::new(n)).cast::<c_void>();
+            wasm_foreign_set_host_info_with_finalizer(foreign, payload, Some(free_payload));
+            wasm_foreign_as_ref(foreign)
+        }
+    }
+}
+
+fn unrepresentable() -> EngineError {
+    EngineError::Other(
+        "unsupported",
+        "a v128 value cannot be passed through wasm_val_t".into(),
+    )
+}
+
+/// What a C value says; `None` for a kind the runner does not know.
+///
+/// # Safety
+/// `v` is a valid value; a reference in it is live.
+unsafe fn from_c(v: &wasm_val_t) -> Option<Value> {
+    // SAFETY: the kind says which union member is set.
+    unsafe {
+        Some(match v.kind {
+            WASM_I32 => Value::I32(v.of.i32),
+            WASM_I64 => Value::I64(v.of.i64),
+            WASM_F32 => Value::F32(v.of.f32.to_bits()),
+            WASM_F64 => Value::F64(v.of.f64.to_bits()),
+            WASM_FUNCREF => Value::FuncRef {
+                is_null: v.of.r#ref.is_null(),
+            },
+            WASM_EXTERNREF => {
+                let r = v.of.r#ref;
+                Value::ExternRef(if r.is_null() {
+                    ExternVal::Null
+                } else {
+                    // Only `host_ref` attaches host info in this store.
+                    let info = wasm_ref_get_host_info(r).cast::<u32>();
+                    if info.is_null() {
+                        ExternVal::Foreign
+                    } else {
+                        ExternVal::Host(*info)
+                    }
+                })
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// A name or message as a Rust string, without a trailing NUL.
+///
+/// # Safety
+/// `v` is a valid byte vector.
+unsafe fn string(v: *const wasm_byte_vec_t) -> String {
+    // SAFETY: forwarded from the caller.
+    let v = unsafe { &*v };
+    let bytes: &[u8] = if v.size == 0 {
+        &[]
+    } else {
+        // SAFETY: a valid vector has `size` bytes at `data`.
+        unsafe { std::slice::from_raw_parts(v.data.cast::<u8>(), v.size) }
+    };
+    let bytes = bytes.strip_suffix(&[0]).unwrap_or(bytes);
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A trap's message; deletes the trap.
+///
+/// # Safety
+/// `trap` is an owned, live trap.
+unsafe fn take_trap_message(trap: *mut wasm_trap_t) -> String {
+    let mut message = wasm_byte_vec_t {
+        size: 0,
+        data: ptr::null_mut(),
+    };
+    // SAFETY: `trap` is live; `message` is written, then owned here.
+    unsafe {
+        wasm_trap_message(trap, &mut message);
+        let text = string(&message);
+        wasm_byte_vec_delete(&mut message);
+        wasm_trap_delete(trap);
+        text
+    }
+}
+
+/// A borrowed view of Rust bytes as a `wasm_byte_vec_t` (the callee only reads).
+fn byte_vec(bytes: &[u8]) -> wasm_byte_vec_t {
+    wasm_byte_vec_t {
+        size: bytes.len(),
+        data: bytes.as_ptr() as *mut wasm_byte_t,
+    }
+}
+
+/// An owned vector of new value types.
+fn valtype_vec(kinds: &[wasm_valkind_t]) -> wasm_valtype_vec_t {
+    let types: Vec<*mut wasm_valtype_t> = kinds.iter().map(|&k| wasm_valtype_new(k)).collect();
+    let mut out = wasm_valtype_vec_t {
+        size: 0,
+        data: ptr::null_mut(),
+    };
+    // SAFETY: `types` holds `len` owned valtypes, moved into `out`.
+    unsafe { wasm_valtype_vec_new(&mut out, types.len(), types.as_ptr()) };
+    out
+}
+
+/// The spectest print functions do nothing: the tests only check that the
+/// calls link and return.
+unsafe extern "C" fn print_callback(
+    _args: *const wasm_val_vec_t,
+    _results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
+    ptr::null_mut()
+}
+
+impl Backend for CApi {
+    type Module = CModule;
+    type Instance = CInstance;
+    type Extern = CExtern;
+
+    fn new(features: Features) -> Result<Self, String> {
+        let features = match features {
+            Features::Wasm1 => brisk::capi::brisk::brisk_features_enum::BRISK_FEATURES_WASM1,
+            Features::Wasm2 => brisk::capi::brisk::brisk_features_enum::BRISK_FEATURES_WASM2,
+        };
+        // SAFETY: each object is used only after its null check; the engine
+        // takes the config.
+        unsafe {
+            let config = wasm_config_new();
+            if config.is_null() {
+                return Err("wasm_config_new failed".into());
+            }
+            if !brisk_config_features_set(config, features as u8) {
+                wasm_config_delete(config);
+                return Err("brisk_config_features_set refused the features".into());
+            }
+            let engine = wasm_engine_new_with_config(config);
+            if engine.is_null() {
+                return Err("wasm_engine_new_with_config failed".into());
+            }
+            let store = wasm_store_new(engine);
+            if store.is_null() {
+                wasm_engine_delete(engine);
+                return Err("wasm_store_new failed".into());
+            }
+            Ok(CApi {
+                owner: Rc::new(StoreOwner { engine, store }),
+            })
+        }
+    }
+
+    fn spectest(&mut self) -> Result<Vec<(String, CExtern)>, String> {
+        let mut exports = Vec::new();
+        let prints: [(&str, &[wasm_valkind_t]); 7] = [
+            ("print", &[]),
+            ("print_i32", &[WASM_I32]),
+            ("print_i64", &[WASM_I64]),
+            ("print_f32", &[WASM_F32]),
+            ("print_f64", &[WASM_F64]),
+            ("print_i32_f32", &[WASM_I32, WASM_F32]),
+            ("print_f64_f64", &[WASM_F64, WASM_F64]),
+        ];
+        for (name, params) in prints {
+            let mut params = valtype_vec(params);
+            let mut results = valtype_vec(&[]);
+            // SAFETY: the functype takes both vectors; the function copies
+            // the type, which is deleted after.
+            let func = unsafe {
+                let ty = wasm_functype_new(&mut params, &mut results);
+                let func = wasm_func_new(self.store(), ty, Some(print_callback));
+                wasm_functype_delete(ty);
+                func
+            };
+            if func.is_null() {
+                return Err(format!("wasm_func_new failed for spectest.{name}"));
+            }
+            exports.push((name.to_string(), self.own_extern(wasm_func_as_extern(func))));
+        }
+
+        let globals = [
+            ("global_i32", WASM_I32, Value::I32(666)),
+            ("global_i64", WASM_I64, Value::I64(666)),
+            ("global_f32", WASM_F32, Value::F32(666.6f32.to_bits())),
+            ("global_f64", WASM_F64, Value::F64(666.6f64.to_bits())),
+        ];
+        for (name, kind, init) in globals {
+            let init = self.to_c(&init).map_err(|e| e.to_string())?;
+            // SAFETY: the globaltype takes the valtype; the global copies the
+            // type, which is deleted after.
+            let global = unsafe {
+                let ty = wasm_globaltype_new(
+                    wasm_valtype_new(kind),
+                    wasm_mutability_enum::WASM_CONST as wasm_mutability_t,
+                );
+                let global = wasm_global_new(self.store(), ty, &init);
+                wasm_globaltype_delete(ty);
+                global
+            };
+            if global.is_null() {
+                return Err(format!("wasm_global_new failed for spectest.{name}"));
+            }
+            exports.push((
+                name.to_string(),
+                self.own_extern(wasm_global_as_extern(global)),
+            ));
+        }
+
+        // SAFETY: the tabletype takes the valtype and copies the limits.
+        let table = unsafe {
+            let limits = wasm_limits_t { min: 10, max: 20 };
+            let ty = wasm_tabletype_new(wasm_valtype_new(WASM_FUNCREF), &limits);
+            let table = wasm_table_new(self.store(), ty, ptr::null_mut());
+            wasm_tabletype_delete(ty);
+            table
+        };
+        if table.is_null() {
+            return Err("wasm_table_new failed for spectest.table".into());
+        }
+        exports.push((
+            "table".to_string(),
+            self.own_extern(wasm_table_as_extern(table)),
+        ));
+
+        // SAFETY: the memorytype copies the limits.
+        let memory = unsafe {
+            let limits = wasm_limits_t { min: 1, max: 2 };
+            let ty = wasm_memorytype_new(&limits);
+            let memory = wasm_memory_new(self.store(), ty);
+            wasm_memorytype_delete(ty);
+            memory
+        };
+        if memory.is_null() {
+            return Err("wasm_memory_new failed for spectest.memory".into());
+        }
+        exports.push((
+            "memory".to_string(),
+            self.own_extern(wasm_memory_as_extern(memory)),
+        ));
+        Ok(exports)
+    }
+
+    fn compile(&mut self, bytes: &[u8]) -> Result<CModule, EngineError> {
+        let binary = byte_vec(bytes);
+        // SAFETY: the store is live; `binary` is only read.
+        let module = unsafe { wasm_module_new(self.store(), &binary) };
+        if !module.is_null() {
+            return Ok(self.own(module, wasm_module_delete));
+        }
+        let mut error = wasm_byte_vec_t {
+            size: 0,
+            data: ptr::null_mut(),
+        };
+        // SAFETY: as above; `error` is written on failure and owned here.
+        let again = unsafe { brisk_module_new(self.store(), &binary, &mut error) };
+        if !again.is_null() {
+            // SAFETY: owned here.
+            unsafe { wasm_module_delete(again) };
+            return Err(EngineError::Other(
+                "C API inconsistency",
+                "wasm_module_new refused a module that brisk_module_new compiled".into(),
+            ));
+        }
+        // SAFETY: `error` was written by the failed call.
+        let message = unsafe {
+            let message = string(&error);
+            wasm_byte_vec_delete(&mut error);
+            message
+        };
+        Err(EngineError::Compile(message))
+    }
+
+    fn imports(&self, module: &CModule) -> Vec<(String, String)> {
+        let mut imports = wasm_importtype_vec_t {
+            size: 0,
+            data: ptr::null_mut(),
+        };
+        // SAFETY: the module is live; the vector is owned here and each
+        // element is a live importtype until the vector is deleted.
+        unsafe {
+            wasm_module_imports(module.ptr, &mut imports);
+            let names = (0..imports.size)
+                .map(|i| {
+                    let t = *imports.data.add(i);
+                    (
+                        string(wasm_importtype_module(t)),
+                        string(wasm_importtype_name(t)),
+                    )
+                })
+                .collect();
+            wasm_importtype_vec_delete(&mut imports);
+            names
+        }
+    }
+
+    fn instantiate(
+        &mut self,
+        module: &CModule,
+        imports: &[CExtern],
+    ) -> Result<CInstance, EngineError> {
+        let externs: Vec<*mut wasm_extern_t> = imports.iter().map(|e| e.ptr).collect();
+        // Borrowed, as a C host writes `WASM_ARRAY_VEC(externs)`: the callee
+        // only reads the vector.
+        let imports = wasm_extern_vec_t {
+            size: externs.len(),
+            data: externs.as_ptr() as *mut *mut wasm_extern_t,
+        };
+        let mut trap = ptr::null_mut();
+        // SAFETY: the store and module are live; `imports` holds live externs.
+        let instance = unsafe { wasm_instance_new(self.store(), module.ptr, &imports, &mut trap) };
+        if instance.is_null() {
+            return Err(EngineError::Instantiate(if trap.is_null() {
+                "wasm_instance_new failed without a trap".into()
+            } else {
+                // SAFETY: the trap is owned here.
+                unsafe { take_trap_message(trap) }
+            }));
+        }
+        if !trap.is_null() {
+            // SAFETY: owned here; a success should not report one.
+            unsafe { wasm_trap_delete(trap) };
+        }
+        let instance = Owned {
+            ptr: instance,
+            delete: wasm_instance_delete,
+            _store: self.owner.clone(),
+        };
+
+        let mut types = wasm_exporttype_vec_t {
+            size: 0,
+            data: ptr::null_mut(),
+        };
+        let mut externs = wasm_extern_vec_t {
+            size: 0,
+            data: ptr::null_mut(),
+        };
+        // SAFETY: both vectors are written and owned here; each extern is
+        // copied before the vector (and its externs) is deleted.
+        let exports = unsafe {
+            wasm_module_exports(module.ptr, &mut types);
+            wasm_instance_exports(instance.ptr, &mut externs);
+            if types.size != externs.size {
+                wasm_exporttype_vec_delete(&mut types);
+                wasm_extern_vec_delete(&mut externs);
+                return Err(EngineError::Other(
+                    "C API inconsistency",
+                    "wasm_instance_exports and wasm_module_exports differ in length".into(),
+                ));
+            }
+            let exports = (0..types.size)
+                .map(|i| {
+                    let name = string(wasm_exporttype_name(*types.data.add(i)));
+                    let ext = wasm_extern_copy(*externs.data.add(i));
+                    (name, self.own_extern(ext))
+                })
+                .collect();
+            wasm_exporttype_vec_delete(&mut types);
+            wasm_extern_vec_delete(&mut externs);
+            exports
+        };
+        Ok(Rc::new(CInstanceData {
+            _instance: instance,
+            exports,
+        }))
+    }
+
+    fn exports(&mut self, instance: &CInstance) -> Vec<(String, CExtern)> {
+        instance.exports.clone()
+    }
+
+    fn export(&mut self, instance: &CInstance, name: &str) -> Option<CExtern> {
+        instance
+            .exports
+            .iter()
+            .find_map(|(n, e)| (n == name).then(|| e.clone()))
+    }
+
+    fn kind(&self, ext: &CExtern) -> ExternKind {
+        // SAFETY: the extern is live.
+        match unsafe { wasm_extern_kind(ext.ptr) } {
+            k if k == wasm_externkind_enum::WASM_EXTERN_FUNC as u8 => ExternKind::Func,
+            k if k == wasm_externkind_enum::WASM_EXTERN_GLOBAL as u8 => ExternKind::Global,
+            k if k == wasm_externkind_enum::WASM_EXTERN_TABLE as u8 => ExternKind::Table,
+            _ => ExternKind::Memory,
+        }
+    }
+
+    fn call(&mut self, func: &CExtern, args: &[Value]) -> Result<Vec<Value>, EngineError> {
+        // SAFETY: the extern is live.
+        let f = unsafe { wasm_extern_as_func(func.ptr) };
+        if f.is_null() {
+            return Err(EngineError::Other("type error", "not a function".into()));
+        }
+        let mut c_args = Vec::with_capacity(args.len());
+        for a in args {
+            match self.to_c(a) {
+                Ok(v) => c_args.push(v),
+                Err(e) => {
+                    for mut v in c_args {
+                        // SAFETY: each value owns its reference.
+                        unsafe { wasm_val_delete(&mut v) };
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        let mut arg_vec = wasm_val_vec_t {
+            size: 0,
+            data: ptr::null_mut(),
+        };
+        let mut results = wasm_val_vec_t {
+            size: 0,
+            data: ptr::null_mut(),
+        };
+        // SAFETY: the values move into `arg_vec`; both vectors are owned
+        // here and deleted below, with the references they hold.
+        unsafe {
+            wasm_val_vec_new(&mut arg_vec, c_args.len(), c_args.as_ptr());
+            wasm_val_vec_new_uninitialized(&mut results, wasm_func_result_arity(f));
+            let trap = wasm_func_call(f, &arg_vec, &mut results);
+            wasm_val_vec_delete(&mut arg_vec);
+            let outcome = if trap.is_null() {
+                (0..results.size)
+                    .map(|i| {
+                        let v = &*results.data.add(i);
+                        from_c(v).ok_or_else(|| {
+                            EngineError::Other(
+                                "C API",
+                                format!("result {i} has unknown kind {}", v.kind),
+                            )
+                        })
+                    })
+                    .collect()
+            } else {
+                Err(EngineError::Trap(take_trap_message(trap)))
+            };
+            wasm_val_vec_delete(&mut results);
+            outcome
+        }
+    }
+
+    fn global_get(&mut self, global: &CExtern) -> Result<Value, EngineError> {
+        // SAFETY: the extern is live.
+        let g = unsafe { wasm_extern_as_global(global.ptr) };
+        if g.is_null() {
+            return Err(EngineError::Other("type error", "not a global".into()));
+        }
+        let mut v = wasm_val_t {
+            kind: WASM_I32,
+            of: wasm_val_union { i64: 0 },
+        };
+        // SAFETY: `g` is live; `v` is written and owned here.
+        unsafe {
+            wasm_global_get(g, &mut v);
+            let value = if v.kind == BRISK_V128 {
+                Err(unrepresentable())
+            } else {
+                from_c(&v).ok_or_else(|| {
+                    EngineError::Other("C API", format!("global of unknown kind {}", v.kind))
+                })
+            };
+            wasm_val_delete(&mut v);
+            value
+        }
+    }
+}
