@@ -817,3 +817,44 @@ fn faults_outside_wasm_still_crash_the_process() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+const RECURSE_WAT: &str = r#"(module
+  (func $f (export "recurse") (param i32) (result i32)
+    (i32.add (call $f (i32.add (local.get 0) (i32.const 1))) (i32.const 1))))"#;
+
+fn recursion_depth(engine: &Engine) -> usize {
+    let mut store = Store::new(engine);
+    let i = instantiate(&mut store, RECURSE_WAT, &[]);
+    let recurse = func(&store, i, "recurse");
+    let t = expect_trap(call_i32(&mut store, recurse, &[Val::I32(0)]));
+    assert_eq!(t.code(), Some(TrapCode::StackOverflow));
+    t.frames().len()
+}
+
+#[test]
+fn max_wasm_stack_bounds_recursion() {
+    let small = recursion_depth(&Engine::new(Config {
+        max_wasm_stack: 64 << 10,
+        ..Config::default()
+    }));
+    let large = recursion_depth(&Engine::new(Config {
+        max_wasm_stack: 512 << 10,
+        ..Config::default()
+    }));
+    assert!(small > 10, "small: {small}");
+    assert!(large > small * 6, "small {small}, large {large}");
+}
+
+#[test]
+fn threads_with_small_stacks_trap_instead_of_overflowing() {
+    // A 256 KiB thread cannot give wasm the default 1 MiB: the limit stays
+    // clear of the end of the thread's stack, so recursion traps cleanly.
+    let engine = Engine::default();
+    let depth = std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || recursion_depth(&engine))
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(depth > 10, "depth {depth}");
+}
