@@ -16,6 +16,40 @@ use crate::module::{CompileError, ValType};
 use crate::runtime::trampoline_abi::TrapCode;
 use crate::runtime::vmctx::{VMBuiltins, VMMemoryDefinition};
 
+/// `[base + index + disp]` with a disp8 encoding when the offset is small.
+macro_rules! load_at {
+    ($s:ident, $b:expr, $i:expr, $disp:expr; $mn:ident $reg:ident($r:expr), $size:ident) => {{
+        let (b, i, disp): (u8, u8, i32) = ($b, $i, $disp);
+        if let Ok(d8) = i8::try_from(disp) {
+            asm!($s.masm; $mn $reg($r), $size [BYTE Rq(b) + Rq(i) + d8])
+        } else {
+            asm!($s.masm; $mn $reg($r), $size [Rq(b) + Rq(i) + disp])
+        }
+    }};
+}
+
+macro_rules! store_at {
+    ($s:ident, $b:expr, $i:expr, $disp:expr; $mn:ident $size:ident, $reg:ident($r:expr)) => {{
+        let (b, i, disp): (u8, u8, i32) = ($b, $i, $disp);
+        if let Ok(d8) = i8::try_from(disp) {
+            asm!($s.masm; $mn $size [BYTE Rq(b) + Rq(i) + d8], $reg($r))
+        } else {
+            asm!($s.masm; $mn $size [Rq(b) + Rq(i) + disp], $reg($r))
+        }
+    }};
+}
+
+macro_rules! store_imm_at {
+    ($s:ident, $b:expr, $i:expr, $disp:expr; $size:ident, $imm:expr) => {{
+        let (b, i, disp): (u8, u8, i32) = ($b, $i, $disp);
+        if let Ok(d8) = i8::try_from(disp) {
+            asm!($s.masm; mov $size [BYTE Rq(b) + Rq(i) + d8], $imm)
+        } else {
+            asm!($s.masm; mov $size [Rq(b) + Rq(i) + disp], $imm)
+        }
+    }};
+}
+
 /// How a load extends its value / how many bytes a store writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum MemOp {
@@ -165,18 +199,18 @@ impl<'m> CodeGen<'m> {
         }
         use MemOp::*;
         match op {
-            I32 => asm!(self.masm; mov Rd(d), DWORD [Rq(b) + Rq(i) + disp]),
-            I64 => asm!(self.masm; mov Rq(d), QWORD [Rq(b) + Rq(i) + disp]),
-            F32 => asm!(self.masm; movss Rx(d), DWORD [Rq(b) + Rq(i) + disp]),
-            F64 => asm!(self.masm; movsd Rx(d), QWORD [Rq(b) + Rq(i) + disp]),
-            S8x32 => asm!(self.masm; movsx Rd(d), BYTE [Rq(b) + Rq(i) + disp]),
-            U8x32 | U8x64 => asm!(self.masm; movzx Rd(d), BYTE [Rq(b) + Rq(i) + disp]),
-            S16x32 => asm!(self.masm; movsx Rd(d), WORD [Rq(b) + Rq(i) + disp]),
-            U16x32 | U16x64 => asm!(self.masm; movzx Rd(d), WORD [Rq(b) + Rq(i) + disp]),
-            S8x64 => asm!(self.masm; movsx Rq(d), BYTE [Rq(b) + Rq(i) + disp]),
-            S16x64 => asm!(self.masm; movsx Rq(d), WORD [Rq(b) + Rq(i) + disp]),
-            S32x64 => asm!(self.masm; movsxd Rq(d), DWORD [Rq(b) + Rq(i) + disp]),
-            U32x64 => asm!(self.masm; mov Rd(d), DWORD [Rq(b) + Rq(i) + disp]),
+            I32 => load_at!(self, b, i, disp; mov Rd(d), DWORD),
+            I64 => load_at!(self, b, i, disp; mov Rq(d), QWORD),
+            F32 => load_at!(self, b, i, disp; movss Rx(d), DWORD),
+            F64 => load_at!(self, b, i, disp; movsd Rx(d), QWORD),
+            S8x32 => load_at!(self, b, i, disp; movsx Rd(d), BYTE),
+            U8x32 | U8x64 => load_at!(self, b, i, disp; movzx Rd(d), BYTE),
+            S16x32 => load_at!(self, b, i, disp; movsx Rd(d), WORD),
+            U16x32 | U16x64 => load_at!(self, b, i, disp; movzx Rd(d), WORD),
+            S8x64 => load_at!(self, b, i, disp; movsx Rq(d), BYTE),
+            S16x64 => load_at!(self, b, i, disp; movsx Rq(d), WORD),
+            S32x64 => load_at!(self, b, i, disp; movsxd Rq(d), DWORD),
+            U32x64 => load_at!(self, b, i, disp; mov Rd(d), DWORD),
         }
         self.push_reg(ty, dst);
         Ok(())
@@ -205,25 +239,25 @@ impl<'m> CodeGen<'m> {
         use MemOp::*;
         match (vreg, imm) {
             (None, Some(imm)) => match op.size() {
-                8 => asm!(self.masm; mov QWORD [Rq(b) + Rq(i) + disp], imm),
-                4 => asm!(self.masm; mov DWORD [Rq(b) + Rq(i) + disp], imm),
-                2 => asm!(self.masm; mov WORD [Rq(b) + Rq(i) + disp], imm as i16),
-                _ => asm!(self.masm; mov BYTE [Rq(b) + Rq(i) + disp], imm as i8),
+                8 => store_imm_at!(self, b, i, disp; QWORD, imm),
+                4 => store_imm_at!(self, b, i, disp; DWORD, imm),
+                2 => store_imm_at!(self, b, i, disp; WORD, imm as i16),
+                _ => store_imm_at!(self, b, i, disp; BYTE, imm as i8),
             },
             (Some(r), _) => {
                 let v = r.code();
                 match op {
                     I32 | S32x64 | U32x64 => {
-                        asm!(self.masm; mov DWORD [Rq(b) + Rq(i) + disp], Rd(v))
+                        store_at!(self, b, i, disp; mov DWORD, Rd(v))
                     }
-                    I64 => asm!(self.masm; mov QWORD [Rq(b) + Rq(i) + disp], Rq(v)),
-                    F32 => asm!(self.masm; movss DWORD [Rq(b) + Rq(i) + disp], Rx(v)),
-                    F64 => asm!(self.masm; movsd QWORD [Rq(b) + Rq(i) + disp], Rx(v)),
+                    I64 => store_at!(self, b, i, disp; mov QWORD, Rq(v)),
+                    F32 => store_at!(self, b, i, disp; movss DWORD, Rx(v)),
+                    F64 => store_at!(self, b, i, disp; movsd QWORD, Rx(v)),
                     S16x32 | U16x32 | S16x64 | U16x64 => {
-                        asm!(self.masm; mov WORD [Rq(b) + Rq(i) + disp], Rw(v))
+                        store_at!(self, b, i, disp; mov WORD, Rw(v))
                     }
                     // Dynamic byte registers always get a REX prefix: sil/dil, not dh/bh.
-                    _ => asm!(self.masm; mov BYTE [Rq(b) + Rq(i) + disp], Rb(v)),
+                    _ => store_at!(self, b, i, disp; mov BYTE, Rb(v)),
                 }
                 self.release(r);
             }
