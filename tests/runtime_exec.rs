@@ -858,3 +858,40 @@ fn threads_with_small_stacks_trap_instead_of_overflowing() {
         .unwrap();
     assert!(depth > 10, "depth {depth}");
 }
+
+#[test]
+fn replacing_the_store_inside_a_host_function_is_memory_safe() {
+    // `&mut Store` lets a host function replace the store it runs in while
+    // wasm frames of that store are live; the call must fail cleanly (the
+    // old store's objects stay allocated) and the new store must work.
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    let e = engine.clone();
+    let replace = Func::new(
+        &mut store,
+        FuncType::new([], [ValType::I32]),
+        move |s, _, r| {
+            *s = Store::new(&e);
+            r[0] = Val::I32(1);
+            Ok(())
+        },
+    );
+    let i = instantiate(
+        &mut store,
+        r#"(module (import "" "replace" (func $r (result i32)))
+             (memory 1)
+             (func (export "run") (result i32)
+               (i32.store (i32.const 8) (call $r))
+               (i32.load (i32.const 8))))"#,
+        &[Extern::Func(replace)],
+    );
+    let run = func(&store, i, "run");
+    assert!(matches!(
+        call_i32(&mut store, run, &[]),
+        Err(Error::Trap(_))
+    ));
+    // `store` is the replacement now, and fully usable.
+    let i = instantiate(&mut store, MEMORY_WAT, &[]);
+    let size = func(&store, i, "size");
+    assert_eq!(call_i32(&mut store, size, &[]).unwrap(), 1);
+}

@@ -32,7 +32,7 @@ pub(crate) unsafe fn call_wasm(
     // From here on only raw pointers are used: host functions called by the
     // wasm code re-borrow the store through `outer`.
     // SAFETY: `outer` is a live, exclusively borrowed store.
-    let inner: *mut StoreInner = unsafe { &mut *(*outer).inner };
+    let inner: *mut StoreInner = unsafe { &mut **(*outer).inner };
     // SAFETY: `inner` is live; nothing else accesses it during these writes.
     let (old_limit, old_sp) = unsafe {
         (*inner).outer = outer;

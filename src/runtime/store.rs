@@ -5,6 +5,7 @@
 //! (the `VMStoreContext`, memory and table definitions, global cells, host
 //! function contexts) stay put however the `Store` value itself moves.
 
+use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::engine::Engine;
@@ -24,7 +25,8 @@ static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 /// Owns everything created in it; objects live as long as their store.
 /// Not `Sync`: one thread uses a store at a time.
 pub struct Store {
-    pub(crate) inner: Box<StoreInner>,
+    /// Dropped by hand: see `Drop for Store`.
+    pub(crate) inner: ManuallyDrop<Box<StoreInner>>,
 }
 
 #[repr(C)]
@@ -54,7 +56,7 @@ pub(crate) struct StoreInner {
 impl Store {
     pub fn new(engine: &Engine) -> Store {
         Store {
-            inner: Box::new(StoreInner {
+            inner: ManuallyDrop::new(Box::new(StoreInner {
                 vm: VMStoreContext::default(),
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
                 engine: engine.clone(),
@@ -66,7 +68,7 @@ impl Store {
                 tables: Vec::new(),
                 globals: Vec::new(),
                 externrefs: Vec::new(),
-            }),
+            })),
         }
     }
 
@@ -261,6 +263,20 @@ pub(crate) fn slot_width(ty: ValType) -> usize {
         2
     } else {
         1
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if self.inner.vm.stack_limit != 0 {
+            // A host function dropped the store it was called with (say,
+            // `*store = Store::new(..)`) while wasm frames of this store are
+            // still on the stack. They return into its vmctxs, memories and
+            // code, so all of it is leaked rather than freed under them.
+            return;
+        }
+        // SAFETY: dropped exactly once, here; `inner` is not used afterwards.
+        unsafe { ManuallyDrop::drop(&mut self.inner) };
     }
 }
 
