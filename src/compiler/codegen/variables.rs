@@ -64,6 +64,15 @@ impl<'m> CodeGen<'m> {
         match o.loc {
             // The value's register becomes the local's cached copy.
             Loc::Reg(r) => self.cache_local(local_index, r),
+            // A constant (typically a loop counter's start) is worth a
+            // register if one is free: a loop header then carries it.
+            Loc::Const(bits) => {
+                self.uncache_local(local_index);
+                if let Some(r) = self.try_alloc(l.ty) {
+                    self.masm.load_const(l.ty, r, bits);
+                    self.cache_local(local_index, r);
+                }
+            }
             _ => self.uncache_local(local_index),
         }
         Ok(())

@@ -374,38 +374,47 @@ impl Masm {
 
     /// Stores a constant of type `ty` to `[base + disp]`.
     pub fn store_const(&mut self, ty: ValType, base: u8, disp: i32, bits: u64) {
-        match ty {
-            ValType::I32 | ValType::F32 => {
-                asm!(self; mov DWORD [Rq(base) + disp], bits as u32 as i32)
-            }
-            ValType::V128 => {
-                self.load_const(ty, Reg::xmm(XSCRATCH), bits);
-                asm!(self; movups [Rq(base) + disp], Rx(XSCRATCH));
-            }
+        let imm = match ty {
+            ValType::I32 | ValType::F32 => Some((false, bits as u32 as i32)),
+            ValType::V128 => None,
             _ => {
                 let v = bits as i64;
-                if v >= i32::MIN as i64 && v <= i32::MAX as i64 {
-                    asm!(self; mov QWORD [Rq(base) + disp], v as i32);
-                } else {
-                    self.mov_imm64(SCRATCH, bits);
-                    asm!(self; mov QWORD [Rq(base) + disp], Rq(SCRATCH));
-                }
+                (v == v as i32 as i64).then_some((true, v as i32))
             }
+        };
+        let Some((wide, imm)) = imm else {
+            // Through a scratch register, with the compact store encodings.
+            // (Float bits travel as an i64 through r11.)
+            let (ty, scratch) = if ty == ValType::V128 {
+                (ty, Reg::xmm(XSCRATCH))
+            } else {
+                (ValType::I64, Reg::gpr(SCRATCH))
+            };
+            self.load_const(ty, scratch, bits);
+            self.store(ty, base, disp, scratch);
+            return;
+        };
+        match (base, i8::try_from(disp), wide) {
+            (5, Ok(b), false) => asm!(self; mov DWORD [BYTE rbp + b], imm),
+            (5, Ok(b), true) => asm!(self; mov QWORD [BYTE rbp + b], imm),
+            (5, Err(_), false) => asm!(self; mov DWORD [rbp + disp], imm),
+            (5, Err(_), true) => asm!(self; mov QWORD [rbp + disp], imm),
+            (4, Ok(b), false) => asm!(self; mov DWORD [BYTE rsp + b], imm),
+            (4, Ok(b), true) => asm!(self; mov QWORD [BYTE rsp + b], imm),
+            (_, _, false) => asm!(self; mov DWORD [Rq(base) + disp], imm),
+            (_, _, true) => asm!(self; mov QWORD [Rq(base) + disp], imm),
         }
     }
 
     /// Copies a value of type `ty` between two memory locations.
     pub fn copy_mem(&mut self, ty: ValType, dbase: u8, ddisp: i32, sbase: u8, sdisp: i32) {
         if ty == ValType::V128 {
-            asm!(self
-                ; movups Rx(XSCRATCH), [Rq(sbase) + sdisp]
-                ; movups [Rq(dbase) + ddisp], Rx(XSCRATCH)
-            );
+            self.load(ty, Reg::xmm(XSCRATCH), sbase, sdisp);
+            self.store(ty, dbase, ddisp, Reg::xmm(XSCRATCH));
         } else {
-            asm!(self
-                ; mov Rq(SCRATCH), QWORD [Rq(sbase) + sdisp]
-                ; mov QWORD [Rq(dbase) + ddisp], Rq(SCRATCH)
-            );
+            // Eight bytes whatever the type: slots are 8 bytes wide.
+            self.load(ValType::I64, Reg::gpr(SCRATCH), sbase, sdisp);
+            self.store(ValType::I64, dbase, ddisp, Reg::gpr(SCRATCH));
         }
     }
 }
