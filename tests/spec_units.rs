@@ -39,6 +39,16 @@ fn trap_messages_match_by_containment_and_ignore_trailing_indices() {
     assert!(!message_matches("unknown import", ""));
 }
 
+#[test]
+fn unsupported_features_are_recognised_by_the_engines_wording() {
+    assert!(runner::is_unsupported(
+        "the `v128.load` operator not supported (at offset 0x2a)"
+    ));
+    assert!(!runner::is_unsupported(
+        "type mismatch: expected i32, found i64"
+    ));
+}
+
 mod protocol_tests {
     use crate::protocol::{Event, Outcome, Pos};
 
