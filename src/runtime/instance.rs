@@ -1,24 +1,21 @@
-//! Instances, externs, and instantiation: linking, the vmctx, segment
-//! initialisation and the start function.
+//! Instances and externs: the handles, the per-instance runtime data behind
+//! the vmctx, and exports. Linking is in `linking`, the steps of
+//! instantiation in `instantiate`.
 
 use std::alloc::{self, Layout};
 use std::ptr::NonNull;
 
 use super::error::Error;
-use super::func::{func_type, Func, FuncData, FuncKind};
-use super::global::{Global, GlobalData};
+use super::func::Func;
+use super::global::Global;
+use super::instantiate::{allocate, initialize};
+use super::linking::check_imports;
 use super::memory::{Memory, MemoryData};
 use super::module::Module;
 use super::store::Store;
-use super::stubs;
 use super::table::{Table, TableData};
-use super::trampoline_abi::TrapCode;
-use super::trap::Trap;
-use super::vmctx::{VMContextHeader, VMFuncRef, VMGlobal, VMMemoryDefinition, VMTableDefinition};
-use super::{builtins, const_eval};
-use crate::module::{
-    DataKind, ElementItemsKind, ElementSegmentKind, ExportKind, ExternType, ImportKind,
-};
+use super::vmctx::{VMFuncRef, VMGlobal, VMMemoryDefinition, VMTableDefinition};
+use crate::module::{ExportKind, ExternType};
 
 /// Anything that can be imported or exported.
 #[derive(Clone, Copy, Debug)]
@@ -51,8 +48,8 @@ pub struct Instance {
 pub(crate) struct InstanceData {
     pub(crate) module: Module,
     pub(crate) index: u32,
-    vmctx: NonNull<u8>,
-    layout: Layout,
+    pub(crate) vmctx: NonNull<u8>,
+    pub(crate) layout: Layout,
     /// Store indices of the memories, tables and globals, imported first.
     pub(crate) memories: Vec<u32>,
     pub(crate) tables: Vec<u32>,
@@ -63,7 +60,7 @@ pub(crate) struct InstanceData {
 
 impl InstanceData {
     /// The vmctx field at `offset`, typed.
-    fn field<T>(&self, offset: i32) -> *mut T {
+    pub(crate) fn field<T>(&self, offset: i32) -> *mut T {
         // SAFETY: offsets come from this module's VMOffsets, inside the allocation.
         unsafe { self.vmctx.as_ptr().add(offset as usize) as *mut T }
     }
@@ -168,259 +165,5 @@ fn export_extern(store: &Store, data: &InstanceData, kind: ExportKind) -> Extern
             store_id: id,
             index: data.globals[i as usize],
         }),
-    }
-}
-
-/// Checks the number and types of `imports` against the module's imports.
-fn check_imports(store: &Store, module: &Module, imports: &[Extern]) -> Result<(), Error> {
-    let info = &module.inner.info;
-    if imports.len() != info.imports.len() {
-        return Err(Error::Link(format!(
-            "expected {} imports, got {}",
-            info.imports.len(),
-            imports.len()
-        )));
-    }
-    for (import, ext) in info.imports.iter().zip(imports) {
-        let ok = match (&import.kind, ext) {
-            (ImportKind::Func(t), Extern::Func(f)) => {
-                *func_type(store, *f) == info.types[*t as usize]
-            }
-            (ImportKind::Table(expected), Extern::Table(t)) => {
-                let actual = t.ty(store);
-                actual.element == expected.element
-                    && limits_match(actual.min, actual.max, expected.min, expected.max)
-            }
-            (ImportKind::Memory(expected), Extern::Memory(m)) => {
-                let actual = m.ty(store);
-                actual.shared == expected.shared
-                    && limits_match(actual.min, actual.max, expected.min, expected.max)
-            }
-            (ImportKind::Global(expected), Extern::Global(g)) => g.ty(store) == *expected,
-            _ => false,
-        };
-        if !ok {
-            return Err(Error::Link(format!(
-                "incompatible import type for `{}::{}`",
-                import.module, import.name
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Limits subtyping: the actual object must be at least as large as
-/// expected, and bounded at least as tightly when a maximum is expected.
-fn limits_match(min: u32, max: Option<u32>, expected_min: u32, expected_max: Option<u32>) -> bool {
-    min >= expected_min
-        && match expected_max {
-            None => true,
-            Some(em) => max.is_some_and(|m| m <= em),
-        }
-}
-
-/// Creates the instance's vmctx and its defined functions, memories, tables
-/// and globals; returns the instance's index in the store.
-fn allocate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result<u32, Error> {
-    let inner = &module.inner;
-    let info = &inner.info;
-    let offsets = inner.offsets;
-    let layout = Layout::from_size_align(offsets.size as usize, 16)
-        .map_err(|_| Error::Resource("vmctx too large".into()))?;
-    // SAFETY: the layout has a non-zero size (the header alone is 32 bytes).
-    let vmctx = NonNull::new(unsafe { alloc::alloc_zeroed(layout) })
-        .ok_or_else(|| Error::Resource("cannot allocate an instance".into()))?;
-    let index = store.inner.instances.len() as u32;
-    // Registered in the store first: from here on the store owns (and
-    // eventually frees) the vmctx, whatever fails later.
-    store.inner.instances.push(Box::new(InstanceData {
-        module: module.clone(),
-        index,
-        vmctx,
-        layout,
-        memories: Vec::with_capacity(info.memories.len()),
-        tables: Vec::with_capacity(info.tables.len()),
-        globals: Vec::with_capacity(info.globals.len()),
-        dropped_data: vec![false; info.data.len()],
-        dropped_elems: vec![false; info.elements.len()],
-    }));
-    let data_ptr: *mut InstanceData = &mut *store.inner.instances[index as usize];
-    let vm = vmctx.as_ptr();
-    // SAFETY: `vm` is a fresh zeroed allocation of `offsets.size` bytes; every
-    // write below is at an offset VMOffsets computed for this module.
-    unsafe {
-        let header = vm as *mut VMContextHeader;
-        (*header).store = &mut store.inner.vm;
-        (*header).builtins = &builtins::BUILTINS;
-        (*header).raise_trap = stubs::get().raise_trap;
-        (*header).instance = data_ptr as *mut u8;
-        for (i, id) in inner.type_ids.iter().enumerate() {
-            *(vm.add(offsets.type_id(i as u32) as usize) as *mut u32) = *id;
-        }
-    }
-
-    let mut func_slot = 0u32;
-    for ext in imports {
-        // SAFETY: `data_ptr` points at the boxed InstanceData just pushed; the
-        // store's Vecs of other objects do not alias it.
-        let data = unsafe { &mut *data_ptr };
-        match *ext {
-            Extern::Func(f) => {
-                let funcref = store.func(f).funcref;
-                // SAFETY: copying a live VMFuncRef into this vmctx's funcref slot.
-                unsafe { *data.funcref(func_slot) = *funcref };
-                func_slot += 1;
-            }
-            Extern::Memory(m) => {
-                let def: *mut MemoryData = store.memory_mut(m);
-                let slot = data.memories.len() as u32;
-                // SAFETY: writing a memory slot of this vmctx.
-                unsafe { *data.field::<*mut MemoryData>(offsets.memory(slot)) = def };
-                data.memories.push(m.index);
-            }
-            Extern::Table(t) => {
-                let def: *mut TableData = store.table_mut(t);
-                let slot = data.tables.len() as u32;
-                // SAFETY: writing a table slot of this vmctx.
-                unsafe { *data.field::<*mut TableData>(offsets.table(slot)) = def };
-                data.tables.push(t.index);
-            }
-            Extern::Global(g) => {
-                let cell: *mut VMGlobal = &mut *store.global_mut(g).cell;
-                let slot = data.globals.len() as u32;
-                // SAFETY: writing a global slot of this vmctx.
-                unsafe { *data.field::<*mut VMGlobal>(offsets.global(slot)) = cell };
-                data.globals.push(g.index);
-            }
-        }
-    }
-
-    // Defined functions: their canonical VMFuncRefs live in this vmctx.
-    let first = store.inner.funcs.len() as u32;
-    store.inner.funcs.reserve(info.num_defined_funcs() as usize);
-    for defined in 0..info.num_defined_funcs() {
-        let func_index = info.num_imported_funcs + defined;
-        let type_index = info.func_types[func_index as usize];
-        // SAFETY: see above; `funcref` is a slot of this vmctx.
-        let funcref = unsafe { (*data_ptr).funcref(func_index) };
-        // SAFETY: writing a funcref slot of this vmctx.
-        unsafe {
-            *funcref = VMFuncRef {
-                code: inner.func_code(defined),
-                vmctx: vm,
-                type_id: inner.type_ids[type_index as usize],
-                _pad: first + defined,
-            };
-        }
-        store.inner.funcs.push(FuncData {
-            funcref,
-            kind: FuncKind::Wasm {
-                instance: index,
-                type_index,
-                trampoline: inner.entry_trampoline(type_index),
-            },
-        });
-    }
-
-    let mode = store.engine().config().bounds_checks;
-    for ty in &info.memories[info.num_imported_memories as usize..] {
-        let mem = MemoryData::new(*ty, mode)?;
-        let m = store.push_memory(mem);
-        let def: *mut MemoryData = store.memory_mut(m);
-        // SAFETY: see above.
-        let data = unsafe { &mut *data_ptr };
-        let slot = data.memories.len() as u32;
-        // SAFETY: writing a memory slot of this vmctx.
-        unsafe { *data.field::<*mut MemoryData>(offsets.memory(slot)) = def };
-        data.memories.push(m.index);
-    }
-    for ty in &info.tables[info.num_imported_tables as usize..] {
-        let table = TableData::new(*ty, 0)?;
-        let t = store.push_table(table);
-        let def: *mut TableData = store.table_mut(t);
-        // SAFETY: see above.
-        let data = unsafe { &mut *data_ptr };
-        let slot = data.tables.len() as u32;
-        // SAFETY: writing a table slot of this vmctx.
-        unsafe { *data.field::<*mut TableData>(offsets.table(slot)) = def };
-        data.tables.push(t.index);
-    }
-    for (i, ty) in info.globals[info.num_imported_globals as usize..]
-        .iter()
-        .enumerate()
-    {
-        // SAFETY: see above; the globals read by the initialiser are set already.
-        let data = unsafe { &mut *data_ptr };
-        let bits = const_eval::eval(data, &info.global_inits[i]);
-        let g = store.push_global(GlobalData {
-            cell: Box::new(VMGlobal { bits }),
-            ty: *ty,
-        });
-        let cell: *mut VMGlobal = &mut *store.global_mut(g).cell;
-        let slot = data.globals.len() as u32;
-        // SAFETY: writing a global slot of this vmctx.
-        unsafe { *data.field::<*mut VMGlobal>(offsets.global(slot)) = cell };
-        data.globals.push(g.index);
-    }
-    Ok(index)
-}
-
-/// Runs the active element and data segments in order, then the start
-/// function. A segment out of bounds traps there; earlier writes stay (the
-/// WebAssembly 2.0 semantics, visible through shared memories and tables).
-fn initialize(store: &mut Store, instance: Instance) -> Result<(), Error> {
-    let data = store.instance(instance);
-    let module = data.module.clone();
-    let info = &module.inner.info;
-    for (i, seg) in info.elements.iter().enumerate() {
-        let data = store.instance(instance);
-        match &seg.kind {
-            ElementSegmentKind::Active { table, offset } => {
-                let dst = const_eval::eval(data, offset)[0] as u32;
-                let len = match &seg.items {
-                    ElementItemsKind::Functions(f) => f.len(),
-                    ElementItemsKind::Expressions(e) => e.len(),
-                } as u32;
-                // SAFETY: no Rust reference to the table or its store is live
-                // across the call; the instance is initialised.
-                let rc = unsafe { builtins::table_init_raw(data, *table, i as u32, dst, 0, len) };
-                trap_if(rc)?;
-            }
-            ElementSegmentKind::Passive => continue,
-            ElementSegmentKind::Declared => {}
-        }
-        store.inner.instances[instance.index as usize].dropped_elems[i] = true;
-    }
-    for (i, seg) in info.data.iter().enumerate() {
-        let data = store.instance(instance);
-        if let DataKind::Active { memory, offset } = &seg.kind {
-            let dst = const_eval::eval(data, offset)[0] as u32;
-            // SAFETY: as above, for the memory.
-            let rc = unsafe {
-                builtins::memory_init_raw(data, *memory, i as u32, dst, 0, seg.bytes.len() as u32)
-            };
-            trap_if(rc)?;
-            store.inner.instances[instance.index as usize].dropped_data[i] = true;
-        }
-    }
-    if let Some(start) = info.start {
-        let data = store.instance(instance);
-        let f = store
-            .func_from_raw(data.funcref(start) as usize)
-            .expect("funcref entries are never null");
-        let mut slot = [0u64; 1];
-        // SAFETY: the start function takes no arguments and returns nothing.
-        unsafe { f.call_raw(store, slot.as_mut_ptr()) }.map_err(Error::Trap)?;
-    }
-    Ok(())
-}
-
-fn trap_if(rc: u32) -> Result<(), Error> {
-    match rc {
-        0 => Ok(()),
-        code => Err(Error::Trap(match TrapCode::from_u32(code) {
-            Some(code) => Trap::from_code(code),
-            None => Trap::new(format!("unknown trap code {code}")),
-        })),
     }
 }

@@ -3,7 +3,8 @@
 //! `vmctx` and `trampoline_abi` are the contracts with the compiler. The
 //! rest: executable memory and the code registry (`code_memory`), the engine
 //! stubs (`stubs`), the safe API objects (`engine`, `module`, `store`,
-//! `instance`, `func`, `memory`, `table`, `global`, `values`), entering wasm
+//! `instance`, `func`, `memory`, `table`, `global`, `values`), linking and
+//! instantiation (`linking`, `instantiate`, `const_eval`), entering wasm
 //! (`activation`), builtins called by generated code (`builtins`), traps and
 //! backtraces (`trap`, `signals`), and module serialization (`serialize`).
 
@@ -20,6 +21,8 @@ mod error;
 mod func;
 mod global;
 mod instance;
+mod instantiate;
+mod linking;
 mod memory;
 mod module;
 mod serialize;
