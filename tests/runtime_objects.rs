@@ -271,3 +271,21 @@ fn handles_of_another_store_panic() {
     let mem = Memory::new(&mut a, memory_type(1, None)).unwrap();
     mem.size(&b);
 }
+
+#[test]
+fn features_select_the_webassembly_version() {
+    let wasm2_only =
+        wat::parse_str("(module (func (param i32) (result i32) (i32.extend8_s (local.get 0))))")
+            .unwrap();
+    let wasm1 = Engine::new(Config {
+        features: brisk::Features::Wasm1,
+        ..Config::default()
+    });
+    assert!(matches!(
+        Module::validate(&wasm1, &wasm2_only),
+        Err(Error::Compile(_))
+    ));
+    assert!(Module::new(&wasm1, &wasm2_only).is_err());
+    Module::validate(&Engine::default(), &wasm2_only).unwrap();
+    Module::new(&Engine::default(), &wasm2_only).unwrap();
+}
