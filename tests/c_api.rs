@@ -228,28 +228,40 @@ fn memcheck() {
         valgrind.is_ok_and(|o| o.status.success()),
         "valgrind is required for the leak check (apt-get install valgrind)"
     );
-    for name in C_TESTS {
-        let exe = build(name, &library("libbrisk.a"), "-memcheck");
-        let out = Command::new("valgrind")
-            .args([
-                "--quiet",
-                "--leak-check=full",
-                "--show-leak-kinds=definite,indirect",
-                "--errors-for-leak-kinds=definite,indirect",
-                "--error-exitcode=99",
-                // Generated code is written into fresh mappings, then run.
-                "--smc-check=all-non-file",
-            ])
-            .arg(format!(
-                "--suppressions={}",
-                manifest_dir().join("c-tests/valgrind.supp").display()
-            ))
-            .arg(&exe)
-            .arg(work_dir())
-            .output()
-            .expect("run valgrind");
-        check_output(name, &out);
-    }
+    // Valgrind runs one thread at a time: run the programs side by side.
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = C_TESTS
+            .iter()
+            .map(|name| {
+                scope.spawn(move || {
+                    let exe = build(name, &library("libbrisk.a"), "-memcheck");
+                    let out = Command::new("valgrind")
+                        .args([
+                            "--quiet",
+                            "--leak-check=full",
+                            "--show-leak-kinds=definite,indirect",
+                            "--errors-for-leak-kinds=definite,indirect",
+                            "--error-exitcode=99",
+                            // Generated code is written into fresh mappings, then run.
+                            "--smc-check=all-non-file",
+                        ])
+                        .arg(format!(
+                            "--suppressions={}",
+                            manifest_dir().join("c-tests/valgrind.supp").display()
+                        ))
+                        .arg(&exe)
+                        .arg(work_dir())
+                        .output()
+                        .expect("run valgrind");
+                    (name, out)
+                })
+            })
+            .collect();
+        for run in runs {
+            let (name, out) = run.join().expect("memcheck thread");
+            check_output(name, &out);
+        }
+    });
 }
 
 /// The functions a header declares: preprocessed, with `WASM_API_EXTERN`
