@@ -6,7 +6,7 @@
 use crate::backend::{Backend, EngineError, ExternKind, Value};
 use crate::protocol::{Event, Outcome, Pos};
 use crate::values;
-use brisk::Features;
+use brisk::{BoundsChecks, Features};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
@@ -71,8 +71,12 @@ pub struct Runner<'a, B: Backend> {
 }
 
 impl<'a, B: Backend> Runner<'a, B> {
-    pub fn new(text: &'a str, features: Features) -> Result<Runner<'a, B>, String> {
-        let mut api = B::new(features)?;
+    pub fn new(
+        text: &'a str,
+        features: Features,
+        bounds_checks: BoundsChecks,
+    ) -> Result<Runner<'a, B>, String> {
+        let mut api = B::new(features, bounds_checks)?;
         let mut registry = HashMap::new();
         for (name, ext) in api.spectest()? {
             registry.insert(("spectest".to_string(), name), ext);
@@ -161,7 +165,13 @@ impl<'a, B: Backend> Runner<'a, B> {
         instantiate: bool,
     ) -> Result<Option<B::Instance>, Failure> {
         let name = wat.name().map(|id| id.name().to_string());
-        let module = self.compile(wat)?;
+        let module = match self.compile(wat) {
+            Ok(module) => module,
+            Err(f) => {
+                self.forget(name.as_deref(), instantiate);
+                return Err(f);
+            }
+        };
         if !instantiate {
             if let Some(name) = name {
                 self.definitions.insert(name, module.clone());
@@ -169,12 +179,34 @@ impl<'a, B: Backend> Runner<'a, B> {
             self.last_definition = Some(module);
             return Ok(None);
         }
-        let instance = self.instantiate(&module)?;
+        let instance = match self.instantiate(&module) {
+            Ok(instance) => instance,
+            Err(e) => {
+                self.forget(name.as_deref(), true);
+                return Err(e.into());
+            }
+        };
         if let Some(name) = name {
             self.instances.insert(name, instance.clone());
         }
         self.current = Some(instance.clone());
         Ok(Some(instance))
+    }
+
+    /// After a module failed: the commands that follow it must fail too, not
+    /// run against an older module that happens to export the same names.
+    fn forget(&mut self, name: Option<&str>, instance: bool) {
+        if instance {
+            self.current = None;
+            if let Some(name) = name {
+                self.instances.remove(name);
+            }
+        } else {
+            self.last_definition = None;
+            if let Some(name) = name {
+                self.definitions.remove(name);
+            }
+        }
     }
 
     fn compile(&mut self, wat: &mut QuoteWat<'_>) -> Result<B::Module, Failure> {
@@ -210,7 +242,13 @@ impl<'a, B: Backend> Runner<'a, B> {
             None => self.last_definition.clone(),
         }
         .ok_or_else(|| format!("no module definition {module:?}"))?;
-        let inst = self.instantiate(&module)?;
+        let inst = match self.instantiate(&module) {
+            Ok(inst) => inst,
+            Err(e) => {
+                self.forget(instance, true);
+                return Err(e.into());
+            }
+        };
         if let Some(name) = instance {
             self.instances.insert(name.to_string(), inst.clone());
         }
@@ -223,7 +261,12 @@ impl<'a, B: Backend> Runner<'a, B> {
             Some(name) => self.instances.get(name).cloned(),
             None => self.current.clone(),
         }
-        .ok_or_else(|| Failure::Script(format!("no instance {}", name.unwrap_or("(current)"))))
+        .ok_or_else(|| {
+            Failure::Script(match name {
+                Some(name) => format!("no instance {name} (never defined, or its module failed)"),
+                None => "no current instance (none defined, or the last module failed)".into(),
+            })
+        })
     }
 
     fn register(&mut self, as_name: &str, module: Option<&str>) -> Result<Outcome, Failure> {

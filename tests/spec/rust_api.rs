@@ -2,7 +2,9 @@
 
 use crate::backend::{Backend, EngineError, ExternKind, ExternVal, Value};
 use crate::spectest;
-use brisk::{Config, Engine, Error, Extern, ExternRef, Features, Instance, Module, Store, Val};
+use brisk::{
+    BoundsChecks, Config, Engine, Error, Extern, ExternRef, Features, Instance, Module, Store, Val,
+};
 
 pub struct RustApi {
     engine: Engine,
@@ -10,7 +12,7 @@ pub struct RustApi {
 }
 
 impl RustApi {
-    fn to_val(&mut self, v: &Value) -> Val {
+    fn make_val(&mut self, v: &Value) -> Val {
         match *v {
             Value::I32(x) => Val::I32(x),
             Value::I64(x) => Val::I64(x),
@@ -26,7 +28,7 @@ impl RustApi {
         }
     }
 
-    fn from_val(&self, v: &Val) -> Value {
+    fn observe(&self, v: &Val) -> Value {
         match v {
             Val::I32(x) => Value::I32(*x),
             Val::I64(x) => Value::I64(*x),
@@ -62,9 +64,10 @@ impl Backend for RustApi {
     type Instance = Instance;
     type Extern = Extern;
 
-    fn new(features: Features) -> Result<Self, String> {
+    fn new(features: Features, bounds_checks: BoundsChecks) -> Result<Self, String> {
         let engine = Engine::new(Config {
             features,
+            bounds_checks,
             ..Config::default()
         });
         let store = Store::new(&engine);
@@ -116,18 +119,18 @@ impl Backend for RustApi {
         let Extern::Func(func) = func else {
             return Err(EngineError::Other("type error", "not a function".into()));
         };
-        let args: Vec<Val> = args.iter().map(|a| self.to_val(a)).collect();
+        let args: Vec<Val> = args.iter().map(|a| self.make_val(a)).collect();
         let ty = func.ty(&self.store);
         let mut results: Vec<Val> = ty.results.iter().map(|t| Val::default_for(*t)).collect();
         func.call(&mut self.store, &args, &mut results)
             .map_err(engine_error)?;
-        Ok(results.iter().map(|v| self.from_val(v)).collect())
+        Ok(results.iter().map(|v| self.observe(v)).collect())
     }
 
     fn global_get(&mut self, global: &Extern) -> Result<Value, EngineError> {
         let Extern::Global(global) = global else {
             return Err(EngineError::Other("type error", "not a global".into()));
         };
-        Ok(self.from_val(&global.get(&self.store)))
+        Ok(self.observe(&global.get(&self.store)))
     }
 }
