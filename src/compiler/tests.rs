@@ -1120,3 +1120,52 @@ fn large_offsets_and_bounds() {
     assert_eq!(i.call("store_edge", &[1]), Err(TrapCode::MemoryOutOfBounds));
     assert_eq!(i.call("const_oob", &[]), Err(TrapCode::MemoryOutOfBounds));
 }
+
+#[test]
+fn local_references_see_the_value_at_local_get() {
+    let mut i = instantiate(
+        r#"(module
+          (func (export "swap") (param $a i32) (param $b i32) (result i32)
+            (local.get $a) (local.get $b) (local.set $a) (local.set $b)
+            (i32.sub (i32.mul (local.get $a) (i32.const 10)) (local.get $b)))
+          (func (export "tee_old") (param $x i32) (result i32)
+            ;; x_old + (x := x_old * 3) + x
+            (local.get $x)
+            (local.tee $x (i32.mul (local.get $x) (i32.const 3)))
+            (i32.add)
+            (local.get $x)
+            (i32.add))
+          (func (export "across_block") (param $x i32) (result i32)
+            (local.get $x)
+            (block (local.set $x (i32.const 100)))
+            (local.get $x)
+            (i32.sub))
+          (func (export "as_result") (param $x i32) (param $c i32) (result i32)
+            (block (result i32)
+              (local.get $x)
+              (local.set $x (i32.const 7))
+              (br_if 0 (local.get $c))
+              (drop)
+              (local.get $x)))
+          (func (export "shifts") (param $x i32) (param $y i32) (result i32)
+            (i32.add
+              (i32.shl (local.get $y) (local.get $x))
+              (i32.div_u (local.get $y) (local.get $x))))
+          (func (export "loop_swap") (param $n i32) (result i64) (local $a i64) (local $b i64) (local $t i64)
+            (local.set $b (i64.const 1))
+            (loop $l
+              (local.set $t (i64.add (local.get $a) (local.get $b)))
+              (local.set $a (local.get $b))
+              (local.set $b (local.get $t))
+              (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+            (local.get $a))
+        )"#,
+    );
+    assert_eq!(i.i32("swap", &[3, 5]), 47);
+    assert_eq!(i.i32("tee_old", &[2]), 2 + 6 + 6);
+    assert_eq!(i.i32("across_block", &[150]), 50);
+    assert_eq!(i.i32("as_result", &[1, 1]), 1);
+    assert_eq!(i.i32("as_result", &[1, 0]), 7);
+    assert_eq!(i.i32("shifts", &[3, 40]), (40 << 3) + 40 / 3);
+    assert_eq!(i.i64("loop_swap", &[90]), 2880067194370816120);
+}

@@ -152,7 +152,7 @@ impl<'m> CodeGen<'m> {
             match v.loc {
                 Loc::Const(bits) => self.masm.mov_imm64(a, bits),
                 Loc::Slot => asm!(self.masm; mov Rq(a), QWORD [rbp - v.off]),
-                Loc::Reg(_) | Loc::Flags(_) => unreachable!("spilled above"),
+                Loc::Reg(_) | Loc::Flags(_) | Loc::Local(_) => unreachable!("spilled above"),
             }
         }
         self.truncate_stack(len - nargs);

@@ -164,7 +164,13 @@ impl<'m> CodeGen<'m> {
         moves.clear();
         for k in 0..n {
             let src = self.stack[len - n + k];
-            if let (Some(d), Loc::Reg(s)) = (self.merges[start + k].reg, src.loc) {
+            let s = match src.loc {
+                Loc::Reg(s) => Some(s),
+                Loc::Local(l) => self.local_cache[l as usize],
+                _ => None,
+            };
+            if let (Some(d), Some(s)) = (self.merges[start + k].reg, s) {
+                // (A local's register may feed several moves.)
                 if s != d {
                     moves.push((s, d));
                 }
@@ -211,6 +217,12 @@ impl<'m> CodeGen<'m> {
                     Loc::Slot => self.masm.load(src.ty, d, 5, -src.off),
                     Loc::Reg(_) => {}
                     Loc::Flags(c) => self.masm.setcc(c, d),
+                    Loc::Local(l) => {
+                        if self.local_cache[l as usize].is_none() {
+                            let local = self.locals[l as usize];
+                            self.masm.load(local.ty, d, 5, local.disp);
+                        }
+                    }
                 }
             }
         }
@@ -355,6 +367,16 @@ impl<'m> CodeGen<'m> {
                 Ok(Cond::NE)
             }
             Loc::Const(bits) => Err(bits as u32 != 0),
+            Loc::Local(l) => {
+                match self.local_cache[l as usize] {
+                    Some(c) => asm!(self.masm; test Rd(c.code()), Rd(c.code())),
+                    None => {
+                        let disp = self.locals[l as usize].disp;
+                        asm!(self.masm; cmp DWORD [rbp + disp], 0);
+                    }
+                }
+                Ok(Cond::NE)
+            }
         }
     }
 

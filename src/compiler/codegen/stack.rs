@@ -5,6 +5,11 @@
 //! a merge can name "the slot of entry j". Each register is held by at most
 //! one entry; a value popped by an operator is owned by that operator until
 //! it pushes or releases it.
+//!
+//! `local.get` of a local pushes a reference to the local (`Loc::Local`)
+//! rather than a copy: operators read it straight from the local's cached
+//! register (or its frame slot). Before the local changes (`local.set`/
+//! `local.tee`) and at control-flow entries, references are materialised.
 
 use super::CodeGen;
 use crate::compiler::x64::masm::{asm, is_64, is_xmm_ty, slot_size, Cond};
@@ -23,6 +28,9 @@ pub(crate) enum Loc {
     /// The i32 result of a compare still in the flags: only ever on top of
     /// the stack, and materialised before any instruction that may clobber it.
     Flags(Cond),
+    /// The current value of a local: in its cached register if it has one,
+    /// else in its frame slot. Never owned by an operator.
+    Local(u32),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -159,9 +167,24 @@ impl<'m> CodeGen<'m> {
     }
 
     /// Spills every register-held entry (before calls and control flow).
+    /// Local references become slot values too: code after this point may
+    /// change the locals, and merges need location-invariant entries.
     pub fn spill_all(&mut self, upto: usize) {
         for i in 0..upto {
-            self.spill_entry(i);
+            let v = self.stack[i];
+            match v.loc {
+                Loc::Reg(_) => self.spill_entry(i),
+                Loc::Local(_) => {
+                    let o = Opnd {
+                        ty: v.ty,
+                        loc: v.loc,
+                        off: v.off,
+                    };
+                    self.store_opnd(o, 5, -v.off);
+                    self.stack[i].loc = Loc::Slot;
+                }
+                _ => {}
+            }
         }
     }
 
@@ -176,6 +199,15 @@ impl<'m> CodeGen<'m> {
                     self.stack[i].loc = Loc::Slot;
                 }
                 Loc::Slot => {}
+                Loc::Local(_) => {
+                    let o = Opnd {
+                        ty: v.ty,
+                        loc: v.loc,
+                        off: v.off,
+                    };
+                    self.store_opnd(o, 5, -v.off);
+                    self.stack[i].loc = Loc::Slot;
+                }
                 Loc::Flags(_) => unreachable!("flags are materialised before control flow"),
             }
         }
@@ -230,6 +262,59 @@ impl<'m> CodeGen<'m> {
                 self.masm.setcc(c, r);
                 r
             }
+            Loc::Local(l) => {
+                // Allocating may drop the local's cache: resolve afterwards.
+                let r = self.alloc(o.ty);
+                self.load_local(l, r);
+                r
+            }
+        }
+    }
+
+    /// Copies the current value of local `l` into `r`.
+    pub fn load_local(&mut self, l: u32, r: Reg) {
+        match self.local_cache[l as usize] {
+            Some(c) => self.masm.mov_rr(r, c),
+            None => {
+                let local = self.locals[l as usize];
+                self.masm.load(local.ty, r, 5, local.disp);
+            }
+        }
+    }
+
+    /// A register holding the operand's value for an instruction that only
+    /// reads it, and whether the caller owns (and must release) it.
+    pub fn read_reg(&mut self, o: Opnd) -> (Reg, bool) {
+        if let Loc::Local(l) = o.loc {
+            if let Some(c) = self.local_cache[l as usize] {
+                return (c, false);
+            }
+        }
+        (self.opnd_to_reg(o), true)
+    }
+
+    /// Replaces references to local `l` on the stack by copies (before the
+    /// local changes).
+    pub fn materialize_local_refs(&mut self, l: u32) {
+        for i in 0..self.stack.len() {
+            if self.stack[i].loc == Loc::Local(l) {
+                let v = self.stack[i];
+                match self.try_alloc(v.ty) {
+                    Some(r) => {
+                        self.load_local(l, r);
+                        self.stack[i].loc = Loc::Reg(r);
+                    }
+                    None => {
+                        let o = Opnd {
+                            ty: v.ty,
+                            loc: v.loc,
+                            off: v.off,
+                        };
+                        self.store_opnd(o, 5, -v.off);
+                        self.stack[i].loc = Loc::Slot;
+                    }
+                }
+            }
         }
     }
 
@@ -283,6 +368,13 @@ impl<'m> CodeGen<'m> {
                     .setcc(c, Reg::gpr(crate::compiler::x64::regs::SCRATCH2));
                 asm!(self.masm; mov DWORD [Rq(base) + disp], r10d);
             }
+            Loc::Local(l) => match self.local_cache[l as usize] {
+                Some(c) => self.masm.store(o.ty, base, disp, c),
+                None => {
+                    let local = self.locals[l as usize];
+                    self.masm.copy_mem(o.ty, base, disp, 5, local.disp);
+                }
+            },
         }
     }
 

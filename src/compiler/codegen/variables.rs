@@ -38,28 +38,29 @@ impl<'m> CodeGen<'m> {
 
     pub fn visit_local_get(&mut self, local_index: u32) -> Result<(), CompileError> {
         let l = self.locals[local_index as usize];
-        if let Some(c) = self.local_cache[local_index as usize] {
-            // Allocating may drop this very cache entry and hand back its
-            // register: the value is still there.
-            let r = self.alloc(l.ty);
-            self.masm.mov_rr(r, c);
-            self.push_reg(l.ty, r);
-            return Ok(());
+        if self.local_cache[local_index as usize].is_none() {
+            match self.try_alloc(l.ty) {
+                // Cache it: later reads (and this one) use the register.
+                Some(c) => {
+                    self.masm.load(l.ty, c, 5, l.disp);
+                    self.cache_local(local_index, c);
+                }
+                None => {
+                    let r = self.alloc(l.ty);
+                    self.masm.load(l.ty, r, 5, l.disp);
+                    self.push_reg(l.ty, r);
+                    return Ok(());
+                }
+            }
         }
-        let r = self.alloc(l.ty);
-        self.masm.load(l.ty, r, 5, l.disp);
-        // Keep a cached copy while registers are plentiful.
-        if let Some(c) = self.try_alloc(l.ty) {
-            self.masm.mov_rr(c, r);
-            self.cache_local(local_index, c);
-        }
-        self.push_reg(l.ty, r);
+        self.push(l.ty, Loc::Local(local_index));
         Ok(())
     }
 
     pub fn visit_local_set(&mut self, local_index: u32) -> Result<(), CompileError> {
         let l = self.locals[local_index as usize];
         let o = self.pop();
+        self.materialize_local_refs(local_index);
         self.store_opnd(o, 5, l.disp);
         match o.loc {
             // The value's register becomes the local's cached copy.
@@ -81,13 +82,15 @@ impl<'m> CodeGen<'m> {
     pub fn visit_local_tee(&mut self, local_index: u32) -> Result<(), CompileError> {
         let l = self.locals[local_index as usize];
         let o = self.pop();
+        self.materialize_local_refs(local_index);
         self.store_opnd(o, 5, l.disp);
         self.uncache_local(local_index);
         if let Loc::Reg(r) = o.loc {
-            if let Some(c) = self.try_alloc(l.ty) {
-                self.masm.mov_rr(c, r);
-                self.cache_local(local_index, c);
-            }
+            // The register becomes the local's cache, and the stack refers
+            // to the local.
+            self.cache_local(local_index, r);
+            self.push(o.ty, Loc::Local(local_index));
+            return Ok(());
         }
         self.push_opnd(o);
         Ok(())

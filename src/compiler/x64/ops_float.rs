@@ -57,14 +57,17 @@ impl<'m> CodeGen<'m> {
                 XSrc::Reg(XSCRATCH)
             }
             Loc::Flags(_) => unreachable!("flags are i32"),
+            Loc::Local(l) => match self.local_cache[l as usize] {
+                Some(c) => XSrc::Reg(c.code()),
+                None => XSrc::Mem(self.locals[l as usize].disp),
+            },
         }
     }
 
-    fn release_xsrc(&mut self, s: XSrc) {
-        if let XSrc::Reg(c) = s {
-            if c != XSCRATCH {
-                self.release(Reg::xmm(c));
-            }
+    /// Releases the register behind an `XSrc` made from `o`, if it owns one.
+    fn release_xsrc(&mut self, o: Opnd, s: XSrc) {
+        if let (Loc::Reg(_), XSrc::Reg(c)) = (o.loc, s) {
+            self.release(Reg::xmm(c));
         }
     }
 
@@ -72,6 +75,12 @@ impl<'m> CodeGen<'m> {
         let f64 = ty == ValType::F64;
         let b = self.pop();
         let a = self.pop();
+        // add and mul commute (up to which NaN comes out, which wasm leaves
+        // open): compute into an operand that already owns a register.
+        let swap = matches!(op, FBin::Add | FBin::Mul)
+            && !matches!(a.loc, Loc::Reg(_))
+            && matches!(b.loc, Loc::Reg(_));
+        let (a, b) = if swap { (b, a) } else { (a, b) };
         let ra = self.opnd_to_reg(a);
         let d = ra.code();
         macro_rules! arith {
@@ -83,7 +92,7 @@ impl<'m> CodeGen<'m> {
                     (false, XSrc::Mem(m)) => asm!(self.masm; $ss Rx(d), DWORD [rbp + m]),
                     (true, XSrc::Mem(m)) => asm!(self.masm; $sd Rx(d), QWORD [rbp + m]),
                 }
-                self.release_xsrc(s);
+                self.release_xsrc(b, s);
             }};
         }
         match op {
@@ -216,7 +225,7 @@ impl<'m> CodeGen<'m> {
             FCmp::Lt | FCmp::Le => (b, a),
             _ => (a, b),
         };
-        let rx = self.opnd_to_reg(x);
+        let (rx, owned) = self.read_reg(x);
         let s = self.xsrc_of(y);
         let d = rx.code();
         match (f64, s) {
@@ -225,8 +234,10 @@ impl<'m> CodeGen<'m> {
             (false, XSrc::Mem(m)) => asm!(self.masm; ucomiss Rx(d), DWORD [rbp + m]),
             (true, XSrc::Mem(m)) => asm!(self.masm; ucomisd Rx(d), QWORD [rbp + m]),
         }
-        self.release_xsrc(s);
-        self.release(rx);
+        self.release_xsrc(y, s);
+        if owned {
+            self.release(rx);
+        }
         match op {
             FCmp::Lt | FCmp::Gt => self.push(ValType::I32, Loc::Flags(Cond::A)),
             FCmp::Le | FCmp::Ge => self.push(ValType::I32, Loc::Flags(Cond::AE)),

@@ -101,15 +101,19 @@ impl<'m> CodeGen<'m> {
                 let r = self.opnd_to_reg(o);
                 Src::Reg(r.code())
             }
+            Loc::Local(l) => match self.local_cache[l as usize] {
+                Some(c) => Src::Reg(c.code()),
+                None => Src::Mem(self.locals[l as usize].disp),
+            },
         }
     }
 
     /// Releases the register behind a `Src` that came from `o`.
-    pub(crate) fn release_src(&mut self, s: Src) {
-        if let Src::Reg(code) = s {
-            if code != SCRATCH {
-                self.release(Reg::gpr(code));
-            }
+    /// Releases the register behind a `Src` made from `o`, if it owns one
+    /// (not a constant's scratch, not a local's cache).
+    pub(crate) fn release_src(&mut self, o: Opnd, s: Src) {
+        if let (Loc::Reg(_) | Loc::Flags(_), Src::Reg(code)) = (o.loc, s) {
+            self.release(Reg::gpr(code));
         }
     }
 
@@ -121,12 +125,14 @@ impl<'m> CodeGen<'m> {
             self.push_const(ty, fold_alu(op, w64, x, y));
             return Ok(());
         }
+        // Commutative: compute into the operand that owns a register (or
+        // is not a constant), so that the other can be an immediate, a
+        // local's register or a slot.
         let commutative = op != Alu::Sub;
-        let (a, b) = if commutative && matches!(a.loc, Loc::Const(_)) {
-            (b, a)
-        } else {
-            (a, b)
-        };
+        let swap = commutative
+            && (matches!(a.loc, Loc::Const(_))
+                || (!matches!(a.loc, Loc::Reg(_)) && matches!(b.loc, Loc::Reg(_))));
+        let (a, b) = if swap { (b, a) } else { (a, b) };
         let ra = self.opnd_to_reg(a);
         let d = ra.code();
         let s = self.src_of(b);
@@ -145,7 +151,7 @@ impl<'m> CodeGen<'m> {
                 (true, Src::Mem(m)) => asm!(self.masm; imul Rq(d), QWORD [rbp + m]),
             },
         }
-        self.release_src(s);
+        self.release_src(b, s);
         self.push_reg(ty, ra);
         Ok(())
     }
@@ -182,7 +188,8 @@ impl<'m> CodeGen<'m> {
         } else {
             (a, b, cond)
         };
-        let ra = self.opnd_to_reg(a);
+        // cmp only reads its first operand: a local's register will do.
+        let (ra, owned) = self.read_reg(a);
         let d = ra.code();
         let s = self.src_of(b);
         match (w64, s) {
@@ -193,8 +200,10 @@ impl<'m> CodeGen<'m> {
             (false, Src::Mem(m)) => asm!(self.masm; cmp Rd(d), DWORD [rbp + m]),
             (true, Src::Mem(m)) => asm!(self.masm; cmp Rq(d), QWORD [rbp + m]),
         }
-        self.release_src(s);
-        self.release(ra);
+        self.release_src(b, s);
+        if owned {
+            self.release(ra);
+        }
         self.push(ValType::I32, Loc::Flags(cond));
         Ok(())
     }
@@ -212,13 +221,15 @@ impl<'m> CodeGen<'m> {
             }
             Loc::Flags(c) => self.push(ValType::I32, Loc::Flags(c.invert())),
             _ => {
-                let r = self.opnd_to_reg(o);
+                let (r, owned) = self.read_reg(o);
                 if is_64(ty) {
                     asm!(self.masm; test Rq(r.code()), Rq(r.code()));
                 } else {
                     asm!(self.masm; test Rd(r.code()), Rd(r.code()));
                 }
-                self.release(r);
+                if owned {
+                    self.release(r);
+                }
                 self.push(ValType::I32, Loc::Flags(Cond::E));
             }
         }
@@ -253,6 +264,8 @@ impl<'m> CodeGen<'m> {
                     }
                     Loc::Slot => self.masm.load(b.ty, RCX, 5, -b.off),
                     Loc::Flags(c) => self.masm.setcc(c, RCX),
+                    // take_fixed dropped a cache in rcx: resolve now.
+                    Loc::Local(l) => self.load_local(l, RCX),
                     Loc::Const(_) => unreachable!(),
                 }
             }
@@ -298,6 +311,7 @@ impl<'m> CodeGen<'m> {
                     Loc::Const(bits) => self.masm.load_const(ty, n, bits),
                     Loc::Slot => self.masm.load(ty, n, 5, -b.off),
                     Loc::Flags(c) => self.masm.setcc(c, n),
+                    Loc::Local(l) => self.load_local(l, n),
                 }
                 n
             }
@@ -319,6 +333,7 @@ impl<'m> CodeGen<'m> {
                     Loc::Const(bits) => self.masm.load_const(ty, RAX, bits),
                     Loc::Slot => self.masm.load(ty, RAX, 5, -a.off),
                     Loc::Flags(c) => self.masm.setcc(c, RAX),
+                    Loc::Local(l) => self.load_local(l, RAX),
                 }
             }
         }
