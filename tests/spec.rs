@@ -20,6 +20,8 @@
 //!   `SPEC_FEATURES=wasm1|wasm2` (default wasm2): for reproducers.
 //! - `SPEC_JOBS=n`: files run at once (default 2).
 //! - `SPEC_TIMEOUT=seconds`: per file (default 300).
+//! - `SPEC_BOUNDS_CHECKS=guard-pages|explicit`: the engine's memory bounds
+//!   checks (default: guard pages).
 //! - `SPEC_VERBOSE=1`: every failure and note, not just the first few.
 
 #[path = "spec/backend.rs"]

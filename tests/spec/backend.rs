@@ -6,7 +6,7 @@
 //! express: numbers by their bits, and references by what a script can
 //! observe of them (null or not, and the payload `N` of a `ref.extern N`).
 
-use brisk::Features;
+use brisk::{BoundsChecks, Features};
 use std::fmt;
 
 /// A value passed to or returned from the engine.
@@ -98,8 +98,8 @@ pub trait Backend: Sized {
     /// A function, global, table or memory, as imports and exports.
     type Extern: Clone;
 
-    /// A store of an engine with `features`.
-    fn new(features: Features) -> Result<Self, String>;
+    /// A store of an engine with `features` and `bounds_checks`.
+    fn new(features: Features, bounds_checks: BoundsChecks) -> Result<Self, String>;
 
     /// The exports of the `spectest` host module, as `(name, extern)` pairs:
     /// no-op print functions, four immutable globals, a table and a memory.

@@ -10,7 +10,10 @@
 //! function has no error channel, and the runner reports the reason.
 
 use crate::backend::{Backend, EngineError, ExternKind, ExternVal, Value};
-use brisk::capi::brisk::{brisk_config_features_set, brisk_module_new, BRISK_V128};
+use brisk::capi::brisk::{
+    brisk_bounds_checks_enum, brisk_config_bounds_checks_set, brisk_config_features_set,
+    brisk_features_enum, brisk_module_new, BRISK_V128,
+};
 use brisk::capi::engine::*;
 use brisk::capi::extern_::*;
 use brisk::capi::func::*;
@@ -24,7 +27,7 @@ use brisk::capi::trap::*;
 use brisk::capi::types::*;
 use brisk::capi::val::*;
 use brisk::capi::vec::*;
-use brisk::Features;
+use brisk::{BoundsChecks, Features};
 use std::ffi::c_void;
 use std::ptr;
 use std::rc::Rc;
@@ -270,10 +273,14 @@ impl Backend for CApi {
     type Instance = CInstance;
     type Extern = CExtern;
 
-    fn new(features: Features) -> Result<Self, String> {
+    fn new(features: Features, bounds_checks: BoundsChecks) -> Result<Self, String> {
         let features = match features {
-            Features::Wasm1 => brisk::capi::brisk::brisk_features_enum::BRISK_FEATURES_WASM1,
-            Features::Wasm2 => brisk::capi::brisk::brisk_features_enum::BRISK_FEATURES_WASM2,
+            Features::Wasm1 => brisk_features_enum::BRISK_FEATURES_WASM1,
+            Features::Wasm2 => brisk_features_enum::BRISK_FEATURES_WASM2,
+        };
+        let bounds_checks = match bounds_checks {
+            BoundsChecks::GuardPages => brisk_bounds_checks_enum::BRISK_BOUNDS_CHECKS_GUARD_PAGES,
+            BoundsChecks::Explicit => brisk_bounds_checks_enum::BRISK_BOUNDS_CHECKS_EXPLICIT,
         };
         // SAFETY: each object is used only after its null check; the engine
         // takes the config.
@@ -282,9 +289,11 @@ impl Backend for CApi {
             if config.is_null() {
                 return Err("wasm_config_new failed".into());
             }
-            if !brisk_config_features_set(config, features as u8) {
+            if !brisk_config_features_set(config, features as u8)
+                || !brisk_config_bounds_checks_set(config, bounds_checks as u8)
+            {
                 wasm_config_delete(config);
-                return Err("brisk_config_features_set refused the features".into());
+                return Err("brisk_config_*_set refused the configuration".into());
             }
             let engine = wasm_engine_new_with_config(config);
             if engine.is_null() {

@@ -34,6 +34,7 @@ impl Options {
             // Checked here so that a typo fails once, not once per file.
             sets::local_features()?;
         }
+        crate::child::bounds_checks()?;
         let sets = match var("SPEC_SETS") {
             Some(list) => {
                 let names: Vec<String> = list.split(',').map(|s| s.trim().to_string()).collect();
