@@ -895,3 +895,33 @@ fn replacing_the_store_inside_a_host_function_is_memory_safe() {
     let size = func(&store, i, "size");
     assert_eq!(call_i32(&mut store, size, &[]).unwrap(), 1);
 }
+
+#[test]
+#[ignore = "crashes until the compiler raises the stack-overflow trap with rsp restored \
+            (trampoline_abi: a frame larger than the 128 KiB reserve below the limit)"]
+fn a_frame_larger_than_the_stack_left_traps() {
+    // 40 000 i64 locals make a 320 KiB frame: on a 256 KiB thread the
+    // prologue's check must trap before anything is written below the stack.
+    let engine = Engine::default();
+    let locals = "(local i64) ".repeat(40_000);
+    let wat = format!(
+        r#"(module (func $f (export "f") (param i32) (result i32) {locals}
+             (local.set 1 (i64.const 1))
+             (i32.add (call $f (local.get 0)) (i32.wrap_i64 (local.get 1)))))"#
+    );
+    let m = module(&engine, &wat);
+    let message = std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || {
+            let mut store = Store::new(&engine);
+            let i = Instance::new(&mut store, &m, &[]).unwrap();
+            let f = func(&store, i, "f");
+            expect_trap(call_i32(&mut store, f, &[Val::I32(0)]))
+                .message()
+                .to_string()
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(message, "call stack exhausted");
+}

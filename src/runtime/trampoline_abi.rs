@@ -22,7 +22,10 @@
 //! - Every function starts with `push rbp; mov rbp, rsp`, keeps rbp as frame
 //!   pointer, and checks `rsp - frame_size` against
 //!   `VMStoreContext::stack_limit` before touching its frame: the rbp chain is
-//!   what the runtime walks for backtraces.
+//!   what the runtime walks for backtraces. The stack-overflow trap is raised
+//!   with rsp no lower than `rbp` (e.g. `mov rsp, rbp` before the raise
+//!   call): the runtime keeps only 128 KiB of native stack below the limit,
+//!   less than a large frame.
 //! - A call to an imported function or through `call_indirect` loads `code`
 //!   and `vmctx` from a `VMFuncRef`, sets r15 to that vmctx, calls `code`,
 //!   and restores r15 from the caller's own frame afterwards.
