@@ -20,6 +20,7 @@ use super::vec::{wasm_val_vec_t, CVec, VecElem};
 use super::{guard, HostInfo};
 use crate::{Func, FuncType, Store, Trap, Val, ValType};
 use std::ffi::c_void;
+use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
@@ -44,8 +45,13 @@ const INLINE_VALUES: usize = 8;
 /// Runs `f` on a buffer of `n` values, on the stack when `n` is small.
 fn with_values<R>(n: usize, f: impl FnOnce(&mut [wasm_val_t]) -> R) -> R {
     if n <= INLINE_VALUES {
-        let mut buf = [wasm_val_t::empty(); INLINE_VALUES];
-        f(&mut buf[..n])
+        // Only the `n` values used are initialised.
+        let mut buf = [MaybeUninit::<wasm_val_t>::uninit(); INLINE_VALUES];
+        for v in &mut buf[..n] {
+            v.write(wasm_val_t::empty());
+        }
+        // SAFETY: the first `n` values were just initialised.
+        f(unsafe { &mut *(&mut buf[..n] as *mut [MaybeUninit<wasm_val_t>] as *mut [wasm_val_t]) })
     } else {
         let mut buf = vec![wasm_val_t::empty(); n];
         f(&mut buf)
