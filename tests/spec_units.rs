@@ -89,9 +89,28 @@ mod protocol_tests {
 }
 
 mod values_tests {
-    use crate::values::{f32_matches, f64_matches, v128_matches};
-    use wast::core::{NanPattern, V128Pattern};
+    use crate::backend::Value;
+    use crate::values::{f32_matches, f64_matches, show_val_like, v128_matches};
+    use wast::core::{NanPattern, V128Pattern, WastRetCore};
     use wast::token::{F32, F64};
+    use wast::WastRet;
+
+    #[test]
+    fn a_v128_result_is_shown_in_the_expected_lane_shape() {
+        let v = u128::from_le_bytes([1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+        let i32x4 = WastRet::Core(WastRetCore::V128(V128Pattern::I32x4([0; 4])));
+        assert_eq!(
+            show_val_like(Some(&i32x4), &Value::V128(v)),
+            "v128:i32x4[1 2 3 -1]"
+        );
+        let i16x8 = WastRet::Core(WastRetCore::V128(V128Pattern::I16x8([0; 8])));
+        assert_eq!(
+            show_val_like(Some(&i16x8), &Value::V128(v)),
+            "v128:i16x8[1 0 2 0 3 0 -1 -1]"
+        );
+        assert_eq!(show_val_like(Some(&i32x4), &Value::I32(7)), "i32:7");
+        assert_eq!(show_val_like(None, &Value::I32(7)), "i32:7");
+    }
 
     #[test]
     fn canonical_nan_is_only_the_quiet_bit_of_either_sign() {

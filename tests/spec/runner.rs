@@ -336,8 +336,13 @@ impl<'a, B: Backend> Runner<'a, B> {
         if ok {
             return Ok(Outcome::Pass);
         }
+        let shown_actual: Vec<_> = actual
+            .iter()
+            .enumerate()
+            .map(|(i, a)| values::show_val_like(expected.get(i), a))
+            .collect();
         let expected: Vec<_> = expected.iter().map(values::show_ret).collect();
-        let actual: Vec<_> = actual.iter().map(values::show_val).collect();
+        let actual = shown_actual;
         Err(format!(
             "expected [{}], got [{}]",
             expected.join(" "),

@@ -162,6 +162,62 @@ pub fn show_val(v: &Value) -> String {
     }
 }
 
+/// Renders `actual` like `expected`: a v128 in the expectation's lane shape,
+/// anything else as [`show_val`] does.
+pub fn show_val_like(expected: Option<&WastRet<'_>>, actual: &Value) -> String {
+    let (Some(WastRet::Core(WastRetCore::V128(pattern))), Value::V128(bits)) = (expected, actual)
+    else {
+        return show_val(actual);
+    };
+    let b = bits.to_le_bytes();
+    let lanes = |shape: &str, lanes: Vec<String>| format!("v128:{shape}[{}]", lanes.join(" "));
+    let chunks = |n: usize| b.chunks(n).map(|c| c.to_vec()).collect::<Vec<_>>();
+    match pattern {
+        V128Pattern::I8x16(_) => lanes("i8x16", b.iter().map(|x| (*x as i8).to_string()).collect()),
+        V128Pattern::I16x8(_) => lanes(
+            "i16x8",
+            chunks(2)
+                .iter()
+                .map(|c| i16::from_le_bytes([c[0], c[1]]).to_string())
+                .collect(),
+        ),
+        V128Pattern::I32x4(_) => lanes(
+            "i32x4",
+            chunks(4)
+                .iter()
+                .map(|c| i32::from_le_bytes(c[..].try_into().unwrap()).to_string())
+                .collect(),
+        ),
+        V128Pattern::I64x2(_) => lanes(
+            "i64x2",
+            chunks(8)
+                .iter()
+                .map(|c| i64::from_le_bytes(c[..].try_into().unwrap()).to_string())
+                .collect(),
+        ),
+        V128Pattern::F32x4(_) => lanes(
+            "f32x4",
+            chunks(4)
+                .iter()
+                .map(|c| {
+                    let bits = u32::from_le_bytes(c[..].try_into().unwrap());
+                    format!("{}(0x{bits:08x})", f32::from_bits(bits))
+                })
+                .collect(),
+        ),
+        V128Pattern::F64x2(_) => lanes(
+            "f64x2",
+            chunks(8)
+                .iter()
+                .map(|c| {
+                    let bits = u64::from_le_bytes(c[..].try_into().unwrap());
+                    format!("{}(0x{bits:016x})", f64::from_bits(bits))
+                })
+                .collect(),
+        ),
+    }
+}
+
 /// Renders an expectation for failure messages.
 pub fn show_ret(expected: &WastRet<'_>) -> String {
     match expected {
@@ -187,6 +243,19 @@ fn show_ret_core(expected: &WastRetCore<'_>) -> String {
         WastRetCore::I64(x) => format!("i64:{x}"),
         WastRetCore::F32(p) => format!("f32:{}", nan32(p)),
         WastRetCore::F64(p) => format!("f64:{}", nan64(p)),
+        WastRetCore::V128(pattern) => {
+            let lanes =
+                |shape: &str, lanes: Vec<String>| format!("v128:{shape}[{}]", lanes.join(" "));
+            let ints = |v: &[i64]| v.iter().map(|x| x.to_string()).collect();
+            match pattern {
+                V128Pattern::I8x16(v) => lanes("i8x16", ints(&v.map(i64::from))),
+                V128Pattern::I16x8(v) => lanes("i16x8", ints(&v.map(i64::from))),
+                V128Pattern::I32x4(v) => lanes("i32x4", ints(&v.map(i64::from))),
+                V128Pattern::I64x2(v) => lanes("i64x2", ints(v)),
+                V128Pattern::F32x4(v) => lanes("f32x4", v.iter().map(nan32).collect()),
+                V128Pattern::F64x2(v) => lanes("f64x2", v.iter().map(nan64).collect()),
+            }
+        }
         WastRetCore::RefNull(_) => "ref.null".into(),
         WastRetCore::RefExtern(Some(n)) => format!("ref.extern {n}"),
         WastRetCore::RefExtern(None) => "ref.extern".into(),
