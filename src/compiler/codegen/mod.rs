@@ -126,6 +126,10 @@ pub(crate) struct CodeGen<'m> {
     pub reg_owner: [u32; 32],
     /// The registers that cache a local.
     pub cached: RegSet,
+    /// How many stack entries refer to each local (`Loc::Local`).
+    pub local_refs: Vec<u32>,
+    /// Stack entries below this index are constants or in their slots.
+    pub spilled_below: usize,
     /// The validator's buffers, reused from function to function.
     validator_allocs: wasmparser::FuncValidatorAllocations,
     /// Merge states of the locals cache, indexed by control depth.
@@ -158,6 +162,8 @@ impl<'m> CodeGen<'m> {
             local_cache: Vec::new(),
             reg_owner: [locals::NO_LOCAL; 32],
             cached: RegSet(0),
+            local_refs: Vec::new(),
+            spilled_below: 0,
             validator_allocs: Default::default(),
             frame_caches: Vec::new(),
         }
@@ -203,6 +209,9 @@ impl<'m> CodeGen<'m> {
         }
         self.local_cache.clear();
         self.local_cache.resize(self.locals.len(), None);
+        self.local_refs.clear();
+        self.local_refs.resize(self.locals.len(), 0);
+        self.spilled_below = 0;
         self.reg_owner = [locals::NO_LOCAL; 32];
         self.cached = RegSet(0);
         self.emit_prologue(f.func_index);

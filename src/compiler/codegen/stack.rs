@@ -73,6 +73,9 @@ impl<'m> CodeGen<'m> {
         if off > self.max_slot {
             self.max_slot = off;
         }
+        if let Loc::Local(l) = loc {
+            self.local_refs[l as usize] += 1;
+        }
         self.stack.push(Val { ty, loc, off });
     }
 
@@ -98,6 +101,10 @@ impl<'m> CodeGen<'m> {
     /// Pops the top entry; a register in it now belongs to the caller.
     pub fn pop(&mut self) -> Opnd {
         let v = self.stack.pop().expect("validated stack underflow");
+        if let Loc::Local(l) = v.loc {
+            self.local_refs[l as usize] -= 1;
+        }
+        self.spilled_below = self.spilled_below.min(self.stack.len());
         Opnd {
             ty: v.ty,
             loc: v.loc,
@@ -145,14 +152,14 @@ impl<'m> CodeGen<'m> {
             if self.evict_cached_local(xmm, avoid) {
                 continue;
             }
-            let victim = self
-                .stack
+            let from = self.spilled_below;
+            let victim = self.stack[from..]
                 .iter()
                 .position(
                     |v| matches!(v.loc, Loc::Reg(r) if r.is_xmm() == xmm && !avoid.contains(r)),
                 )
                 .expect("more live operator operands than registers");
-            self.spill_entry(victim);
+            self.spill_entry(from + victim);
         }
     }
 
@@ -169,12 +176,15 @@ impl<'m> CodeGen<'m> {
     /// Spills every register-held entry (before calls and control flow).
     /// Local references become slot values too: code after this point may
     /// change the locals, and merges need location-invariant entries.
+    ///
+    /// Entries below `spilled_below` are known to be constants or in their
+    /// slots already, which keeps this linear over a function.
     pub fn spill_all(&mut self, upto: usize) {
-        for i in 0..upto {
+        for i in self.spilled_below.min(upto)..upto {
             let v = self.stack[i];
             match v.loc {
                 Loc::Reg(_) => self.spill_entry(i),
-                Loc::Local(_) => {
+                Loc::Local(l) => {
                     let o = Opnd {
                         ty: v.ty,
                         loc: v.loc,
@@ -182,10 +192,12 @@ impl<'m> CodeGen<'m> {
                     };
                     self.store_opnd(o, 5, -v.off);
                     self.stack[i].loc = Loc::Slot;
+                    self.local_refs[l as usize] -= 1;
                 }
                 _ => {}
             }
         }
+        self.spilled_below = self.spilled_below.max(upto);
     }
 
     /// Forces entries `from..` into their slots, constants included.
@@ -199,7 +211,7 @@ impl<'m> CodeGen<'m> {
                     self.stack[i].loc = Loc::Slot;
                 }
                 Loc::Slot => {}
-                Loc::Local(_) => {
+                Loc::Local(l) => {
                     let o = Opnd {
                         ty: v.ty,
                         loc: v.loc,
@@ -207,6 +219,7 @@ impl<'m> CodeGen<'m> {
                     };
                     self.store_opnd(o, 5, -v.off);
                     self.stack[i].loc = Loc::Slot;
+                    self.local_refs[l as usize] -= 1;
                 }
                 Loc::Flags(_) => unreachable!("flags are materialised before control flow"),
             }
@@ -296,25 +309,30 @@ impl<'m> CodeGen<'m> {
     /// Replaces references to local `l` on the stack by copies (before the
     /// local changes).
     pub fn materialize_local_refs(&mut self, l: u32) {
-        for i in 0..self.stack.len() {
-            if self.stack[i].loc == Loc::Local(l) {
-                let v = self.stack[i];
-                match self.try_alloc(v.ty) {
-                    Some(r) => {
-                        self.load_local(l, r);
-                        self.stack[i].loc = Loc::Reg(r);
-                    }
-                    None => {
-                        let o = Opnd {
-                            ty: v.ty,
-                            loc: v.loc,
-                            off: v.off,
-                        };
-                        self.store_opnd(o, 5, -v.off);
-                        self.stack[i].loc = Loc::Slot;
-                    }
+        // Newest first, stopping once every reference is found.
+        let mut i = self.stack.len();
+        while self.local_refs[l as usize] > 0 {
+            i -= 1;
+            if self.stack[i].loc != Loc::Local(l) {
+                continue;
+            }
+            let v = self.stack[i];
+            match self.try_alloc(v.ty) {
+                Some(r) => {
+                    self.load_local(l, r);
+                    self.stack[i].loc = Loc::Reg(r);
+                }
+                None => {
+                    let o = Opnd {
+                        ty: v.ty,
+                        loc: v.loc,
+                        off: v.off,
+                    };
+                    self.store_opnd(o, 5, -v.off);
+                    self.stack[i].loc = Loc::Slot;
                 }
             }
+            self.local_refs[l as usize] -= 1;
         }
     }
 
@@ -340,7 +358,7 @@ impl<'m> CodeGen<'m> {
     /// Recomputes the free set from the stack (after a merge resets it).
     pub fn recompute_free(&mut self) {
         let mut free = RegSet::all_allocatable();
-        for v in &self.stack {
+        for v in &self.stack[self.spilled_below.min(self.stack.len())..] {
             if let Loc::Reg(r) = v.loc {
                 free.remove(r);
             }
