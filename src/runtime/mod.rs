@@ -3,7 +3,7 @@
 //! `vmctx` and `trampoline_abi` are the contracts with the compiler. The
 //! rest: executable memory and the code registry (`code_memory`), the engine
 //! stubs (`stubs`), the safe API objects (`engine`, `module`, `store`,
-//! `instance`, `func`, `memory`, `table`, `global`, `values`), linking and
+//! `instance`, `func`, `host`, `memory`, `table`, `global`, `values`), linking and
 //! instantiation (`linking`, `instantiate`, `const_eval`), entering wasm
 //! (`activation`), builtins called by generated code (`builtins`), traps and
 //! backtraces (`trap`, `signals`), and module serialization (`serialize`).
@@ -20,6 +20,7 @@ mod engine;
 mod error;
 mod func;
 mod global;
+mod host;
 mod instance;
 mod instantiate;
 mod linking;
