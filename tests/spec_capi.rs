@@ -1,8 +1,9 @@
 //! The official WebAssembly testsuite run through the C API (`wasm.h`): the
 //! runner of `spec.rs` (same files, same rules, same environment variables:
 //! `SPEC_SETS`, `SPEC_FILTER`, `SPEC_WAST`, `SPEC_JOBS`, `SPEC_TIMEOUT`,
-//! `SPEC_BOUNDS_CHECKS`, `SPEC_VERBOSE`) with the C API backend of `spec/c_api.rs`. Issue #4: every
-//! assertion must pass through the Rust API and through `wasm.h` alike.
+//! `SPEC_BOUNDS_CHECKS`, `SPEC_VERBOSE`) with the C API backend of
+//! `spec/c_api.rs`. Issue #4: every assertion must pass through the Rust API
+//! and through `wasm.h` alike.
 //!
 //! The final line reads `spec-capi: N passed, N failed`.
 

@@ -239,6 +239,24 @@ unsafe fn take_trap_message(trap: *mut wasm_trap_t) -> String {
     }
 }
 
+/// The kinds of the results of `f`, from `wasm_func_type`.
+///
+/// # Safety
+/// `f` is a live function.
+unsafe fn result_kinds(f: *const wasm_func_t) -> Vec<wasm_valkind_t> {
+    // SAFETY: `f` is live; the type is owned here, and its results vector
+    // (borrowed from it) holds live valtypes.
+    unsafe {
+        let ty = wasm_func_type(f);
+        let results = &*wasm_functype_results(ty);
+        let kinds = (0..results.size)
+            .map(|i| wasm_valtype_kind(*results.data.add(i)))
+            .collect();
+        wasm_functype_delete(ty);
+        kinds
+    }
+}
+
 /// A borrowed view of Rust bytes as a `wasm_byte_vec_t` (the callee only reads).
 fn byte_vec(bytes: &[u8]) -> wasm_byte_vec_t {
     wasm_byte_vec_t {
@@ -507,15 +525,27 @@ impl Backend for CApi {
                     "wasm_instance_exports and wasm_module_exports differ in length".into(),
                 ));
             }
-            let exports = (0..types.size)
-                .map(|i| {
-                    let name = string(wasm_exporttype_name(*types.data.add(i)));
-                    let ext = wasm_extern_copy(*externs.data.add(i));
-                    (name, self.own_extern(ext))
-                })
-                .collect();
+            let mut exports = Vec::with_capacity(types.size);
+            let mut mismatch = None;
+            for i in 0..types.size {
+                let ty = *types.data.add(i);
+                let ext = *externs.data.add(i);
+                let name = string(wasm_exporttype_name(ty));
+                let declared = wasm_externtype_kind(wasm_exporttype_type(ty));
+                if declared != wasm_extern_kind(ext) {
+                    mismatch.get_or_insert(format!(
+                        "export {name:?}: wasm_module_exports says kind {declared}, \
+                         wasm_instance_exports gives kind {}",
+                        wasm_extern_kind(ext)
+                    ));
+                }
+                exports.push((name, self.own_extern(wasm_extern_copy(ext))));
+            }
             wasm_exporttype_vec_delete(&mut types);
             wasm_extern_vec_delete(&mut externs);
+            if let Some(m) = mismatch {
+                return Err(EngineError::Other("C API inconsistency", m));
+            }
             exports
         };
         Ok(Rc::new(CInstanceData {
@@ -580,9 +610,20 @@ impl Backend for CApi {
             let trap = wasm_func_call(f, &arg_vec, &mut results);
             wasm_val_vec_delete(&mut arg_vec);
             let outcome = if trap.is_null() {
+                let kinds = result_kinds(f);
                 (0..results.size)
                     .map(|i| {
                         let v = &*results.data.add(i);
+                        if kinds.get(i) != Some(&v.kind) {
+                            return Err(EngineError::Other(
+                                "C API inconsistency",
+                                format!(
+                                    "result {i} has kind {}, the function type says {:?}",
+                                    v.kind,
+                                    kinds.get(i)
+                                ),
+                            ));
+                        }
                         from_c(v).ok_or_else(|| {
                             EngineError::Other(
                                 "C API",
