@@ -100,15 +100,15 @@ impl HostFunc {
         c_store.with_active(rt, || {
             // SAFETY: `rt` is the active borrow set just above.
             let rt = unsafe { c_store.store() };
-            with_values(args.len(), |c_args| {
-                with_values(results.len(), |c_results| {
-                    let outcome = self.call_c(rt, args, c_args, c_results, results);
-                    for v in c_args.iter_mut().chain(c_results.iter_mut()) {
-                        // SAFETY: the buffers own the references in them.
-                        unsafe { v.drop_elem() };
-                    }
-                    outcome
-                })
+            // One buffer: the arguments, then the results.
+            with_values(args.len() + results.len(), |values| {
+                let (c_args, c_results) = values.split_at_mut(args.len());
+                let outcome = self.call_c(rt, args, c_args, c_results, results);
+                for v in values.iter_mut() {
+                    // SAFETY: the buffer owns the references in it.
+                    unsafe { v.drop_elem() };
+                }
+                outcome
             })
         })
     }
