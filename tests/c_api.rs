@@ -433,8 +433,10 @@ fn example_hello() {
 }
 
 fn tool_available(tool: &str, skip_var: &str) -> bool {
+    // `go` has no --version flag.
+    let probe = if tool == "go" { "version" } else { "--version" };
     if Command::new(tool)
-        .arg("--version")
+        .arg(probe)
         .output()
         .is_ok_and(|o| o.status.success())
     {
@@ -442,7 +444,7 @@ fn tool_available(tool: &str, skip_var: &str) -> bool {
     }
     assert!(
         std::env::var_os(skip_var).is_some(),
-        "{tool} is not installed (apt-get install {tool}); set {skip_var}=1 to skip this test"
+        "{tool} is not installed (see .ci/run); set {skip_var}=1 to skip this test"
     );
     eprintln!("SKIPPED: {tool} is not installed and {skip_var} is set");
     false
@@ -612,4 +614,24 @@ fn headers_compile_as_cxx() {
         .args(["-lpthread", "-ldl", "-lm"]);
     run_checked(&mut cmd);
     assert_eq!(run_checked(&mut Command::new(&exe)), "c++ ok\n");
+}
+
+/// The Go bindings (`bindings/go`, cgo over libbrisk.so): `go test` there.
+#[test]
+fn go_bindings() {
+    if !tool_available("go", "BRISK_SKIP_GO") {
+        return;
+    }
+    let lib_dir = library("libbrisk.so")
+        .parent()
+        .unwrap()
+        .display()
+        .to_string();
+    run_checked(
+        Command::new("go")
+            .args(["test", "-count=1", "./..."])
+            .current_dir(manifest_dir().join("bindings/go"))
+            .env("CGO_LDFLAGS", format!("-L{lib_dir} -Wl,-rpath,{lib_dir}"))
+            .env("BRISK_WASM_DIR", work_dir()),
+    );
 }
