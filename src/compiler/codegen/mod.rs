@@ -2,9 +2,11 @@
 //! operator, validating and emitting together.
 //!
 //! The abstract value stack (`stack.rs`) holds *locations*: registers,
-//! constants, frame slots, or pending condition flags. Control frames
-//! (`control.rs`) record where their merge values live. Calls, memory,
-//! variables and the numeric operators have files of their own.
+//! constants, frame slots, pending condition flags, or references to locals.
+//! Locals are cached in registers (`locals.rs`). Control frames
+//! (`control.rs`) record where their merge values and cached locals live.
+//! Calls, memory, tables, variables and the visitor have files of their
+//! own; the numeric operators are in `x64/ops_*.rs`.
 
 mod calls;
 mod control;

@@ -58,8 +58,9 @@ pub const SCRATCH2: u8 = 10;
 pub const XSCRATCH: u8 = 15;
 pub const XSCRATCH2: u8 = 14;
 
-/// Allocation order. rsp, rbp (frame), r14 (memory base), r15 (vmctx) and
-/// the scratch registers are never allocated.
+/// The allocatable registers (allocation takes the lowest-numbered free
+/// one). rsp, rbp (frame), r14 (memory base), r15 (vmctx) and the scratch
+/// registers are never allocated.
 pub const ALLOC_GPRS: [Reg; 10] = [RAX, RCX, RDX, RBX, RSI, RDI, R8, R9, R12, R13];
 pub const ALLOC_XMMS: [Reg; 14] = [
     Reg::xmm(0),

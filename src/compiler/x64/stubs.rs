@@ -16,10 +16,6 @@ pub struct EngineStubs {
     pub exit_trampoline: u32,
 }
 
-/// Bytes the entry trampoline pushes after `push rbp; mov rbp, rsp`: the
-/// activation's saved rsp plus this is its frame pointer, where backtraces stop.
-pub const ENTRY_SAVED_AFTER_RBP: usize = 5 * 8;
-
 /// Pushes the callee-saved registers in the order [`emit_restore_and_return`]
 /// pops them. Leaves rbp pointing at the saved rbp, so the entry trampoline
 /// is a regular frame in the rbp chain.
