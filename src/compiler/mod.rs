@@ -128,22 +128,28 @@ fn compile_parallel(
         .collect();
     let results: Vec<std::sync::Mutex<Option<Result<Chunk, CompileError>>>> =
         (0..n).map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|s| {
-        for _ in 0..threads.min(n) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= n {
-                    break;
-                }
-                let run = slots[i]
-                    .lock()
-                    .unwrap()
-                    .take()
-                    .expect("each run is taken once");
-                let r = compile_chunk(env, run);
-                *results[i].lock().unwrap() = Some(r);
-            });
+    let work = || loop {
+        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if i >= n {
+            break;
         }
+        let run = slots[i]
+            .lock()
+            .unwrap()
+            .take()
+            .expect("each run is taken once");
+        let r = compile_chunk(env, run);
+        *results[i].lock().unwrap() = Some(r);
+    };
+    std::thread::scope(|s| {
+        // Helpers take runs as they finish; the calling thread works too,
+        // so a failure to spawn only costs parallelism.
+        for _ in 1..threads.min(n) {
+            if std::thread::Builder::new().spawn_scoped(s, work).is_err() {
+                break;
+            }
+        }
+        work();
     });
     results
         .into_iter()
