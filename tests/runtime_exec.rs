@@ -6,8 +6,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use brisk::{
-    BoundsChecks, Config, Engine, Error, Extern, Func, FuncType, Global, GlobalType, Instance,
-    Memory, MemoryType, Module, Store, Table, TableType, Trap, TrapCode, Val, ValType,
+    BoundsChecks, Config, Engine, Error, Extern, ExternType, Func, FuncType, Global, GlobalType,
+    Instance, Memory, MemoryType, Module, Store, Table, TableType, Trap, TrapCode, Val, ValType,
 };
 
 fn module(engine: &Engine, wat: &str) -> Module {
@@ -924,4 +924,161 @@ fn a_frame_larger_than_the_stack_left_traps() {
         .join()
         .unwrap();
     assert_eq!(message, "call stack exhausted");
+}
+
+#[test]
+fn reflection_reports_import_and_export_types() {
+    let engine = Engine::default();
+    let m = module(
+        &engine,
+        r#"(module
+          (import "a" "f" (func (param i32 f64) (result i64)))
+          (import "a" "t" (table 1 5 externref))
+          (import "b" "m" (memory 2))
+          (import "b" "g" (global f32))
+          (func $h (export "h") (param f64) (result i32 i32) (i32.const 1) (i32.const 2))
+          (table (export "t2") 3 funcref)
+          (export "m2" (memory 0))
+          (global (export "g2") (mut i64) (i64.const 0))
+          (export "f" (func 0)))"#,
+    );
+    let imports = m.imports();
+    let kinds: Vec<_> = imports
+        .iter()
+        .map(|i| (i.module.as_str(), i.name.as_str(), i.ty.clone()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (
+                "a",
+                "f",
+                ExternType::Func(FuncType::new([ValType::I32, ValType::F64], [ValType::I64]))
+            ),
+            (
+                "a",
+                "t",
+                ExternType::Table(TableType {
+                    element: ValType::ExternRef,
+                    min: 1,
+                    max: Some(5)
+                })
+            ),
+            (
+                "b",
+                "m",
+                ExternType::Memory(MemoryType {
+                    min: 2,
+                    max: None,
+                    shared: false
+                })
+            ),
+            (
+                "b",
+                "g",
+                ExternType::Global(GlobalType {
+                    content: ValType::F32,
+                    mutable: false
+                })
+            ),
+        ]
+    );
+    let exports: Vec<_> = m.exports().into_iter().map(|e| (e.name, e.ty)).collect();
+    assert_eq!(
+        exports,
+        vec![
+            (
+                "h".to_string(),
+                ExternType::Func(FuncType::new([ValType::F64], [ValType::I32, ValType::I32]))
+            ),
+            (
+                "t2".to_string(),
+                ExternType::Table(TableType {
+                    element: ValType::FuncRef,
+                    min: 3,
+                    max: None
+                })
+            ),
+            (
+                "m2".to_string(),
+                ExternType::Memory(MemoryType {
+                    min: 2,
+                    max: None,
+                    shared: false
+                })
+            ),
+            (
+                "g2".to_string(),
+                ExternType::Global(GlobalType {
+                    content: ValType::I64,
+                    mutable: true
+                })
+            ),
+            (
+                "f".to_string(),
+                ExternType::Func(FuncType::new([ValType::I32, ValType::F64], [ValType::I64]))
+            ),
+        ]
+    );
+    // Instances report current sizes: a grown memory has a larger minimum.
+    let mut store = Store::new(&engine);
+    let f = Func::new(
+        &mut store,
+        FuncType::new([ValType::I32, ValType::F64], [ValType::I64]),
+        |_, _, r| {
+            r[0] = Val::I64(0);
+            Ok(())
+        },
+    );
+    let t = Table::new(
+        &mut store,
+        TableType {
+            element: ValType::ExternRef,
+            min: 1,
+            max: Some(5),
+        },
+        Val::ExternRef(None),
+    )
+    .unwrap();
+    let mem = Memory::new(
+        &mut store,
+        MemoryType {
+            min: 2,
+            max: None,
+            shared: false,
+        },
+    )
+    .unwrap();
+    let g = Global::new(
+        &mut store,
+        GlobalType {
+            content: ValType::F32,
+            mutable: false,
+        },
+        Val::F32(0),
+    )
+    .unwrap();
+    let imports = [
+        Extern::Func(f),
+        Extern::Table(t),
+        Extern::Memory(mem),
+        Extern::Global(g),
+    ];
+    let i = Instance::new(&mut store, &m, &imports).unwrap();
+    mem.grow(&mut store, 3).unwrap();
+    let Some(m2) = i.get_export(&store, "m2") else {
+        panic!("no m2")
+    };
+    assert_eq!(
+        m2.ty(&store),
+        ExternType::Memory(MemoryType {
+            min: 5,
+            max: None,
+            shared: false
+        })
+    );
+    let names: Vec<_> = i.exports(&store).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["h", "t2", "m2", "g2", "f"]);
+    assert!(matches!(i.get_export(&store, "f"), Some(Extern::Func(x)) if x == f));
+    assert!(i.get_export(&store, "nope").is_none());
 }
