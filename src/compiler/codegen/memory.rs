@@ -117,6 +117,11 @@ impl<'m> CodeGen<'m> {
                 self.masm.mov_imm64(SCRATCH, ea);
                 (SCRATCH, None, 0u64)
             }
+            // A local's cached register serves as the index as it is.
+            Loc::Local(l) if self.local_cache[l as usize].is_some() => {
+                let c = self.local_cache[l as usize].expect("checked");
+                (c.code(), None, offset)
+            }
             _ => {
                 let r = self.opnd_to_reg(addr);
                 (r.code(), Some(r), offset)
@@ -175,7 +180,6 @@ impl<'m> CodeGen<'m> {
 
     fn load(&mut self, memarg: MemArg, op: MemOp) -> Result<(), CompileError> {
         let addr = self.pop();
-        let (a, owned) = self.effective_addr(addr, &memarg, op.size());
         let ty = match op {
             MemOp::I32 | MemOp::S8x32 | MemOp::U8x32 | MemOp::S16x32 | MemOp::U16x32 => {
                 ValType::I32
@@ -184,13 +188,21 @@ impl<'m> CodeGen<'m> {
             MemOp::F64 => ValType::F64,
             _ => ValType::I64,
         };
-        let dst = match owned {
-            Some(r) if ty != ValType::F32 && ty != ValType::F64 => r,
-            _ => {
+        // With a local's register as the index, the destination must be
+        // allocated first: allocating later could drop that very cache.
+        let early = match addr.loc {
+            Loc::Local(l) if self.local_cache[l as usize].is_some() => Some(self.alloc(ty)),
+            _ => None,
+        };
+        let (a, owned) = self.effective_addr(addr, &memarg, op.size());
+        let (dst, release_after) = match (early, owned) {
+            (Some(d), owned) => (d, owned),
+            (None, Some(r)) if ty != ValType::F32 && ty != ValType::F64 => (r, None),
+            (None, owned) => {
                 if let Some(r) = owned {
                     self.release(r);
                 }
-                self.alloc(ty)
+                (self.alloc(ty), None)
             }
         };
         let (b, i, disp, d) = (a.base, a.index, a.disp, dst.code());
@@ -211,6 +223,9 @@ impl<'m> CodeGen<'m> {
             S16x64 => load_at!(self, b, i, disp; movsx Rq(d), WORD),
             S32x64 => load_at!(self, b, i, disp; movsxd Rq(d), DWORD),
             U32x64 => load_at!(self, b, i, disp; mov Rd(d), DWORD),
+        }
+        if let Some(r) = release_after {
+            self.release(r);
         }
         self.push_reg(ty, dst);
         Ok(())
