@@ -146,8 +146,9 @@ def bench_compile(report, engines, modules, parallel):
                     for e in engines if e.key != "brisk"]
             rows.append(row)
         note = ("MB/s of wasm through `wasm_module_new` (validation and compilation), median of "
-                "several runs. `brisk ÷ X` > 1 means brisk compiles faster. wasmi translates to "
-                "its own bytecode eagerly (its default).")
+                "several runs. `brisk ÷ X` > 1 means brisk compiles faster. wasmi is set to "
+                "translate every body to its bytecode in `wasm_module_new` (its default is lazy "
+                "translation on first call, which leaves only validation here).")
         if failures:
             note += "\n\nFailed: " + "; ".join(failures)
         report.table(f"Compile throughput ({title})", note, header, rows)
