@@ -91,10 +91,13 @@ fn compile_chunk(env: Env<'_>, funcs: Vec<FunctionToCompile<'_>>) -> Result<Chun
     let wasm_bytes: usize = funcs.iter().map(body_len).sum();
     let mut cg = CodeGen::new(env, wasm_bytes * 4 + 256);
     let mut locs = Vec::with_capacity(funcs.len());
+    let mut internal = Vec::with_capacity(funcs.len());
     for f in funcs {
-        locs.push(cg.compile_function(f)?);
+        let (loc, entry) = cg.compile_function(f)?;
+        locs.push(loc);
+        internal.push(entry);
     }
-    cg.finish(locs)
+    cg.finish(locs, internal)
 }
 
 /// Splits the functions into contiguous runs of similar byte size, one per
@@ -162,6 +165,7 @@ fn compile_parallel(
 fn link(env: Env<'_>, chunks: Vec<Chunk>) -> Result<CompiledCode, CompileError> {
     let mut out = CompiledCode::default();
     let mut calls = Vec::new();
+    let mut internal = Vec::new();
     for c in chunks {
         let base = out.code.len() as u32;
         if out.code.is_empty() {
@@ -173,6 +177,7 @@ fn link(env: Env<'_>, chunks: Vec<Chunk>) -> Result<CompiledCode, CompileError> 
             offset: f.offset + base,
             len: f.len,
         }));
+        internal.extend(c.internal_entries.iter().map(|&e| e + base));
         calls.extend(c.calls.iter().map(|&(at, callee)| (at + base, callee)));
         out.traps
             .extend(c.traps.iter().map(|&(pc, t)| (pc + base, t)));
@@ -181,7 +186,7 @@ fn link(env: Env<'_>, chunks: Vec<Chunk>) -> Result<CompiledCode, CompileError> 
     }
     let imported = env.info.num_imported_funcs;
     for (at, callee) in calls {
-        let target = out.funcs[(callee - imported) as usize].offset as i64;
+        let target = internal[(callee - imported) as usize] as i64;
         let rel = target - (at as i64 + 4);
         let at = at as usize;
         out.code[at..at + 4].copy_from_slice(&(rel as i32).to_le_bytes());

@@ -5,10 +5,12 @@
 //!
 //! - r15 holds the callee's vmctx. r14 caches the base of memory 0: each
 //!   function loads it in its prologue and after every call, so it is never
-//!   relied on across a call. (Exception, internal to the compiler: after a
-//!   direct call to a function of the same module, the caller skips the
-//!   reload, because such a callee returns with r15 and — with guard pages,
-//!   where a memory's base never moves — r14 as it found them.)
+//!   relied on across a call. (Exception, internal to the compiler: a
+//!   direct call between functions of one module enters the callee after
+//!   its r14 load and skips the reloads after the call, because r14 holds
+//!   the current base at every call site and such a callee returns with r15
+//!   and — with guard pages, where a memory's base never moves — r14 as it
+//!   found them. `FuncLoc::offset`, the entry for everyone else, loads r14.)
 //! - Every other general-purpose and xmm register is clobbered by a call
 //!   (the single-pass compiler spills live values before calls anyway).
 //! - Arguments and results travel in *slots*: the caller reserves

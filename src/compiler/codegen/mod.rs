@@ -64,6 +64,8 @@ pub(crate) struct Env<'m> {
 pub(crate) struct Chunk {
     pub code: Vec<u8>,
     pub funcs: Vec<FuncLoc>,
+    /// Offset of each function's internal entry (see `compile_function`).
+    pub internal_entries: Vec<u32>,
     /// (offset of a `call rel32`'s displacement, callee function index).
     pub calls: Vec<(u32, u32)>,
     pub traps: Vec<(u32, TrapCode)>,
@@ -178,11 +180,22 @@ impl<'m> CodeGen<'m> {
         }
     }
 
-    /// Compiles one function body and appends its code.
-    pub fn compile_function(&mut self, f: FunctionToCompile<'_>) -> Result<FuncLoc, CompileError> {
+    /// Compiles one function body and appends its code. Returns where it
+    /// is and the offset of its internal entry.
+    ///
+    /// A function has two entries. The external one (`FuncLoc::offset`,
+    /// used through `VMFuncRef`s and by entry trampolines) loads r14; direct
+    /// calls from the module's own functions enter right after that, since
+    /// r14 already holds the same memory base at every call site.
+    pub fn compile_function(
+        &mut self,
+        f: FunctionToCompile<'_>,
+    ) -> Result<(FuncLoc, u32), CompileError> {
         let allocs = std::mem::take(&mut self.validator_allocs);
         let mut validator = f.validator.into_validator(allocs);
         let start = self.masm.offset();
+        self.reload_memory_base();
+        let internal = self.masm.offset();
         self.begin_function(f.func_index);
 
         let mut locals_reader = f.body.get_locals_reader()?;
@@ -236,10 +249,13 @@ impl<'m> CodeGen<'m> {
         self.validator_allocs = validator.into_allocations();
         self.end_function()?;
         let end = self.masm.offset();
-        Ok(FuncLoc {
-            offset: start,
-            len: end - start,
-        })
+        Ok((
+            FuncLoc {
+                offset: start,
+                len: end - start,
+            },
+            internal,
+        ))
     }
 
     fn begin_function(&mut self, func_index: u32) {
@@ -282,7 +298,6 @@ impl<'m> CodeGen<'m> {
         );
         m.jcc(Cond::B, overflow);
         asm!(m; mov QWORD [BYTE rbp + VMCTX_SLOT], r15);
-        self.reload_memory_base();
         // Zero the declared locals (parameters are above rbp).
         let n_params = self.env.info.types[self.func_type as usize].params.len();
         let zeroed = (self.locals_end - LOCALS_START) / 8;
@@ -381,7 +396,11 @@ impl<'m> CodeGen<'m> {
     }
 
     /// Finishes the buffer: resolves labels and patches frame sizes.
-    pub fn finish(self, funcs: Vec<FuncLoc>) -> Result<Chunk, CompileError> {
+    pub fn finish(
+        self,
+        funcs: Vec<FuncLoc>,
+        internal_entries: Vec<u32>,
+    ) -> Result<Chunk, CompileError> {
         let mut code = self.masm.asm.finalize().map_err(|e| CompileError {
             message: format!("internal assembler error: {e}"),
             offset: 0,
@@ -393,6 +412,7 @@ impl<'m> CodeGen<'m> {
         Ok(Chunk {
             code,
             funcs,
+            internal_entries,
             calls: self.calls,
             traps: self.traps,
             address_map: self.address_map,
