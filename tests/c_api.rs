@@ -558,8 +558,8 @@ fn programs_built_against_the_standard_header() {
         assert!(
             std::env::var_os("BRISK_SKIP_STANDARD_HEADER").is_some(),
             "the standard header is not in the cargo registry \
-             (wasmtime-c-api-impl-48.0.8/include/wasm.h); fetch that crate, or set \
-             BRISK_SKIP_STANDARD_HEADER=1 to skip this test"
+             (wasmtime-c-api-impl-48.0.8/include/wasm.h): .ci/run shows how to fetch it; \
+             or set BRISK_SKIP_STANDARD_HEADER=1 to skip this test"
         );
         eprintln!("SKIPPED: no standard header, and BRISK_SKIP_STANDARD_HEADER is set");
         return;
