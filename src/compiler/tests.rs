@@ -1194,3 +1194,32 @@ fn deep_stacks_compile_in_linear_time() {
     // Not a timing assertion: a quadratic compile would take minutes here.
     println!("deep stack module compiled in {elapsed:?}");
 }
+
+#[test]
+fn parallel_compile_reports_the_first_invalid_function() {
+    let mut wat = String::from("(module\n");
+    for k in 0..300 {
+        // Function 250 returns the wrong type.
+        let ret = if k == 250 {
+            "(i64.const 1)"
+        } else {
+            "(i32.const 1)"
+        };
+        wat.push_str(&format!(
+            "(func (result i32) {} {ret})\n",
+            "(drop (i32.add (i32.const 1) (i32.const 2)))".repeat(60)
+        ));
+    }
+    wat.push(')');
+    let bytes = wat::parse_str(&wat).unwrap();
+    let (info, funcs) = parse(&bytes, wasmparser::WasmFeatures::default()).unwrap();
+    let offsets = VMOffsets::new(&info);
+    let config = CompilerConfig {
+        explicit_bounds_checks: false,
+        parallel: true,
+    };
+    let err = compile(&config, &info, &offsets, funcs).unwrap_err();
+    assert!(err.message.contains("type mismatch"), "{}", err.message);
+    let body = info.body_offsets[250] as usize;
+    assert!(err.offset > body && err.offset < info.body_offsets[251] as usize);
+}

@@ -375,6 +375,12 @@ impl<'m> CodeGen<'m> {
         let stubs = std::mem::take(&mut self.trap_stubs);
         for s in &stubs {
             self.masm.bind(s.label);
+            if s.code == TrapCode::StackOverflow {
+                // Raised from the prologue after `sub rsp, frame`: rsp may be
+                // past the end of the real stack, so give the frame back
+                // before the raise stub pushes anything.
+                asm!(self.masm; mov rsp, rbp);
+            }
             asm!(self.masm
                 ; mov edi, s.code as u32 as i32
                 ; call QWORD [r15 + VMContextHeader::OFFSET_RAISE_TRAP]
