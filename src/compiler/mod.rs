@@ -69,11 +69,23 @@ pub fn compile(
     offsets: &VMOffsets,
     funcs: Vec<FunctionToCompile<'_>>,
 ) -> Result<CompiledCode, CompileError> {
+    compile_for_cpu(config, info, offsets, funcs, CpuFeatures::detect())
+}
+
+/// [`compile`] for a given set of CPU features (tests use it to exercise
+/// the fallback sequences).
+fn compile_for_cpu(
+    config: &CompilerConfig,
+    info: &ModuleInfo,
+    offsets: &VMOffsets,
+    funcs: Vec<FunctionToCompile<'_>>,
+    cpu: CpuFeatures,
+) -> Result<CompiledCode, CompileError> {
     let env = Env {
         info,
         offsets,
         config,
-        cpu: CpuFeatures::detect(),
+        cpu,
     };
     let total: usize = funcs.iter().map(|f| body_len(f)).sum();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

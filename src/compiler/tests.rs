@@ -4,7 +4,8 @@
 
 use std::cell::Cell;
 
-use super::{compile, emit_engine_stubs, CompiledCode, CompilerConfig};
+use super::codegen::CpuFeatures;
+use super::{compile, compile_for_cpu, emit_engine_stubs, CompiledCode, CompilerConfig};
 use crate::module::{
     parse, ConstOp, DataKind, ElementItemsKind, ElementSegmentKind, ImportKind, ModuleInfo,
 };
@@ -156,10 +157,14 @@ fn eval_const(expr: &crate::module::ConstExpr) -> u64 {
 }
 
 fn instantiate_with(wat: &str, config: CompilerConfig) -> Instance {
+    instantiate_for_cpu(wat, config, CpuFeatures::detect())
+}
+
+fn instantiate_for_cpu(wat: &str, config: CompilerConfig, cpu: CpuFeatures) -> Instance {
     let bytes = wat::parse_str(wat).expect("valid wat");
     let (info, funcs) = parse(&bytes, wasmparser::WasmFeatures::default()).expect("parses");
     let offsets = VMOffsets::new(&info);
-    let compiled = compile(&config, &info, &offsets, funcs).expect("compiles");
+    let compiled = compile_for_cpu(&config, &info, &offsets, funcs, cpu).expect("compiles");
     let code = ExecMem::new(&compiled.code);
     let stubs = emit_engine_stubs(capture as *const () as usize);
     let stubs_mem = ExecMem::new(&stubs.code);
@@ -1222,4 +1227,38 @@ fn parallel_compile_reports_the_first_invalid_function() {
     assert!(err.message.contains("type mismatch"), "{}", err.message);
     let body = info.body_offsets[250] as usize;
     assert!(err.offset > body && err.offset < info.body_offsets[251] as usize);
+}
+
+#[test]
+fn bit_counts_without_lzcnt_tzcnt_popcnt() {
+    let wat = r#"(module
+      (func (export "clz32") (param i32) (result i32) local.get 0 i32.clz)
+      (func (export "ctz32") (param i32) (result i32) local.get 0 i32.ctz)
+      (func (export "pop32") (param i32) (result i32) local.get 0 i32.popcnt)
+      (func (export "clz64") (param i64) (result i64) local.get 0 i64.clz)
+      (func (export "ctz64") (param i64) (result i64) local.get 0 i64.ctz)
+      (func (export "pop64") (param i64) (result i64) local.get 0 i64.popcnt))"#;
+    let old_cpu = CpuFeatures {
+        lzcnt: false,
+        bmi1: false,
+        popcnt: false,
+        sse41: false,
+    };
+    let config = CompilerConfig {
+        explicit_bounds_checks: true,
+        parallel: false,
+    };
+    let mut i = instantiate_for_cpu(wat, config, old_cpu);
+    for x in [0u32, 1, 0x8000_0000, 0xffff_ffff, 0x00f0_0f00, 12345] {
+        let a = [x as u64];
+        assert_eq!(i.i32("clz32", &a) as u32, x.leading_zeros(), "{x:#x}");
+        assert_eq!(i.i32("ctz32", &a) as u32, x.trailing_zeros(), "{x:#x}");
+        assert_eq!(i.i32("pop32", &a) as u32, x.count_ones(), "{x:#x}");
+    }
+    for x in [0u64, 1, 1 << 63, u64::MAX, 0x00f0_0f00_0000_ff00, 1 << 40] {
+        let a = [x];
+        assert_eq!(i.i64("clz64", &a) as u32, x.leading_zeros(), "{x:#x}");
+        assert_eq!(i.i64("ctz64", &a) as u32, x.trailing_zeros(), "{x:#x}");
+        assert_eq!(i.i64("pop64", &a) as u32, x.count_ones(), "{x:#x}");
+    }
 }

@@ -452,10 +452,8 @@ impl<'m> CodeGen<'m> {
             // popcnt
             _ => {
                 if !cpu.popcnt {
-                    self.release(r);
-                    return Err(self.unsupported("popcnt on a CPU without POPCNT"));
-                }
-                if w64 {
+                    self.popcnt_fallback(d, w64);
+                } else if w64 {
                     asm!(self.masm; popcnt Rq(d), Rq(d));
                 } else {
                     asm!(self.masm; popcnt Rd(d), Rd(d));
@@ -464,6 +462,51 @@ impl<'m> CodeGen<'m> {
         }
         self.push_reg(ty, r);
         Ok(())
+    }
+
+    /// Population count without POPCNT: the classic SWAR reduction.
+    fn popcnt_fallback(&mut self, d: u8, w64: bool) {
+        if w64 {
+            asm!(self.masm
+                ; mov r11, Rq(d)
+                ; shr r11, 1
+                ; mov r10, QWORD 0x5555_5555_5555_5555
+                ; and r11, r10
+                ; sub Rq(d), r11
+                ; mov r10, QWORD 0x3333_3333_3333_3333
+                ; mov r11, Rq(d)
+                ; and Rq(d), r10
+                ; shr r11, 2
+                ; and r11, r10
+                ; add Rq(d), r11
+                ; mov r11, Rq(d)
+                ; shr r11, 4
+                ; add Rq(d), r11
+                ; mov r10, QWORD 0x0f0f_0f0f_0f0f_0f0f
+                ; and Rq(d), r10
+                ; mov r10, QWORD 0x0101_0101_0101_0101
+                ; imul Rq(d), r10
+                ; shr Rq(d), 56
+            );
+        } else {
+            asm!(self.masm
+                ; mov r11d, Rd(d)
+                ; shr r11d, 1
+                ; and r11d, 0x5555_5555
+                ; sub Rd(d), r11d
+                ; mov r11d, Rd(d)
+                ; and Rd(d), 0x3333_3333
+                ; shr r11d, 2
+                ; and r11d, 0x3333_3333
+                ; add Rd(d), r11d
+                ; mov r11d, Rd(d)
+                ; shr r11d, 4
+                ; add Rd(d), r11d
+                ; and Rd(d), 0x0f0f_0f0f
+                ; imul Rd(d), Rd(d), 0x0101_0101
+                ; shr Rd(d), 24
+            );
+        }
     }
 
     /// Sign extension of the low `from` bits (8, 16 or 32).
