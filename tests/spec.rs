@@ -21,7 +21,8 @@
 //! - `SPEC_JOBS=n`: files run at once (default 2).
 //! - `SPEC_TIMEOUT=seconds`: per file (default 300).
 //! - `SPEC_BOUNDS_CHECKS=guard-pages|explicit`: the engine's memory bounds
-//!   checks (default: guard pages).
+//!   checks (default: guard pages). With `explicit`, the final line reads
+//!   `spec-explicit: N passed, N failed`.
 //! - `SPEC_VERBOSE=1`: every failure and note, not just the first few.
 
 #[path = "spec/backend.rs"]
@@ -48,6 +49,11 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     match std::env::var(child::CHILD_ENV) {
         Ok(which) => child::run::<rust_api::RustApi>(&which),
-        Err(_) => supervisor::run_all("spec"),
+        // The final line names the mode, so that the two runs of
+        // scripts/test.sh read apart.
+        Err(_) => match child::bounds_checks() {
+            Ok(brisk::BoundsChecks::Explicit) => supervisor::run_all("spec-explicit"),
+            _ => supervisor::run_all("spec"),
+        },
     }
 }
