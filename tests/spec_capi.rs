@@ -5,6 +5,20 @@
 //! `spec/c_api.rs`. Issue #4: every assertion must pass through the Rust API
 //! and through `wasm.h` alike.
 //!
+//! Besides the scripts' assertions, the backend checks the C API against
+//! itself: `wasm_module_validate` agrees with `wasm_module_new`, call results
+//! have the kinds `wasm_func_type` promises, and `wasm_instance_exports`
+//! matches `wasm_module_exports`.
+//!
+//! More environment:
+//! - `SPEC_CAPI_SERIALIZE=1`: every module goes through
+//!   `wasm_module_serialize` and `wasm_module_deserialize` before use.
+//! - To look for leaks and invalid accesses, run one file's child under
+//!   valgrind, with explicit bounds checks (guard-page faults and 8 GiB
+//!   reservations do not suit it):
+//!   `SPEC_CHILD=$'wasm-v2\tref_func.wast' SPEC_BOUNDS_CHECKS=explicit
+//!   valgrind --leak-check=full <target>/release/deps/spec_capi-<hash>`.
+//!
 //! The final line reads `spec-capi: N passed, N failed`.
 
 #[path = "spec/backend.rs"]

@@ -85,9 +85,41 @@ pub type CInstance = Rc<CInstanceData>;
 
 pub struct CApi {
     owner: Rc<StoreOwner>,
+    /// `SPEC_CAPI_SERIALIZE=1`: every module is serialized and deserialized
+    /// before use, so the testsuite runs on deserialized code.
+    serialize: bool,
 }
 
 impl CApi {
+    /// `wasm_module_serialize` then `wasm_module_deserialize`; takes `module`.
+    ///
+    /// # Safety
+    /// `module` is an owned, live module of this store's engine.
+    unsafe fn round_trip(
+        &self,
+        module: *mut wasm_module_t,
+    ) -> Result<*mut wasm_module_t, EngineError> {
+        let mut bytes = wasm_byte_vec_t {
+            size: 0,
+            data: ptr::null_mut(),
+        };
+        // SAFETY: forwarded from the caller; `bytes` is written and owned here.
+        let copy = unsafe {
+            wasm_module_serialize(module, &mut bytes);
+            wasm_module_delete(module);
+            let copy = wasm_module_deserialize(self.store(), &bytes);
+            wasm_byte_vec_delete(&mut bytes);
+            copy
+        };
+        if copy.is_null() {
+            return Err(EngineError::Other(
+                "C API",
+                "wasm_module_deserialize refused what wasm_module_serialize wrote".into(),
+            ));
+        }
+        Ok(copy)
+    }
+
     fn store(&self) -> *mut wasm_store_t {
         self.owner.store
     }
@@ -324,6 +356,7 @@ impl Backend for CApi {
             }
             Ok(CApi {
                 owner: Rc::new(StoreOwner { engine, store }),
+                serialize: std::env::var("SPEC_CAPI_SERIALIZE").is_ok_and(|v| v == "1"),
             })
         }
     }
@@ -421,8 +454,36 @@ impl Backend for CApi {
     fn compile(&mut self, bytes: &[u8]) -> Result<CModule, EngineError> {
         let binary = byte_vec(bytes);
         // SAFETY: the store is live; `binary` is only read.
-        let module = unsafe { wasm_module_new(self.store(), &binary) };
+        let (valid, module) = unsafe {
+            (
+                wasm_module_validate(self.store(), &binary),
+                wasm_module_new(self.store(), &binary),
+            )
+        };
+        if valid != !module.is_null() {
+            if !module.is_null() {
+                // SAFETY: owned here.
+                unsafe { wasm_module_delete(module) };
+            }
+            return Err(EngineError::Other(
+                "C API inconsistency",
+                format!(
+                    "wasm_module_validate says {valid}, but wasm_module_new {}",
+                    if valid {
+                        "failed"
+                    } else {
+                        "compiled the module"
+                    }
+                ),
+            ));
+        }
         if !module.is_null() {
+            let module = if self.serialize {
+                // SAFETY: `module` is owned here.
+                unsafe { self.round_trip(module)? }
+            } else {
+                module
+            };
             return Ok(self.own(module, wasm_module_delete));
         }
         let mut error = wasm_byte_vec_t {
