@@ -1243,6 +1243,8 @@ fn bit_counts_without_lzcnt_tzcnt_popcnt() {
         bmi1: false,
         popcnt: false,
         sse41: false,
+        ssse3: false,
+        sse42: false,
     };
     let config = CompilerConfig {
         explicit_bounds_checks: true,

@@ -83,17 +83,22 @@ impl MemOp {
 
 /// A memory operand `[base + index + disp]`.
 #[derive(Clone, Copy)]
-struct Addr {
-    base: u8,
-    index: u8,
-    disp: i32,
+pub(crate) struct Addr {
+    pub base: u8,
+    pub index: u8,
+    pub disp: i32,
 }
 
 impl<'m> CodeGen<'m> {
     /// Computes the address of an access of `size` bytes at the popped
     /// i32 address operand, emitting the bounds check if configured.
     /// Returns the operand and the address register the caller must release.
-    fn effective_addr(&mut self, addr: Opnd, memarg: &MemArg, size: u64) -> (Addr, Option<Reg>) {
+    pub(crate) fn effective_addr(
+        &mut self,
+        addr: Opnd,
+        memarg: &MemArg,
+        size: u64,
+    ) -> (Addr, Option<Reg>) {
         let mem = match memarg.target {
             wasmparser::MemArgTarget::Memory(m) => m,
             // Validation rejects GC array targets with GC disabled.

@@ -11,7 +11,7 @@
 mod calls;
 mod control;
 mod locals;
-mod memory;
+pub(crate) mod memory;
 mod stack;
 mod tables;
 mod variables;
@@ -36,6 +36,8 @@ pub(crate) struct CpuFeatures {
     pub bmi1: bool,
     pub popcnt: bool,
     pub sse41: bool,
+    pub ssse3: bool,
+    pub sse42: bool,
 }
 
 impl CpuFeatures {
@@ -45,6 +47,8 @@ impl CpuFeatures {
             bmi1: std::arch::is_x86_feature_detected!("bmi1"),
             popcnt: std::arch::is_x86_feature_detected!("popcnt"),
             sse41: std::arch::is_x86_feature_detected!("sse4.1"),
+            ssse3: std::arch::is_x86_feature_detected!("ssse3"),
+            sse42: std::arch::is_x86_feature_detected!("sse4.2"),
         }
     }
 }

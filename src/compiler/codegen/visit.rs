@@ -6,9 +6,15 @@
 //! unreachable — to the code generator's method of the same name.
 //! Operators of proposals we do not compile fail with a `CompileError`.
 
-use wasmparser::{for_each_visit_operator, FuncValidator, ValidatorResources, VisitOperator};
+use wasmparser::{
+    for_each_visit_operator, for_each_visit_simd_operator, FuncValidator, ValidatorResources,
+    VisitOperator, VisitSimdOperator,
+};
 
 use super::CodeGen;
+// Default (unsupported) bodies for the SIMD operators not implemented yet.
+#[allow(unused_imports)]
+use crate::compiler::x64::ops_simd::SimdFallback;
 use crate::module::CompileError;
 
 pub(crate) struct ValidateThenEmit<'v, 'm> {
@@ -80,6 +86,9 @@ macro_rules! emit_op {
     ($s:ident, reference_types, $op:ident, $visit:ident $(, $arg:ident)*) => {
         emit_op!(@supported $s, $op, $visit $(, $arg)*)
     };
+    ($s:ident, simd, $op:ident, $visit:ident $(, $arg:ident)*) => {
+        emit_op!(@supported $s, $op, $visit $(, $arg)*)
+    };
     (@supported $s:ident, $op:ident, $visit:ident $(, $arg:ident)*) => {{
         if $s.cg.dead && !is_control!($op) {
             return Ok(());
@@ -109,9 +118,32 @@ macro_rules! define_visit {
     };
 }
 
+macro_rules! define_visit_simd {
+    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
+                self.validator
+                    .simd_visitor(self.offset as u64)
+                    .$visit($($($arg.clone()),*)?)?;
+                self.cg.wasm_offset = self.offset as u32;
+                emit_op!(self, $proposal, $op, $visit $($(, $arg)*)?)
+            }
+        )*
+    };
+}
+
 #[allow(clippy::clone_on_copy, clippy::redundant_clone)]
 impl<'a> VisitOperator<'a> for ValidateThenEmit<'_, '_> {
     type Output = Result<(), CompileError>;
 
+    fn simd_visitor(&mut self) -> Option<&mut dyn VisitSimdOperator<'a, Output = Self::Output>> {
+        Some(self)
+    }
+
     for_each_visit_operator!(define_visit);
+}
+
+#[allow(clippy::clone_on_copy, clippy::redundant_clone)]
+impl<'a> VisitSimdOperator<'a> for ValidateThenEmit<'_, '_> {
+    for_each_visit_simd_operator!(define_visit_simd);
 }

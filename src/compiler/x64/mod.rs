@@ -5,6 +5,7 @@ pub mod masm;
 mod ops_conv;
 mod ops_float;
 pub mod ops_int;
+pub mod ops_simd;
 pub mod regs;
 pub mod stubs;
 pub mod trampolines;
