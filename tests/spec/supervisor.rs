@@ -357,10 +357,9 @@ pub fn run_all(label: &str) -> ExitCode {
     for set in all.iter().filter(|s| !options.sets.contains(&s.name)) {
         let reason = set.not_run_reason.unwrap_or("not selected by SPEC_SETS");
         println!("  {} ({} files): {reason}", set.name, set.files.len());
-        if options.verbose {
-            let names: Vec<_> = set.files.iter().map(|f| f.name.as_str()).collect();
-            println!("    {}", names.join(" "));
-        }
+        // Every file by name: nothing is skipped silently.
+        let names: Vec<_> = set.files.iter().map(|f| f.name.as_str()).collect();
+        println!("    {}", names.join(" "));
     }
     if let Some(filter) = &options.filter {
         println!("  {filtered_out} files of the selected sets: name does not contain SPEC_FILTER={filter:?}");
