@@ -897,8 +897,6 @@ fn replacing_the_store_inside_a_host_function_is_memory_safe() {
 }
 
 #[test]
-#[ignore = "crashes until the compiler raises the stack-overflow trap with rsp restored \
-            (trampoline_abi: a frame larger than the 128 KiB reserve below the limit)"]
 fn a_frame_larger_than_the_stack_left_traps() {
     // 40 000 i64 locals make a 320 KiB frame: on a 256 KiB thread the
     // prologue's check must trap before anything is written below the stack.
