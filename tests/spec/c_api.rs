@@ -309,13 +309,51 @@ fn valtype_vec(kinds: &[wasm_valkind_t]) -> wasm_valtype_vec_t {
     out
 }
 
-/// The spectest print functions do nothing: the tests only check that the
-/// calls link and return.
+/// `spectest.print`: does nothing (the tests only check that the calls link
+/// and return).
 unsafe extern "C" fn print_callback(
     _args: *const wasm_val_vec_t,
     _results: *mut wasm_val_vec_t,
 ) -> *mut wasm_trap_t {
     ptr::null_mut()
+}
+
+/// The environment of the other `spectest.print_*` functions: what their
+/// arguments must be.
+struct PrintEnv {
+    store: *mut wasm_store_t,
+    name: &'static str,
+    params: Vec<wasm_valkind_t>,
+}
+
+/// `spectest.print_*`: prints nothing, but checks that the C API passed
+/// arguments of the declared kinds and no result slots; traps otherwise.
+unsafe extern "C" fn print_with_env_callback(
+    env: *mut c_void,
+    args: *const wasm_val_vec_t,
+    results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
+    // SAFETY: `env` is the `PrintEnv` given to `wasm_func_new_with_env`; the
+    // vectors are valid for the call.
+    unsafe {
+        let env = &*env.cast::<PrintEnv>();
+        let (args, results) = (&*args, &*results);
+        let kinds: Vec<wasm_valkind_t> = (0..args.size).map(|i| (*args.data.add(i)).kind).collect();
+        if kinds == env.params && results.size == 0 {
+            return ptr::null_mut();
+        }
+        let message = format!(
+            "C API inconsistency: spectest.{} got arguments of kinds {kinds:?} and {} result \
+             slots, expected {:?} and none\0",
+            env.name, results.size, env.params
+        );
+        wasm_trap_new(env.store, &byte_vec(message.as_bytes()))
+    }
+}
+
+unsafe extern "C" fn free_print_env(env: *mut c_void) {
+    // SAFETY: made by `Box::into_raw` in `spectest`.
+    drop(unsafe { Box::from_raw(env.cast::<PrintEnv>()) });
 }
 
 impl Backend for CApi {
@@ -372,14 +410,29 @@ impl Backend for CApi {
             ("print_i32_f32", &[WASM_I32, WASM_F32]),
             ("print_f64_f64", &[WASM_F64, WASM_F64]),
         ];
-        for (name, params) in prints {
-            let mut params = valtype_vec(params);
+        for (name, kinds) in prints {
+            let mut params = valtype_vec(kinds);
             let mut results = valtype_vec(&[]);
             // SAFETY: the functype takes both vectors; the function copies
-            // the type, which is deleted after.
+            // the type, which is deleted after; the function owns `env`.
             let func = unsafe {
                 let ty = wasm_functype_new(&mut params, &mut results);
-                let func = wasm_func_new(self.store(), ty, Some(print_callback));
+                let func = if kinds.is_empty() {
+                    wasm_func_new(self.store(), ty, Some(print_callback))
+                } else {
+                    let env = Box::into_raw(Box::new(PrintEnv {
+                        store: self.store(),
+                        name,
+                        params: kinds.to_vec(),
+                    }));
+                    wasm_func_new_with_env(
+                        self.store(),
+                        ty,
+                        Some(print_with_env_callback),
+                        env.cast(),
+                        Some(free_print_env),
+                    )
+                };
                 wasm_functype_delete(ty);
                 func
             };
@@ -460,7 +513,8 @@ impl Backend for CApi {
                 wasm_module_new(self.store(), &binary),
             )
         };
-        if valid != !module.is_null() {
+        let compiled = !module.is_null();
+        if valid != compiled {
             if !module.is_null() {
                 // SAFETY: owned here.
                 unsafe { wasm_module_delete(module) };
@@ -477,7 +531,7 @@ impl Backend for CApi {
                 ),
             ));
         }
-        if !module.is_null() {
+        if compiled {
             let module = if self.serialize {
                 // SAFETY: `module` is owned here.
                 unsafe { self.round_trip(module)? }
