@@ -1,0 +1,817 @@
+//! Differential fuzzing against the reference interpreter wasmi: random
+//! valid WebAssembly 2.0 modules (no SIMD) from wasm-smith, every export
+//! called with deterministic arguments in both engines, and after every call
+//! the results (NaN-aware), traps (kind included), and the contents of every
+//! exported global, memory and table compared.
+//!
+//! `FUZZ_ITERS` random seeds run after a fixed list (default: a number that
+//! keeps a release run well under a minute on two cores); `FUZZ_START` moves
+//! the first random seed, `FUZZ_SEED` runs one seed alone, and `FUZZ_FILE`
+//! (with `FUZZ_SEED`, which picks arguments and bounds checks) runs a saved or
+//! hand-reduced module instead. Each failing module is written to
+//! `target/fuzz-failures/` with its report.
+
+mod fuzz_common;
+
+use brisk::{
+    BoundsChecks, Config, Engine, Extern, Instance, Module, Store, TrapCode, Val, ValType,
+};
+use fuzz_common::{Rng, FUEL, FUEL_EXPORT};
+
+/// Seeds that once exposed bugs, or cover unusual shapes; always run.
+const FIXED_SEEDS: &[u64] = &[];
+
+/// Seeds where wasmi 2.0.0 is wrong, triaged by hand against wasmtime and the
+/// specification; they are compared up to the divergence and reported, not
+/// failed.
+const KNOWN_REFERENCE_BUGS: &[(u64, &str)] = &[(
+    1379,
+    "wasmi drops a local.get operand below an `if (param f64)` whose else arm \
+     consumes the parameter: `(local.get 0) (f64.const nan) (i32.const 0) \
+     if (param f64) drop else i64.reinterpret_f64 global.set end \
+     i64.reinterpret_f64` reads the NaN constant instead of local 0",
+)];
+
+/// A trap, in terms both engines can express. wasmi reports an out-of-range
+/// `call_indirect` index as a table access out of bounds, as brisk's
+/// `UndefinedElement` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TrapKind {
+    Unreachable,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    IndirectCallToNull,
+    BadSignature,
+    IntegerOverflow,
+    DivisionByZero,
+    BadConversion,
+    StackOverflow,
+    /// Anything else (a non-trap error, or a code with no counterpart).
+    Other,
+}
+
+fn brisk_trap_kind(code: Option<TrapCode>) -> TrapKind {
+    match code {
+        Some(TrapCode::UnreachableCodeReached) => TrapKind::Unreachable,
+        Some(TrapCode::MemoryOutOfBounds) => TrapKind::MemoryOutOfBounds,
+        Some(TrapCode::TableOutOfBounds | TrapCode::UndefinedElement) => TrapKind::TableOutOfBounds,
+        Some(TrapCode::UninitializedElement) => TrapKind::IndirectCallToNull,
+        Some(TrapCode::IndirectCallTypeMismatch) => TrapKind::BadSignature,
+        Some(TrapCode::IntegerOverflow) => TrapKind::IntegerOverflow,
+        Some(TrapCode::IntegerDivisionByZero) => TrapKind::DivisionByZero,
+        Some(TrapCode::BadConversionToInteger) => TrapKind::BadConversion,
+        Some(TrapCode::StackOverflow) => TrapKind::StackOverflow,
+        Some(TrapCode::NullReference | TrapCode::HostTrap) | None => TrapKind::Other,
+    }
+}
+
+fn wasmi_trap_kind(e: &wasmi::Error) -> TrapKind {
+    use wasmi::TrapCode as W;
+    match e.as_trap_code() {
+        Some(W::UnreachableCodeReached) => TrapKind::Unreachable,
+        Some(W::MemoryOutOfBounds) => TrapKind::MemoryOutOfBounds,
+        Some(W::TableOutOfBounds) => TrapKind::TableOutOfBounds,
+        Some(W::IndirectCallToNull) => TrapKind::IndirectCallToNull,
+        Some(W::BadSignature) => TrapKind::BadSignature,
+        Some(W::IntegerOverflow) => TrapKind::IntegerOverflow,
+        Some(W::IntegerDivisionByZero) => TrapKind::DivisionByZero,
+        Some(W::BadConversionToInteger) => TrapKind::BadConversion,
+        Some(W::StackOverflow) => TrapKind::StackOverflow,
+        // Segment initialisers that do not fit are instantiation errors in
+        // wasmi, traps in the specification.
+        _ if format!("{e:?}").contains("ElementSegmentDoesNotFit") => TrapKind::TableOutOfBounds,
+        _ if format!("{e:?}").contains("DataSegmentDoesNotFit") => TrapKind::MemoryOutOfBounds,
+        _ => {
+            if std::env::var_os("FUZZ_VERBOSE").is_some() {
+                eprintln!("wasmi error without a trap code: {e:?}");
+            }
+            TrapKind::Other
+        }
+    }
+}
+
+/// A value both engines can report: references as null or the index of the
+/// export naming the function (generated modules export every function).
+#[derive(Debug, Clone, Copy)]
+enum Value {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    /// `None` is null; `Some(i)` is the function of the `i`-th export in
+    /// name order (`u32::MAX` for a function that is not exported).
+    FuncRef(Option<u32>),
+    ExternRef(bool),
+}
+
+impl PartialEq for Value {
+    /// Any NaN equals any NaN: NaN bits are nondeterministic in wasm.
+    fn eq(&self, other: &Value) -> bool {
+        match (*self, *other) {
+            (Value::I32(a), Value::I32(b)) => a == b,
+            (Value::I64(a), Value::I64(b)) => a == b,
+            (Value::F32(a), Value::F32(b)) => {
+                a == b || (f32::from_bits(a).is_nan() && f32::from_bits(b).is_nan())
+            }
+            (Value::F64(a), Value::F64(b)) => {
+                a == b || (f64::from_bits(a).is_nan() && f64::from_bits(b).is_nan())
+            }
+            (Value::FuncRef(a), Value::FuncRef(b)) => a == b,
+            (Value::ExternRef(a), Value::ExternRef(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Returned(Vec<Value>),
+    Trapped(TrapKind),
+}
+
+/// Everything observable from outside after a call, by export name (wasmi
+/// lists exports in name order, brisk in module order).
+#[derive(Debug, Clone, PartialEq)]
+enum ExportState {
+    Global(Value),
+    /// Size in pages, then the bytes.
+    Memory(u64, Vec<u8>),
+    Table(Vec<Value>),
+    Func,
+}
+
+trait Sorted {
+    fn sorted(self) -> Self;
+}
+
+impl Sorted for Vec<(String, ExportState)> {
+    fn sorted(mut self) -> Self {
+        self.sort_by(|a, b| a.0.cmp(&b.0));
+        self
+    }
+}
+
+/// One engine behind a common interface.
+trait Side {
+    fn exports(&self) -> Vec<String>;
+    fn func_params(&self, name: &str) -> Option<Vec<ValType>>;
+    fn set_fuel(&mut self, fuel: i32);
+    fn call(&mut self, name: &str, args: &[Value]) -> Outcome;
+    fn state(&self) -> Vec<(String, ExportState)>;
+}
+
+struct BriskSide {
+    store: Store,
+    instance: Instance,
+    /// Exported functions, in export order, to name funcref values.
+    funcs: Vec<(u32, brisk::Func)>,
+}
+
+impl BriskSide {
+    fn new(module: &Module) -> Result<BriskSide, TrapKind> {
+        let mut store = Store::new(module.engine());
+        let instance = match Instance::new(&mut store, module, &[]) {
+            Ok(i) => i,
+            Err(brisk::Error::Trap(t)) => return Err(brisk_trap_kind(t.code())),
+            Err(_) => return Err(TrapKind::Other),
+        };
+        let mut exports = instance.exports(&store);
+        exports.sort_by(|a, b| a.0.cmp(&b.0));
+        let funcs = exports
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, (_, e))| match e {
+                Extern::Func(f) => Some((i as u32, f)),
+                _ => None,
+            })
+            .collect();
+        Ok(BriskSide {
+            store,
+            instance,
+            funcs,
+        })
+    }
+
+    fn value(&self, v: Val) -> Value {
+        match v {
+            Val::I32(x) => Value::I32(x),
+            Val::I64(x) => Value::I64(x),
+            Val::F32(x) => Value::F32(x),
+            Val::F64(x) => Value::F64(x),
+            Val::V128(_) => unreachable!("SIMD is disabled"),
+            Val::FuncRef(None) => Value::FuncRef(None),
+            Val::FuncRef(Some(f)) => Value::FuncRef(Some(
+                self.funcs
+                    .iter()
+                    .find(|(_, g)| *g == f)
+                    .map_or(u32::MAX, |(i, _)| *i),
+            )),
+            Val::ExternRef(r) => Value::ExternRef(r.is_some()),
+        }
+    }
+
+    fn export(&self, name: &str) -> Extern {
+        self.instance
+            .get_export(&self.store, name)
+            .expect("export listed by the instance")
+    }
+}
+
+impl Side for BriskSide {
+    fn exports(&self) -> Vec<String> {
+        self.instance
+            .exports(&self.store)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect()
+    }
+
+    fn func_params(&self, name: &str) -> Option<Vec<ValType>> {
+        match self.export(name) {
+            Extern::Func(f) => Some(f.ty(&self.store).params.to_vec()),
+            _ => None,
+        }
+    }
+
+    fn set_fuel(&mut self, fuel: i32) {
+        // Hand-written reproducers may have no fuel.
+        if let Some(Extern::Global(g)) = self.instance.get_export(&self.store, FUEL_EXPORT) {
+            g.set(&mut self.store, Val::I32(fuel)).expect("set fuel");
+        }
+    }
+
+    fn call(&mut self, name: &str, args: &[Value]) -> Outcome {
+        let Extern::Func(f) = self.export(name) else {
+            panic!("{name} is not a function");
+        };
+        let ty = f.ty(&self.store);
+        let params: Vec<Val> = args
+            .iter()
+            .map(|a| match *a {
+                Value::I32(x) => Val::I32(x),
+                Value::I64(x) => Val::I64(x),
+                Value::F32(x) => Val::F32(x),
+                Value::F64(x) => Val::F64(x),
+                Value::FuncRef(_) => Val::FuncRef(None),
+                Value::ExternRef(_) => Val::ExternRef(None),
+            })
+            .collect();
+        let mut results: Vec<Val> = ty.results.iter().map(|t| Val::default_for(*t)).collect();
+        match f.call(&mut self.store, &params, &mut results) {
+            Ok(()) => Outcome::Returned(results.into_iter().map(|v| self.value(v)).collect()),
+            Err(brisk::Error::Trap(t)) => Outcome::Trapped(brisk_trap_kind(t.code())),
+            Err(e) => panic!("brisk call of {name} failed without a trap: {e}"),
+        }
+    }
+
+    fn state(&self) -> Vec<(String, ExportState)> {
+        self.instance
+            .exports(&self.store)
+            .into_iter()
+            .filter(|(n, _)| n != FUEL_EXPORT)
+            .map(|(n, e)| {
+                let s = match e {
+                    Extern::Func(_) => ExportState::Func,
+                    Extern::Global(g) => ExportState::Global(self.value(g.get(&self.store))),
+                    Extern::Memory(m) => ExportState::Memory(
+                        m.size(&self.store) as u64,
+                        m.data(&self.store).to_vec(),
+                    ),
+                    Extern::Table(t) => ExportState::Table(
+                        (0..t.size(&self.store))
+                            .map(|i| self.value(t.get(&self.store, i).expect("in bounds")))
+                            .collect(),
+                    ),
+                };
+                (n, s)
+            })
+            .collect::<Vec<_>>()
+            .sorted()
+    }
+}
+
+struct WasmiSide {
+    store: wasmi::Store<()>,
+    instance: wasmi::Instance,
+    /// Exported functions, in export order, keyed by their handle's debug
+    /// text (wasmi handles have no equality; the text names the store slot).
+    funcs: Vec<(u32, String)>,
+}
+
+impl WasmiSide {
+    fn new(engine: &wasmi::Engine, wasm: &[u8]) -> Result<Result<WasmiSide, TrapKind>, String> {
+        let module = wasmi::Module::new(engine, wasm).map_err(|e| e.to_string())?;
+        let mut store = wasmi::Store::new(engine, ());
+        let instance = match wasmi::Instance::new(&mut store, &module, &[]) {
+            Ok(i) => i,
+            Err(e) => return Ok(Err(wasmi_trap_kind(&e))),
+        };
+        let mut exports: Vec<_> = instance.exports(&store).collect();
+        exports.sort_by(|a, b| a.name().cmp(b.name()));
+        let funcs = exports
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.into_func().map(|f| (i as u32, format!("{f:?}"))))
+            .collect();
+        Ok(Ok(WasmiSide {
+            store,
+            instance,
+            funcs,
+        }))
+    }
+
+    fn value(&self, v: &wasmi::Val) -> Value {
+        match v {
+            wasmi::Val::I32(x) => Value::I32(*x),
+            wasmi::Val::I64(x) => Value::I64(*x),
+            wasmi::Val::F32(x) => Value::F32(x.to_bits()),
+            wasmi::Val::F64(x) => Value::F64(x.to_bits()),
+            wasmi::Val::V128(_) => unreachable!("SIMD is disabled"),
+            wasmi::Val::FuncRef(f) => Value::FuncRef(f.val().map(|f| {
+                let key = format!("{f:?}");
+                self.funcs
+                    .iter()
+                    .find(|(_, k)| *k == key)
+                    .map_or(u32::MAX, |(i, _)| *i)
+            })),
+            wasmi::Val::ExternRef(r) => Value::ExternRef(!r.is_null()),
+        }
+    }
+
+    fn ref_value(&self, r: wasmi::Ref) -> Value {
+        match r {
+            wasmi::Ref::Func(f) => self.value(&wasmi::Val::FuncRef(f)),
+            wasmi::Ref::Extern(e) => self.value(&wasmi::Val::ExternRef(e)),
+        }
+    }
+}
+
+fn wasmi_default(ty: &wasmi::ValType) -> wasmi::Val {
+    wasmi::Val::default_for_ty(*ty)
+}
+
+impl Side for WasmiSide {
+    fn exports(&self) -> Vec<String> {
+        self.instance
+            .exports(&self.store)
+            .map(|e| e.name().to_string())
+            .collect()
+    }
+
+    fn func_params(&self, _name: &str) -> Option<Vec<ValType>> {
+        unimplemented!("brisk's view of the signature drives both sides")
+    }
+
+    fn set_fuel(&mut self, fuel: i32) {
+        if let Some(g) = self.instance.get_global(&self.store, FUEL_EXPORT) {
+            g.set(&mut self.store, wasmi::Val::I32(fuel))
+                .expect("set fuel");
+        }
+    }
+
+    fn call(&mut self, name: &str, args: &[Value]) -> Outcome {
+        let f = self
+            .instance
+            .get_func(&self.store, name)
+            .expect("exported function");
+        let ty = f.ty(&self.store);
+        let params: Vec<wasmi::Val> = args
+            .iter()
+            .map(|a| match *a {
+                Value::I32(x) => wasmi::Val::I32(x),
+                Value::I64(x) => wasmi::Val::I64(x),
+                Value::F32(x) => wasmi::Val::F32(wasmi::F32::from_bits(x)),
+                Value::F64(x) => wasmi::Val::F64(wasmi::F64::from_bits(x)),
+                Value::FuncRef(_) => wasmi::Val::FuncRef(wasmi::Nullable::Null),
+                Value::ExternRef(_) => wasmi::Val::ExternRef(wasmi::Nullable::Null),
+            })
+            .collect();
+        let mut results: Vec<wasmi::Val> = ty.results().iter().map(wasmi_default).collect();
+        match f.call(&mut self.store, &params, &mut results) {
+            Ok(()) => Outcome::Returned(results.iter().map(|v| self.value(v)).collect()),
+            Err(e) => Outcome::Trapped(wasmi_trap_kind(&e)),
+        }
+    }
+
+    fn state(&self) -> Vec<(String, ExportState)> {
+        self.instance
+            .exports(&self.store)
+            .filter(|e| e.name() != FUEL_EXPORT)
+            .map(|e| {
+                let name = e.name().to_string();
+                let s = match e.into_extern() {
+                    wasmi::Extern::Func(_) => ExportState::Func,
+                    wasmi::Extern::Global(g) => {
+                        ExportState::Global(self.value(&g.get(&self.store)))
+                    }
+                    wasmi::Extern::Memory(m) => {
+                        ExportState::Memory(m.size(&self.store), m.data(&self.store).to_vec())
+                    }
+                    wasmi::Extern::Table(t) => ExportState::Table(
+                        (0..t.size(&self.store))
+                            .map(|i| self.ref_value(t.get(&self.store, i).expect("in bounds")))
+                            .collect(),
+                    ),
+                };
+                (name, s)
+            })
+            .collect::<Vec<_>>()
+            .sorted()
+    }
+}
+
+/// Deterministic arguments: boundary values most of the time, random bits
+/// otherwise.
+fn arguments(rng: &mut Rng, params: &[ValType]) -> Vec<Value> {
+    const I32S: &[i32] = &[
+        0,
+        1,
+        -1,
+        2,
+        7,
+        8,
+        31,
+        32,
+        33,
+        0x7f,
+        0x80,
+        0xff,
+        0x100,
+        0xffff,
+        0x1_0000,
+        0xfff8,
+        0x7fff_ffff,
+        i32::MIN,
+        -65536,
+    ];
+    const I64S: &[i64] = &[
+        0,
+        1,
+        -1,
+        2,
+        63,
+        64,
+        65,
+        0xffff,
+        0x1_0000,
+        0xffff_ffff,
+        0x1_0000_0000,
+        i64::MAX,
+        i64::MIN,
+        i32::MIN as i64,
+        i32::MAX as i64,
+    ];
+    const F32S: &[f32] = &[
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        0.5,
+        -0.5,
+        1.5,
+        2147483648.0,
+        -2147483904.0,
+        4294967296.0,
+        9.2233720e18,
+        f32::MAX,
+        f32::MIN_POSITIVE,
+        1e-45,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NAN,
+    ];
+    const F64S: &[f64] = &[
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        0.5,
+        -0.5,
+        2.5,
+        2147483647.0,
+        2147483648.0,
+        -2147483649.0,
+        4294967295.0,
+        9.223372036854776e18,
+        -9.223372036854778e18,
+        1.8446744073709552e19,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        5e-324,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+    ];
+    params
+        .iter()
+        .map(|t| {
+            let pick = rng.below(4) != 0;
+            let bits = rng.next_u64();
+            match t {
+                ValType::I32 if pick => Value::I32(I32S[(bits % I32S.len() as u64) as usize]),
+                ValType::I32 => Value::I32(bits as i32),
+                ValType::I64 if pick => Value::I64(I64S[(bits % I64S.len() as u64) as usize]),
+                ValType::I64 => Value::I64(bits as i64),
+                ValType::F32 if pick => {
+                    Value::F32(F32S[(bits % F32S.len() as u64) as usize].to_bits())
+                }
+                ValType::F32 => Value::F32(bits as u32),
+                ValType::F64 if pick => {
+                    Value::F64(F64S[(bits % F64S.len() as u64) as usize].to_bits())
+                }
+                ValType::F64 => Value::F64(bits),
+                ValType::FuncRef => Value::FuncRef(None),
+                ValType::ExternRef => Value::ExternRef(false),
+                ValType::V128 => unreachable!("SIMD is disabled"),
+            }
+        })
+        .collect()
+}
+
+/// Why a seed did not count as a full comparison.
+enum Skip {
+    /// wasmi refused the module (a limitation of the reference, not a bug).
+    ReferenceRejected(String),
+    /// wasmi trapped where the module cannot trap (see [`reference_bug`]).
+    ReferenceBug(String),
+}
+
+/// In a module generated with `disallow_traps`, every operation that could
+/// trap is guarded, so the only trap left is `unreachable` when the fuel runs
+/// out. A different trap from wasmi alone is a bug of the reference: wasmi
+/// 2.0.0 raises "integer divide by zero" on wasm-smith's guarded division
+/// pattern (a `select` feeding `local.set`/`local.tee` of the divisor's own
+/// local, then `br_if`); wasmtime and brisk agree the divisor is never zero.
+fn reference_bug(disallow_traps: bool, brisk: &Outcome, wasmi: &Outcome) -> bool {
+    disallow_traps
+        && matches!(
+            brisk,
+            Outcome::Returned(_) | Outcome::Trapped(TrapKind::Unreachable)
+        )
+        && matches!(wasmi, Outcome::Trapped(k) if *k != TrapKind::Unreachable)
+}
+
+/// What a run covered, to tell a useful run from a vacuous one.
+#[derive(Default)]
+struct Stats {
+    bytes: usize,
+    calls: u64,
+    returned: u64,
+    trapped: u64,
+    /// Seeds cut short by stack exhaustion (implementation-defined depth).
+    stack_cut: u64,
+    /// Seeds whose instantiation trapped in both engines.
+    instantiation_trapped: u64,
+}
+
+/// Runs one module in both engines; `Err` is a divergence report.
+fn run_seed(
+    seed: u64,
+    wasmi_engine: &wasmi::Engine,
+    stats: &mut Stats,
+) -> Result<Option<Skip>, (Vec<u8>, String)> {
+    // Half the modules cannot trap: their calls run longer.
+    let disallow_traps = seed % 4 >= 2;
+    let config = wasm_smith::Config {
+        disallow_traps,
+        ..fuzz_common::smith_config()
+    };
+    let wasm = match std::env::var("FUZZ_FILE") {
+        // A saved or hand-reduced module (binary or text) instead.
+        Ok(path) => wat::parse_file(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
+        Err(_) => fuzz_common::generate(seed, &config).wasm,
+    };
+    stats.bytes += wasm.len();
+    let fail = |msg: String| Err((wasm.clone(), msg));
+
+    if let Err(e) =
+        wasmparser::Validator::new_with_features(fuzz_common::wasm2_features()).validate_all(&wasm)
+    {
+        panic!("seed {seed}: the generator made a module outside WebAssembly 2.0: {e}");
+    }
+    // Alternate the bounds-check strategy so that both code paths get fuzzed.
+    let bounds_checks = if seed % 2 == 0 {
+        BoundsChecks::GuardPages
+    } else {
+        BoundsChecks::Explicit
+    };
+    let engine = Engine::new(Config {
+        bounds_checks,
+        ..Config::default()
+    });
+    let module = match Module::new(&engine, &wasm) {
+        Ok(m) => m,
+        Err(e) => return fail(format!("brisk rejected a valid module: {e}")),
+    };
+    let reference = match WasmiSide::new(wasmi_engine, &wasm) {
+        Ok(r) => r,
+        Err(e) => return Ok(Some(Skip::ReferenceRejected(e))),
+    };
+    let brisk = BriskSide::new(&module);
+    let (mut brisk, mut reference) = match (brisk, reference) {
+        (Ok(b), Ok(r)) => (b, r),
+        (Err(b), Err(r)) if b == r => {
+            stats.instantiation_trapped += 1;
+            return Ok(None);
+        }
+        // Stack depth is implementation-defined.
+        (Err(TrapKind::StackOverflow), _) | (_, Err(TrapKind::StackOverflow)) => {
+            stats.stack_cut += 1;
+            return Ok(None);
+        }
+        (Ok(_), Err(r))
+            if reference_bug(
+                disallow_traps,
+                &Outcome::Returned(vec![]),
+                &Outcome::Trapped(r),
+            ) =>
+        {
+            return Ok(Some(Skip::ReferenceBug(format!(
+                "instantiation trapped: {r:?}"
+            ))));
+        }
+        (b, r) => {
+            return fail(format!(
+                "instantiation: brisk {:?}, wasmi {:?}",
+                b.err(),
+                r.err()
+            ))
+        }
+    };
+    let (bs, rs) = (brisk.state(), reference.state());
+    if let Some(diff) = state_diff(&bs, &rs) {
+        return fail(format!("after instantiation: {diff}"));
+    }
+    let exports = brisk.exports();
+    let (mut sorted, mut reference_sorted) = (exports.clone(), reference.exports());
+    sorted.sort();
+    reference_sorted.sort();
+    if sorted != reference_sorted {
+        return fail(format!(
+            "export lists differ: {exports:?} vs {:?}",
+            reference.exports()
+        ));
+    }
+    if std::env::var_os("FUZZ_VERBOSE").is_some() {
+        let funcs = exports
+            .iter()
+            .filter(|n| brisk.func_params(n).is_some())
+            .count();
+        eprintln!(
+            "seed {seed}: {} bytes, {funcs} exported functions",
+            wasm.len()
+        );
+    }
+    let mut rng = Rng::new(seed.wrapping_mul(31).wrapping_add(7));
+    for name in &exports {
+        let Some(params) = brisk.func_params(name) else {
+            continue;
+        };
+        // Two calls per export, with different arguments.
+        for round in 0..2 {
+            let args = arguments(&mut rng, &params);
+            brisk.set_fuel(FUEL);
+            reference.set_fuel(FUEL);
+            let b = brisk.call(name, &args);
+            let r = reference.call(name, &args);
+            stats.calls += 1;
+            match b {
+                Outcome::Returned(_) => stats.returned += 1,
+                Outcome::Trapped(_) => stats.trapped += 1,
+            }
+            let stack = |o: &Outcome| *o == Outcome::Trapped(TrapKind::StackOverflow);
+            if stack(&b) || stack(&r) {
+                // Stack depth is implementation-defined; state diverges from here.
+                stats.stack_cut += 1;
+                return Ok(None);
+            }
+            if b != r && reference_bug(disallow_traps, &b, &r) {
+                return Ok(Some(Skip::ReferenceBug(format!(
+                    "call {name}{args:?}: {r:?}"
+                ))));
+            }
+            if b != r {
+                return fail(format!(
+                    "call {name}{args:?} (round {round}): brisk {b:?}, wasmi {r:?}"
+                ));
+            }
+            let (bs, rs) = (brisk.state(), reference.state());
+            if let Some(diff) = state_diff(&bs, &rs) {
+                return fail(format!("after call {name}{args:?} (round {round}): {diff}"));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The first difference between two export states, described.
+fn state_diff(b: &[(String, ExportState)], r: &[(String, ExportState)]) -> Option<String> {
+    if b.len() != r.len() {
+        return Some(format!("{} exports vs {}", b.len(), r.len()));
+    }
+    for ((bn, bs), (rn, rs)) in b.iter().zip(r) {
+        if bn != rn {
+            return Some(format!("export {bn} vs {rn}"));
+        }
+        if bs == rs {
+            continue;
+        }
+        return Some(match (bs, rs) {
+            (ExportState::Memory(bp, bd), ExportState::Memory(rp, rd)) if bp == rp => {
+                let first = bd.iter().zip(rd).position(|(x, y)| x != y).unwrap_or(0);
+                let end = (first + 16).min(bd.len());
+                format!(
+                    "memory {bn} differs first at {first:#x}: brisk {:02x?}, wasmi {:02x?}",
+                    &bd[first..end],
+                    &rd[first..end]
+                )
+            }
+            (ExportState::Memory(bp, _), ExportState::Memory(rp, _)) => {
+                format!("memory {bn}: brisk {bp} pages, wasmi {rp} pages")
+            }
+            (ExportState::Table(bt), ExportState::Table(rt)) if bt.len() == rt.len() => {
+                let i = bt.iter().zip(rt).position(|(x, y)| x != y).unwrap_or(0);
+                format!("table {bn}[{i}]: brisk {:?}, wasmi {:?}", bt[i], rt[i])
+            }
+            _ => format!("{bn}: brisk {bs:?}, wasmi {rs:?}"),
+        });
+    }
+    None
+}
+
+fn main_loop(seeds: Vec<u64>) {
+    let mut wasmi_config = wasmi::Config::default();
+    wasmi_config
+        .wasm_tail_call(false)
+        .wasm_extended_const(false)
+        .wasm_multi_memory(false)
+        .wasm_memory64(false);
+    let wasmi_engine = wasmi::Engine::new(&wasmi_config);
+    let mut failures = Vec::new();
+    let mut skipped = 0;
+    let mut stats = Stats::default();
+    for &seed in &seeds {
+        match run_seed(seed, &wasmi_engine, &mut stats) {
+            Ok(None) => {}
+            Ok(Some(Skip::ReferenceRejected(e))) => {
+                skipped += 1;
+                eprintln!("seed {seed}: wasmi rejected the module ({e}); not compared");
+            }
+            Ok(Some(Skip::ReferenceBug(e))) => {
+                skipped += 1;
+                eprintln!("seed {seed}: known wasmi bug ({e}); compared up to there");
+            }
+            Err((_, report)) if KNOWN_REFERENCE_BUGS.iter().any(|(s, _)| *s == seed) => {
+                skipped += 1;
+                eprintln!("seed {seed}: known wasmi bug, triaged: {report}");
+            }
+            Err((wasm, report)) => {
+                // Reductions of a saved module must not overwrite it.
+                let test = match std::env::var_os("FUZZ_FILE") {
+                    Some(_) => "differential-file",
+                    None => "differential",
+                };
+                let path = fuzz_common::save_failure(test, seed, &wasm, &report);
+                eprintln!(
+                    "seed {seed}: DIVERGENCE: {report}\n  module: {}",
+                    path.display()
+                );
+                failures.push(seed);
+            }
+        }
+    }
+    eprintln!(
+        "differential fuzzing: {} seeds ({} wasm bytes), {} diverged, {skipped} cut short by the reference; \
+         {} instantiations trapped; {} calls ({} returned, {} trapped), \
+         {} runs cut short by stack exhaustion",
+        seeds.len(),
+        stats.bytes,
+        failures.len(),
+        stats.instantiation_trapped,
+        stats.calls,
+        stats.returned,
+        stats.trapped,
+        stats.stack_cut
+    );
+    assert!(
+        failures.is_empty(),
+        "diverging seeds (rerun one with FUZZ_SEED=<seed>): {failures:?}"
+    );
+}
+
+#[test]
+fn differential_against_wasmi() {
+    let seeds: Vec<u64> = match fuzz_common::only_seed() {
+        Some(s) => vec![s],
+        None => {
+            let start = fuzz_common::start_seed();
+            let n = fuzz_common::iterations(300);
+            FIXED_SEEDS
+                .iter()
+                .copied()
+                .chain(start..start + n)
+                .collect()
+        }
+    };
+    main_loop(seeds);
+}
