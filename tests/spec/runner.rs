@@ -56,8 +56,37 @@ pub fn message_matches(expected: &str, actual: &str) -> bool {
     without_index.len() < expected.len() && actual.contains(without_index)
 }
 
-pub struct Runner<'a, B: Backend> {
-    text: &'a str,
+/// Positions in a file: 1-based line and byte column, as
+/// `Span::linecol_in` gives them, without rescanning the file each time.
+pub struct LineIndex {
+    /// Byte offset of the start of each line.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    pub fn pos(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.len);
+        let line = self.starts.partition_point(|&start| start <= offset) - 1;
+        Pos {
+            line: line + 1,
+            col: offset - self.starts[line] + 1,
+        }
+    }
+}
+
+pub struct Runner<B: Backend> {
+    lines: LineIndex,
     api: B,
     /// Instances by their `$name` in the script.
     instances: HashMap<String, B::Instance>,
@@ -70,19 +99,19 @@ pub struct Runner<'a, B: Backend> {
     registry: HashMap<(String, String), B::Extern>,
 }
 
-impl<'a, B: Backend> Runner<'a, B> {
+impl<B: Backend> Runner<B> {
     pub fn new(
-        text: &'a str,
+        text: &str,
         features: Features,
         bounds_checks: BoundsChecks,
-    ) -> Result<Runner<'a, B>, String> {
+    ) -> Result<Runner<B>, String> {
         let mut api = B::new(features, bounds_checks)?;
         let mut registry = HashMap::new();
         for (name, ext) in api.spectest()? {
             registry.insert(("spectest".to_string(), name), ext);
         }
         Ok(Runner {
-            text,
+            lines: LineIndex::new(text),
             api,
             instances: HashMap::new(),
             definitions: HashMap::new(),
@@ -93,11 +122,7 @@ impl<'a, B: Backend> Runner<'a, B> {
     }
 
     fn pos(&self, span: Span) -> Pos {
-        let (line, col) = span.linecol_in(self.text);
-        Pos {
-            line: line + 1,
-            col: col + 1,
-        }
+        self.lines.pos(span.offset())
     }
 
     /// Runs every directive, emitting one `Event::Start` and one
