@@ -201,21 +201,29 @@ fn unrepresentable() -> EngineError {
     )
 }
 
-/// What a C value says; `None` for a kind the runner does not know.
+/// What a C value says. A non-null funcref must be a function, and a
+/// `ref.extern N` must come back as the foreign object it went in as.
 ///
 /// # Safety
 /// `v` is a valid value; a reference in it is live.
-unsafe fn from_c(v: &wasm_val_t) -> Option<Value> {
-    // SAFETY: the kind says which union member is set.
+unsafe fn from_c(v: &wasm_val_t) -> Result<Value, EngineError> {
+    let inconsistent = |m: String| EngineError::Other("C API inconsistency", m);
+    // SAFETY: the kind says which union member is set; references are live.
     unsafe {
-        Some(match v.kind {
+        Ok(match v.kind {
             WASM_I32 => Value::I32(v.of.i32),
             WASM_I64 => Value::I64(v.of.i64),
             WASM_F32 => Value::F32(v.of.f32.to_bits()),
             WASM_F64 => Value::F64(v.of.f64.to_bits()),
-            WASM_FUNCREF => Value::FuncRef {
-                is_null: v.of.r#ref.is_null(),
-            },
+            WASM_FUNCREF => {
+                let r = v.of.r#ref;
+                if !r.is_null() && wasm_ref_as_func(r).is_null() {
+                    return Err(inconsistent("a funcref value is not a function".into()));
+                }
+                Value::FuncRef {
+                    is_null: r.is_null(),
+                }
+            }
             WASM_EXTERNREF => {
                 let r = v.of.r#ref;
                 Value::ExternRef(if r.is_null() {
@@ -225,12 +233,22 @@ unsafe fn from_c(v: &wasm_val_t) -> Option<Value> {
                     let info = wasm_ref_get_host_info(r).cast::<u32>();
                     if info.is_null() {
                         ExternVal::Foreign
+                    } else if wasm_ref_as_foreign(r).is_null() {
+                        return Err(inconsistent(format!(
+                            "ref.extern {} came back as another kind of reference",
+                            *info
+                        )));
                     } else {
                         ExternVal::Host(*info)
                     }
                 })
             }
-            _ => return None,
+            kind => {
+                return Err(EngineError::Other(
+                    "C API",
+                    format!("unknown value kind {kind}"),
+                ))
+            }
         })
     }
 }
@@ -739,12 +757,7 @@ impl Backend for CApi {
                                 ),
                             ));
                         }
-                        from_c(v).ok_or_else(|| {
-                            EngineError::Other(
-                                "C API",
-                                format!("result {i} has unknown kind {}", v.kind),
-                            )
-                        })
+                        from_c(v)
                     })
                     .collect()
             } else {
@@ -771,9 +784,7 @@ impl Backend for CApi {
             let value = if v.kind == BRISK_V128 {
                 Err(unrepresentable())
             } else {
-                from_c(&v).ok_or_else(|| {
-                    EngineError::Other("C API", format!("global of unknown kind {}", v.kind))
-                })
+                from_c(&v)
             };
             wasm_val_delete(&mut v);
             value
