@@ -5,9 +5,17 @@
 //! `wasm_global_new`, `wasm_table_new` and `wasm_memory_new`. Every object is
 //! deleted with its `wasm_*_delete`.
 //!
-//! The one extension used is `brisk_module_new` (`brisk.h`), and only after
-//! `wasm_module_new` has refused a module, to learn why: the standard
-//! function has no error channel, and the runner reports the reason.
+//! Extensions (`brisk.h`) are used only where the standard has no means:
+//! `brisk_config_features_set` and `brisk_config_bounds_checks_set` for the
+//! engine's configuration, and `brisk_module_new` after `wasm_module_new` has
+//! refused a module, to learn why (the runner reports the reason).
+//!
+//! Where the C API can be checked against itself, it is, and a disagreement
+//! fails the directive as a "C API inconsistency": `wasm_module_validate`
+//! against `wasm_module_new`, result kinds against `wasm_func_type`,
+//! `wasm_instance_exports` against `wasm_module_exports`, the arguments host
+//! functions receive against their types, and returned references against
+//! what went in.
 
 use crate::backend::{Backend, EngineError, ExternKind, ExternVal, Value};
 use brisk::capi::brisk::{
