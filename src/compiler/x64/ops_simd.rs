@@ -575,6 +575,46 @@ simd_ops!(simd_un_v {
         ; psrad Rx(X15), 31
         ; pxor Rx(d), Rx(X15));
     visit_f64x2_convert_low_i32x4_s => |m, d| asm!(m; cvtdq2pd Rx(d), Rx(d));
+    // 0x43300000_xxxxxxxx is the double 2^52 + x, exactly: subtract 2^52.
+    visit_f64x2_convert_low_i32x4_u => |m, d| {
+        splat32(m, X15, 0x4330_0000);
+        asm!(m; unpcklps Rx(d), Rx(X15));
+        const128(m, X15, 0x4330_0000_0000_0000_4330_0000_0000_0000);
+        asm!(m; subpd Rx(d), Rx(X15));
+    };
+    // NaN -> 0 (min picks the 0 where the mask cleared the bound), too
+    // large -> i32::MAX, too small -> cvttpd2dq's i32::MIN.
+    visit_i32x4_trunc_sat_f64x2_s_zero => |m, d| {
+        asm!(m; movapd Rx(X15), Rx(d); cmppd Rx(X15), Rx(X15), 0);
+        const128(m, X14, 0x41df_ffff_ffc0_0000_41df_ffff_ffc0_0000);
+        asm!(m; andpd Rx(X15), Rx(X14); minpd Rx(d), Rx(X15); cvttpd2dq Rx(d), Rx(d));
+    };
+    // Clamp to [0, u32::MAX], truncate, and read the integer out of the
+    // significand of 2^52 + x.
+    visit_i32x4_trunc_sat_f64x2_u_zero => |m, d| {
+        asm!(m; xorpd Rx(X15), Rx(X15); maxpd Rx(d), Rx(X15));
+        const128(m, X14, 0x41ef_ffff_ffe0_0000_41ef_ffff_ffe0_0000);
+        asm!(m; minpd Rx(d), Rx(X14); roundpd Rx(d), Rx(d), 11);
+        const128(m, X14, 0x4330_0000_0000_0000_4330_0000_0000_0000);
+        asm!(m; addpd Rx(d), Rx(X14); shufps Rx(d), Rx(X15), 0x88_u8 as i8);
+    };
+    // Lanes >= 2^31 convert as x - 2^31 and add back; NaN and negatives
+    // become 0, overflow u32::MAX.
+    visit_i32x4_trunc_sat_f32x4_u => |m, d| asm!(m
+        ; pxor Rx(X15), Rx(X15)
+        ; maxps Rx(d), Rx(X15)
+        ; pcmpeqd Rx(X15), Rx(X15)
+        ; psrld Rx(X15), 1
+        ; cvtdq2ps Rx(X15), Rx(X15)
+        ; movaps Rx(X14), Rx(d)
+        ; subps Rx(X14), Rx(X15)
+        ; cmpps Rx(X15), Rx(X14), 2
+        ; cvttps2dq Rx(X14), Rx(X14)
+        ; pxor Rx(X14), Rx(X15)
+        ; pxor Rx(X15), Rx(X15)
+        ; pmaxsd Rx(X14), Rx(X15)
+        ; cvttps2dq Rx(d), Rx(d)
+        ; paddd Rx(d), Rx(X14));
     visit_f32x4_demote_f64x2_zero => |m, d| asm!(m; cvtpd2ps Rx(d), Rx(d));
     visit_f64x2_promote_low_f32x4 => |m, d| asm!(m; cvtps2pd Rx(d), Rx(d));
     visit_i16x8_extend_low_i8x16_s => |m, d| asm!(m; pmovsxbw Rx(d), Rx(d));
@@ -803,6 +843,10 @@ simd_shifts! {
         ; pcmpeqd Rx(X15), Rx(X15)
         ; psrlw Rx(X15), 8
         ; psllw Rx(X15), Rx(c)
+        // Keep the low byte of each word (0xff << n), so the pack does
+        // not saturate.
+        ; psllw Rx(X15), 8
+        ; psrlw Rx(X15), 8
         ; packuswb Rx(X15), Rx(X15)
         ; pand Rx(v), Rx(X15));
     visit_i8x16_shr_u => 7, 0, |m, v, c| asm!(m
