@@ -310,6 +310,7 @@ def main():
     ap.add_argument("--kernels", default="", help="comma-separated subset of kernels")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     ap.add_argument("--markdown", help="write the tables to this file too")
+    ap.add_argument("--note", default="", help="a line for the top of the markdown file")
     ap.add_argument("--clock", choices=["cpu", "wall"], default="cpu",
                     help="time the tables use: process CPU time (default) or wall-clock")
     ap.add_argument("--no-parallel-compile", action="store_true",
@@ -359,6 +360,8 @@ def main():
     print(f"(benchmarks took {elapsed:.0f} s; tables use the {CLOCK} clock)")
     if args.markdown:
         with open(args.markdown, "w") as f:
+            if args.note:
+                f.write(f"{args.note}\n\n")
             f.write(f"Machine:\n\n```\n{machine_description()}\n```\n\n")
             f.write(f"Clock: {CLOCK}. Load average at the end: {os.getloadavg()[0]:.1f} "
                     f"(on {os.cpu_count()} CPUs)\n\n")

@@ -69,10 +69,14 @@ done
 
 # --- the engines and one harness binary per library -------------------------------------------
 harness=(benches/harness/bench.c)
+brisk_rev="brisk not built"
 probe=()
 if wants brisk; then
     step "brisk (release, $brisk_target)"
     cargo build --quiet --release --lib
+    # Several people share this work tree: say what was built, uncommitted edits included.
+    brisk_rev="brisk $(git rev-parse --short HEAD 2>/dev/null || echo '(no git)')"
+    git diff --quiet HEAD -- src 2>/dev/null || brisk_rev+=" with uncommitted changes in src/"
     "$cc" "${cflags[@]}" -Iinclude "${harness[@]}" benches/harness/engine_brisk.c \
         "$brisk_target/release/libbrisk.a" "${libs[@]}" -o "$bin/bench-brisk"
     # brisk's compile phases (decode / validate / compile) and disassembly, for the write-up.
@@ -124,5 +128,6 @@ esac
 step "running: engines=$engines workloads=$workloads"
 python3 benches/run.py --bin-dir "$bin" --wasm-dir "$wasm" --kernels-dir benches/kernels \
     --engines "$engines" --workloads "$workloads" --kernels "$kernels" $quick \
+    --note "$brisk_rev, built $(date -u '+%Y-%m-%d %H:%M UTC')" \
     "${probe[@]}" --compile-modules "${compile_modules[@]}" --markdown "$cache/results.md"
 echo "tables written to $cache/results.md" >&2
