@@ -1264,3 +1264,33 @@ fn bit_counts_without_lzcnt_tzcnt_popcnt() {
         assert_eq!(i.i64("pop64", &a) as u32, x.count_ones(), "{x:#x}");
     }
 }
+
+#[test]
+fn simd_values_through_locals_blocks_and_calls() {
+    let mut i = instantiate(
+        r#"(module (memory 1)
+          (func $twice (param v128) (result v128) (i32x4.add (local.get 0) (local.get 0)))
+          (func (export "f") (param $x i32) (result i32) (local $v v128)
+            (local.set $v (i32x4.splat (local.get $x)))
+            (local.set $v
+              (block (result v128)
+                (call $twice (local.get $v))))
+            (v128.store (i32.const 64) (local.get $v))
+            (i32.add
+              (i32x4.extract_lane 3 (i32x4.mul (local.get $v) (v128.const i32x4 1 2 3 4)))
+              (i32.load (i32.const 64))))
+          (func (export "any") (param $x i32) (result i32)
+            (if (result i32) (v128.any_true (i32x4.splat (local.get $x)))
+              (then (i32.const 7)) (else (i32.const 9))))
+          (func (export "sel") (param $c i32) (result i64)
+            (i64x2.extract_lane 1
+              (select (result v128) (v128.const i64x2 1 2) (v128.const i64x2 3 4) (local.get $c))))
+        )"#,
+    );
+    // v = 2x in every lane; lane 3 times 4, plus lane 0 from memory.
+    assert_eq!(i.i32("f", &[5]), 10 * 4 + 10);
+    assert_eq!(i.i32("any", &[0]), 9);
+    assert_eq!(i.i32("any", &[3]), 7);
+    assert_eq!(i.i64("sel", &[1]), 2);
+    assert_eq!(i.i64("sel", &[0]), 4);
+}
