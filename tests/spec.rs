@@ -52,8 +52,8 @@ fn main() -> ExitCode {
         // The final line names the mode, so that the two runs of
         // scripts/test.sh read apart.
         Err(_) => match child::bounds_checks() {
-            Ok(brisk::BoundsChecks::Explicit) => supervisor::run_all("spec-explicit"),
-            _ => supervisor::run_all("spec"),
+            Ok(brisk::BoundsChecks::Explicit) => supervisor::run_all("spec-explicit", &[]),
+            _ => supervisor::run_all("spec", &[]),
         },
     }
 }

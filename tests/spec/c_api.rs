@@ -12,10 +12,10 @@
 //!
 //! Where the C API can be checked against itself, it is, and a disagreement
 //! fails the directive as a "C API inconsistency": `wasm_module_validate`
-//! against `wasm_module_new`, result kinds against `wasm_func_type`,
-//! `wasm_instance_exports` against `wasm_module_exports`, the arguments host
-//! functions receive against their types, and returned references against
-//! what went in.
+//! must accept what `wasm_module_new` compiles, and results are checked
+//! against `wasm_func_type`, `wasm_instance_exports` against
+//! `wasm_module_exports`, the arguments host functions receive against their
+//! types, and returned references against what went in.
 
 use crate::backend::{Backend, EngineError, ExternKind, ExternVal, Value};
 use brisk::capi::brisk::{
@@ -39,6 +39,20 @@ use brisk::{BoundsChecks, Features};
 use std::ffi::c_void;
 use std::ptr;
 use std::rc::Rc;
+
+/// Sets whose tests pass v128 values to and from exported functions, which
+/// the standard C API cannot express (`wasm_val_t` has no v128 member; see
+/// `BRISK_V128` in brisk.h): not run by default.
+pub const NOT_RUN: &[(&str, &str)] = &[
+    (
+        "proposals/simd",
+        "v128 arguments and results cannot cross wasm.h (wasm_val_t has no v128)",
+    ),
+    (
+        "proposals/relaxed-simd",
+        "v128 arguments and results cannot cross wasm.h (wasm_val_t has no v128)",
+    ),
+];
 
 // The value kinds, as `wasm_valkind_t`.
 const WASM_I32: wasm_valkind_t = wasm_valkind_enum::WASM_I32 as wasm_valkind_t;
@@ -540,21 +554,15 @@ impl Backend for CApi {
             )
         };
         let compiled = !module.is_null();
-        if valid != compiled {
-            if !module.is_null() {
-                // SAFETY: owned here.
-                unsafe { wasm_module_delete(module) };
-            }
+        // A valid module may still fail to compile (an operator the compiler
+        // does not implement): that error is reported below. The reverse is
+        // a bug.
+        if compiled && !valid {
+            // SAFETY: owned here.
+            unsafe { wasm_module_delete(module) };
             return Err(EngineError::Other(
                 "C API inconsistency",
-                format!(
-                    "wasm_module_validate says {valid}, but wasm_module_new {}",
-                    if valid {
-                        "failed"
-                    } else {
-                        "compiled the module"
-                    }
-                ),
+                "wasm_module_new compiled a module that wasm_module_validate rejects".into(),
             ));
         }
         if compiled {
