@@ -24,13 +24,19 @@ const FIXED_SEEDS: &[u64] = &[];
 /// Seeds where wasmi 2.0.0 is wrong, triaged by hand against wasmtime and the
 /// specification; they are compared up to the divergence and reported, not
 /// failed.
-const KNOWN_REFERENCE_BUGS: &[(u64, &str)] = &[(
-    1379,
-    "wasmi drops a local.get operand below an `if (param f64)` whose else arm \
-     consumes the parameter: `(local.get 0) (f64.const nan) (i32.const 0) \
-     if (param f64) drop else i64.reinterpret_f64 global.set end \
-     i64.reinterpret_f64` reads the NaN constant instead of local 0",
-)];
+const KNOWN_REFERENCE_BUGS: &[(u64, &str)] = &[
+    (
+        1379,
+        "below an `if (param f64)` whose else arm consumes the parameter, wasmi \
+         replaces the `local.get 0` operand by the parameter (a NaN constant) \
+         (reproducer: fuzz_regressions::if_with_param_keeps_the_operand_below)",
+    ),
+    (
+        4651,
+        "wasmi returns 0 for an i64 result where wasmtime and brisk agree on \
+         -8357499234340965718",
+    ),
+];
 
 /// A trap, in terms both engines can express. wasmi reports an out-of-range
 /// `call_indirect` index as a table access out of bounds, as brisk's
@@ -582,7 +588,10 @@ fn run_seed(
         Err(_) => fuzz_common::generate(seed, &config).wasm,
     };
     stats.bytes += wasm.len();
-    let fail = |msg: String| Err((wasm.clone(), msg));
+    // The calls made so far, one a line, for replaying in another engine
+    // (fuzz/triage.py): `call <export name in hex> <type>:<bits>...`.
+    let calls = std::cell::RefCell::new(String::new());
+    let fail = |msg: String| Err((wasm.clone(), format!("{msg}\n{}", calls.borrow())));
 
     if let Err(e) =
         wasmparser::Validator::new_with_features(fuzz_common::wasm2_features()).validate_all(&wasm)
@@ -670,6 +679,7 @@ fn run_seed(
         // Two calls per export, with different arguments.
         for round in 0..2 {
             let args = arguments(&mut rng, &params);
+            calls.borrow_mut().push_str(&replay_line(name, &args));
             brisk.set_fuel(FUEL);
             reference.set_fuel(FUEL);
             let b = brisk.call(name, &args);
@@ -702,6 +712,23 @@ fn run_seed(
         }
     }
     Ok(None)
+}
+
+/// One call in the replay format of `fuzz/triage.py`.
+fn replay_line(name: &str, args: &[Value]) -> String {
+    let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    let mut line = format!("call {}", if hex.is_empty() { "-" } else { &hex });
+    for a in args {
+        line.push_str(&match a {
+            Value::I32(x) => format!(" i32:{x}"),
+            Value::I64(x) => format!(" i64:{x}"),
+            Value::F32(x) => format!(" f32:{x}"),
+            Value::F64(x) => format!(" f64:{x}"),
+            Value::FuncRef(_) | Value::ExternRef(_) => " ref:null".to_string(),
+        });
+    }
+    line.push('\n');
+    line
 }
 
 /// The first difference between two export states, described.
