@@ -133,6 +133,8 @@ impl PartialEq for Value {
 enum Outcome {
     Returned(Vec<Value>),
     Trapped(TrapKind),
+    /// wasmi panicked (a bug of the reference).
+    ReferencePanicked,
 }
 
 /// Everything observable from outside after a call, by export name (wasmi
@@ -306,7 +308,11 @@ struct WasmiSide {
 
 impl WasmiSide {
     fn new(engine: &wasmi::Engine, wasm: &[u8]) -> Result<Result<WasmiSide, TrapKind>, String> {
-        let module = wasmi::Module::new(engine, wasm).map_err(|e| e.to_string())?;
+        let module = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            wasmi::Module::new(engine, wasm)
+        }))
+        .map_err(|_| "wasmi panicked".to_string())?
+        .map_err(|e| e.to_string())?;
         let mut store = wasmi::Store::new(engine, ());
         let instance = match wasmi::Instance::new(&mut store, &module, &[]) {
             Ok(i) => i,
@@ -393,9 +399,15 @@ impl Side for WasmiSide {
             })
             .collect();
         let mut results: Vec<wasmi::Val> = ty.results().iter().map(wasmi_default).collect();
-        match f.call(&mut self.store, &params, &mut results) {
-            Ok(()) => Outcome::Returned(results.iter().map(|v| self.value(v)).collect()),
-            Err(e) => Outcome::Trapped(wasmi_trap_kind(&e)),
+        // wasmi translates function bodies lazily, at their first call, and
+        // its translator has panicked on valid input.
+        let call = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            f.call(&mut self.store, &params, &mut results)
+        }));
+        match call {
+            Ok(Ok(())) => Outcome::Returned(results.iter().map(|v| self.value(v)).collect()),
+            Ok(Err(e)) => Outcome::Trapped(wasmi_trap_kind(&e)),
+            Err(_) => Outcome::ReferencePanicked,
         }
     }
 
@@ -688,6 +700,12 @@ fn run_seed(
             match b {
                 Outcome::Returned(_) => stats.returned += 1,
                 Outcome::Trapped(_) => stats.trapped += 1,
+                Outcome::ReferencePanicked => unreachable!("brisk's outcome"),
+            }
+            if r == Outcome::ReferencePanicked {
+                return Ok(Some(Skip::ReferenceBug(format!(
+                    "wasmi panicked in {name}"
+                ))));
             }
             let stack = |o: &Outcome| *o == Outcome::Trapped(TrapKind::StackOverflow);
             if stack(&b) || stack(&r) {
@@ -773,12 +791,19 @@ fn main_loop(seeds: Vec<u64>) {
         .wasm_extended_const(false)
         .wasm_multi_memory(false)
         .wasm_memory64(false);
-    let wasmi_engine = wasmi::Engine::new(&wasmi_config);
     let mut failures = Vec::new();
     let mut skipped = 0;
     let mut stats = Stats::default();
     for &seed in &seeds {
-        match run_seed(seed, &wasmi_engine, &mut stats) {
+        // A fresh engine per seed: a panic inside wasmi may leave its engine
+        // unusable.
+        let wasmi_engine = wasmi::Engine::new(&wasmi_config);
+        // A panic (of brisk, or of the harness) fails the seed, not the run.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_seed(seed, &wasmi_engine, &mut stats)
+        }))
+        .unwrap_or_else(|_| Err((Vec::new(), "panicked (see above)".to_string())));
+        match outcome {
             Ok(None) => {}
             Ok(Some(Skip::ReferenceRejected(e))) => {
                 skipped += 1;
