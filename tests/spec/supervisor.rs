@@ -335,6 +335,7 @@ pub fn run_all(label: &str, api_not_run: &[(&str, &'static str)]) -> ExitCode {
             let path = format!("{}/{}", set.name, file.name);
             match &options.filter {
                 Some(filter) if !path.contains(filter.as_str()) => filtered_out += 1,
+                _ if sets::skip_reason(&set.name, &file.name).is_some() => {}
                 _ => jobs.push((set.name.clone(), file.name.clone())),
             }
         }
@@ -361,6 +362,11 @@ pub fn run_all(label: &str, api_not_run: &[(&str, &'static str)]) -> ExitCode {
 
     println!();
     println!("not run:");
+    for (set, file, reason) in sets::SKIPPED_FILES {
+        if options.sets.iter().any(|s| s == set) {
+            println!("  {set}/{file}: {reason}");
+        }
+    }
     for set in all.iter().filter(|s| !options.sets.contains(&s.name)) {
         let reason = set.not_run_reason.unwrap_or("not selected by SPEC_SETS");
         println!("  {} ({} files): {reason}", set.name, set.files.len());
