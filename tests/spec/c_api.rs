@@ -5,6 +5,10 @@
 //! `wasm_global_new`, `wasm_table_new` and `wasm_memory_new`. Every object is
 //! deleted with its `wasm_*_delete`.
 //!
+//! `wasm_val_t` has no v128 member: functions and globals with v128 values
+//! are reached through a small generated adapter module that imports them
+//! and passes each v128 as two i64s ([`CApi::call_v128`]).
+//!
 //! Extensions (`brisk.h`) are used only where the standard has no means:
 //! `brisk_config_features_set` and `brisk_config_bounds_checks_set` for the
 //! engine's configuration, and `brisk_module_new` after `wasm_module_new` has
@@ -36,23 +40,10 @@ use brisk::capi::types::*;
 use brisk::capi::val::*;
 use brisk::capi::vec::*;
 use brisk::{BoundsChecks, Features};
+use std::collections::HashMap;
 use std::ffi::c_void;
 use std::ptr;
 use std::rc::Rc;
-
-/// Sets whose tests pass v128 values to and from exported functions, which
-/// the standard C API cannot express (`wasm_val_t` has no v128 member; see
-/// `BRISK_V128` in brisk.h): not run by default.
-pub const NOT_RUN: &[(&str, &str)] = &[
-    (
-        "proposals/simd",
-        "v128 arguments and results cannot cross wasm.h (wasm_val_t has no v128)",
-    ),
-    (
-        "proposals/relaxed-simd",
-        "v128 arguments and results cannot cross wasm.h (wasm_val_t has no v128)",
-    ),
-];
 
 // The value kinds, as `wasm_valkind_t`.
 const WASM_I32: wasm_valkind_t = wasm_valkind_enum::WASM_I32 as wasm_valkind_t;
@@ -110,9 +101,87 @@ pub struct CApi {
     /// `SPEC_CAPI_SERIALIZE=1`: every module is serialized and deserialized
     /// before use, so the testsuite runs on deserialized code.
     serialize: bool,
+    /// v128 adapter modules ([`v128_adapter`]), by the text they compile from.
+    adapters: HashMap<String, CModule>,
 }
 
 impl CApi {
+    /// Calls `func` through a generated adapter when its type has v128
+    /// parameters or results: `wasm_val_t` cannot hold a v128, so the adapter
+    /// (a wasm module importing `func`) takes and returns each v128 as two
+    /// i64s, low half first. Everything still goes through `wasm.h`:
+    /// compiling and instantiating the adapter with `func` as its import,
+    /// and `wasm_func_call` on its export.
+    fn call_v128(
+        &mut self,
+        func: &CExtern,
+        (params, results): (Vec<wasm_valkind_t>, Vec<wasm_valkind_t>),
+        args: &[Value],
+    ) -> Result<Vec<Value>, EngineError> {
+        if args.len() != params.len() {
+            return Err(EngineError::Other(
+                "type error",
+                format!("{} arguments for {} parameters", args.len(), params.len()),
+            ));
+        }
+        let adapter = self.adapter(
+            v128_adapter(
+                &format!(
+                    "(func (param {}) (result {}))",
+                    names(&params),
+                    names(&results)
+                ),
+                &params,
+                &results,
+            )?,
+            func,
+        )?;
+        let mut split = Vec::new();
+        for a in args {
+            match *a {
+                Value::V128(x) => {
+                    split.push(Value::I64(x as u64 as i64));
+                    split.push(Value::I64((x >> 64) as u64 as i64));
+                }
+                other => split.push(other),
+            }
+        }
+        let flat = self.call(&adapter, &split)?;
+        join_v128(&results, flat)
+    }
+
+    /// The export `call` of a new instance of the adapter module `text`,
+    /// which imports `import`.
+    fn adapter(&mut self, text: String, import: &CExtern) -> Result<CExtern, EngineError> {
+        let module = match self.adapters.get(&text) {
+            Some(m) => m.clone(),
+            None => {
+                let bytes = wat::parse_str(&text)
+                    .map_err(|e| EngineError::Other("runner", format!("v128 adapter: {e}")))?;
+                let m = self.compile(&bytes)?;
+                self.adapters.insert(text, m.clone());
+                m
+            }
+        };
+        let instance = self.instantiate(&module, std::slice::from_ref(import))?;
+        self.export(&instance, "call")
+            .ok_or_else(|| EngineError::Other("runner", "v128 adapter has no export".into()))
+    }
+
+    /// Reads a v128 global through an adapter (see [`CApi::call_v128`]).
+    fn global_get_v128(&mut self, global: &CExtern, mutable: bool) -> Result<Value, EngineError> {
+        let ty = if mutable { "(mut v128)" } else { "v128" };
+        let text = format!(
+            "(module (import \"m\" \"g\" (global $g {ty})) \
+             (func (export \"call\") (result i64 i64) \
+               global.get $g i64x2.extract_lane 0 global.get $g i64x2.extract_lane 1))"
+        );
+        let adapter = self.adapter(text, global)?;
+        let flat = self.call(&adapter, &[])?;
+        let mut joined = join_v128(&[BRISK_V128], flat)?;
+        Ok(joined.remove(0))
+    }
+
     /// `wasm_module_serialize` then `wasm_module_deserialize`; takes `module`.
     ///
     /// # Safety
@@ -216,6 +285,118 @@ impl CApi {
     }
 }
 
+/// The text of a module that imports a function of type `func_ty` (params
+/// `params`, results `results`) and exports `call`, the same function with
+/// each v128 parameter and result as two i64s (low half first).
+fn v128_adapter(
+    func_ty: &str,
+    params: &[wasm_valkind_t],
+    results: &[wasm_valkind_t],
+) -> Result<String, EngineError> {
+    let split = |kinds: &[wasm_valkind_t]| -> Result<String, EngineError> {
+        let mut out = Vec::new();
+        for &k in kinds {
+            match k {
+                BRISK_V128 => out.extend(["i64", "i64"]),
+                k => out.push(kind_name(k)?),
+            }
+        }
+        Ok(out.join(" "))
+    };
+    let mut body = Vec::new();
+    let mut local = 0;
+    for &k in params {
+        if k == BRISK_V128 {
+            body.push(format!(
+                "local.get {local} i64x2.splat local.get {} i64x2.replace_lane 1",
+                local + 1
+            ));
+            local += 2;
+        } else {
+            body.push(format!("local.get {local}"));
+            local += 1;
+        }
+    }
+    body.push("call $f".into());
+    // The results are on the stack: into locals (last first), then out split.
+    let first_temp = local;
+    for (i, _) in results.iter().enumerate().rev() {
+        body.push(format!("local.set {}", first_temp + i));
+    }
+    for (i, &k) in results.iter().enumerate() {
+        let l = first_temp + i;
+        if k == BRISK_V128 {
+            body.push(format!(
+                "local.get {l} i64x2.extract_lane 0 local.get {l} i64x2.extract_lane 1"
+            ));
+        } else {
+            body.push(format!("local.get {l}"));
+        }
+    }
+    Ok(format!(
+        "(module (import \"m\" \"f\" {}) \
+         (func (export \"call\") (param {}) (result {}) (local {}) {}))",
+        func_ty.replacen("(func", "(func $f", 1),
+        split(params)?,
+        split(results)?,
+        names(results),
+        body.join(" ")
+    ))
+}
+
+/// Puts each v128 of `kinds` back together from the two i64s in `flat`.
+fn join_v128(kinds: &[wasm_valkind_t], flat: Vec<Value>) -> Result<Vec<Value>, EngineError> {
+    let mut flat = flat.into_iter();
+    let mut out = Vec::with_capacity(kinds.len());
+    for &k in kinds {
+        let v = if k == BRISK_V128 {
+            match (flat.next(), flat.next()) {
+                (Some(Value::I64(lo)), Some(Value::I64(hi))) => {
+                    Value::V128(lo as u64 as u128 | (hi as u64 as u128) << 64)
+                }
+                other => {
+                    return Err(EngineError::Other(
+                        "runner",
+                        format!("v128 adapter returned {other:?}"),
+                    ))
+                }
+            }
+        } else {
+            flat.next().ok_or_else(|| {
+                EngineError::Other("runner", "v128 adapter returned too few values".into())
+            })?
+        };
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// The text-format name of a value kind.
+fn kind_name(kind: wasm_valkind_t) -> Result<&'static str, EngineError> {
+    Ok(match kind {
+        WASM_I32 => "i32",
+        WASM_I64 => "i64",
+        WASM_F32 => "f32",
+        WASM_F64 => "f64",
+        BRISK_V128 => "v128",
+        WASM_FUNCREF => "funcref",
+        WASM_EXTERNREF => "externref",
+        k => {
+            return Err(EngineError::Other(
+                "C API",
+                format!("unknown value kind {k}"),
+            ))
+        }
+    })
+}
+
+/// Kinds as a space-separated list of text-format names (unknown ones as `?`,
+/// which then fails to parse).
+fn names(kinds: &[wasm_valkind_t]) -> String {
+    let names: Vec<&str> = kinds.iter().map(|&k| kind_name(k).unwrap_or("?")).collect();
+    names.join(" ")
+}
+
 fn unrepresentable() -> EngineError {
     EngineError::Other(
         "unsupported",
@@ -311,21 +492,28 @@ unsafe fn take_trap_message(trap: *mut wasm_trap_t) -> String {
     }
 }
 
-/// The kinds of the results of `f`, from `wasm_func_type`.
+/// The kinds of the parameters and of the results of `f`, from
+/// `wasm_func_type`.
 ///
 /// # Safety
 /// `f` is a live function.
-unsafe fn result_kinds(f: *const wasm_func_t) -> Vec<wasm_valkind_t> {
-    // SAFETY: `f` is live; the type is owned here, and its results vector
-    // (borrowed from it) holds live valtypes.
+unsafe fn func_kinds(f: *const wasm_func_t) -> (Vec<wasm_valkind_t>, Vec<wasm_valkind_t>) {
+    // SAFETY: `f` is live; the type is owned here, and its vectors (borrowed
+    // from it) hold live valtypes.
     unsafe {
         let ty = wasm_func_type(f);
-        let results = &*wasm_functype_results(ty);
-        let kinds = (0..results.size)
-            .map(|i| wasm_valtype_kind(*results.data.add(i)))
-            .collect();
+        let kinds = |v: *const wasm_valtype_vec_t| -> Vec<wasm_valkind_t> {
+            let v = &*v;
+            (0..v.size)
+                .map(|i| wasm_valtype_kind(*v.data.add(i)))
+                .collect()
+        };
+        let both = (
+            kinds(wasm_functype_params(ty)),
+            kinds(wasm_functype_results(ty)),
+        );
         wasm_functype_delete(ty);
-        kinds
+        both
     }
 }
 
@@ -435,6 +623,7 @@ impl Backend for CApi {
             Ok(CApi {
                 owner: Rc::new(StoreOwner { engine, store }),
                 serialize: std::env::var("SPEC_CAPI_SERIALIZE").is_ok_and(|v| v == "1"),
+                adapters: HashMap::new(),
             })
         }
     }
@@ -730,6 +919,11 @@ impl Backend for CApi {
         if f.is_null() {
             return Err(EngineError::Other("type error", "not a function".into()));
         }
+        // SAFETY: `f` is live.
+        let kinds = unsafe { func_kinds(f) };
+        if kinds.0.contains(&BRISK_V128) || kinds.1.contains(&BRISK_V128) {
+            return self.call_v128(func, kinds, args);
+        }
         let mut c_args = Vec::with_capacity(args.len());
         for a in args {
             match self.to_c(a) {
@@ -759,7 +953,7 @@ impl Backend for CApi {
             let trap = wasm_func_call(f, &arg_vec, &mut results);
             wasm_val_vec_delete(&mut arg_vec);
             let outcome = if trap.is_null() {
-                let kinds = result_kinds(f);
+                let kinds = func_kinds(f).1;
                 (0..results.size)
                     .map(|i| {
                         let v = &*results.data.add(i);
@@ -795,15 +989,34 @@ impl Backend for CApi {
             of: wasm_val_union { i64: 0 },
         };
         // SAFETY: `g` is live; `v` is written and owned here.
-        unsafe {
+        let value = unsafe {
             wasm_global_get(g, &mut v);
-            let value = if v.kind == BRISK_V128 {
-                Err(unrepresentable())
-            } else {
-                from_c(&v)
-            };
+            let value = from_c(&v);
             wasm_val_delete(&mut v);
             value
+        };
+        if v.kind != BRISK_V128 {
+            return value;
+        }
+        // brisk.h: a v128 global reads as its low 64 bits; the whole value
+        // comes through an adapter, and the two must agree.
+        // SAFETY: `g` is live; its type is owned here.
+        let mutable = unsafe {
+            let ty = wasm_global_type(g);
+            let mutable = wasm_globaltype_mutability(ty)
+                == wasm_mutability_enum::WASM_VAR as wasm_mutability_t;
+            wasm_globaltype_delete(ty);
+            mutable
+        };
+        let whole = self.global_get_v128(global, mutable)?;
+        // SAFETY: a BRISK_V128 value holds its low bits in `of.i64`.
+        let low = unsafe { v.of.i64 } as u64;
+        match whole {
+            Value::V128(x) if x as u64 == low => Ok(whole),
+            _ => Err(EngineError::Other(
+                "C API inconsistency",
+                format!("wasm_global_get gave low bits {low:#x} of {whole:?}"),
+            )),
         }
     }
 }
