@@ -149,6 +149,9 @@ def bench_compile(report, engines, modules, parallel):
                 "several runs. `brisk ÷ X` > 1 means brisk compiles faster. wasmi is set to "
                 "translate every body to its bytecode in `wasm_module_new` (its default is lazy "
                 "translation on first call, which leaves only validation here).")
+        if key == "mb_per_s":
+            note += (" Wall-clock time with every engine's default parallelism: only meaningful "
+                     "on an otherwise idle machine.")
         if failures:
             note += "\n\nFailed: " + "; ".join(failures)
         report.table(f"Compile throughput ({title})", note, header, rows)

@@ -6,6 +6,8 @@
 #   scripts/bench.sh                     everything; writes the tables to target/bench-engines/results.md
 #   scripts/bench.sh --quick             one repetition of everything (a smoke run)
 #   scripts/bench.sh --engines brisk,winch --workloads kernels --kernels fib,sieve
+#   scripts/bench.sh --clock wall        tables in wall-clock time (default: process CPU time,
+#                                        steadier on a shared machine; see benches/RESULTS.md)
 #   scripts/bench.sh --build-only        build the engines and harness binaries, run nothing
 #
 # The other engines are built on demand, once, into target/bench-engines/ (BENCH_CACHE to move
@@ -22,14 +24,16 @@ workloads=compile,kernels,boundary,instantiate
 kernels=
 quick=
 build_only=
+clock=cpu
 while [ $# -gt 0 ]; do
     case "$1" in
         --engines) engines=$2; shift 2 ;;
         --workloads) workloads=$2; shift 2 ;;
         --kernels) kernels=$2; shift 2 ;;
         --quick) quick=--quick; shift ;;
+        --clock) clock=$2; shift 2 ;;
         --build-only) build_only=1; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -127,7 +131,7 @@ esac
 
 step "running: engines=$engines workloads=$workloads"
 python3 benches/run.py --bin-dir "$bin" --wasm-dir "$wasm" --kernels-dir benches/kernels \
-    --engines "$engines" --workloads "$workloads" --kernels "$kernels" $quick \
+    --engines "$engines" --workloads "$workloads" --kernels "$kernels" $quick --clock "$clock" \
     --note "$brisk_rev, built $(date -u '+%Y-%m-%d %H:%M UTC')" \
     "${probe[@]}" --compile-modules "${compile_modules[@]}" --markdown "$cache/results.md"
 echo "tables written to $cache/results.md" >&2
