@@ -1294,3 +1294,24 @@ fn simd_values_through_locals_blocks_and_calls() {
     assert_eq!(i.i64("sel", &[1]), 2);
     assert_eq!(i.i64("sel", &[0]), 4);
 }
+
+#[test]
+fn br_table_with_many_distinct_targets() {
+    // Block k (counted from the innermost) returns 1000 + k.
+    let n = 300;
+    let mut wat = String::from("(module (func (export \"f\") (param i32) (result i32)\n");
+    for _ in 0..n {
+        wat.push_str("(block\n");
+    }
+    let targets: String = (0..n).map(|k| format!("{k} ")).collect();
+    wat.push_str(&format!("(br_table {targets} {} (local.get 0))\n", n - 1));
+    for k in 0..n {
+        wat.push_str(&format!(") (return (i32.const {}))\n", 1000 + k));
+    }
+    wat.push_str("))");
+    let mut i = instantiate(&wat);
+    for k in [0u64, 1, 7, 150, 298, 299, 300, 5000] {
+        let want = 1000 + k.min(n as u64 - 1) as i32;
+        assert_eq!(i.i32("f", &[k]), want, "index {k}");
+    }
+}

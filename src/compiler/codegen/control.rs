@@ -644,10 +644,16 @@ impl<'m> CodeGen<'m> {
         let r = self.opnd_to_reg(idx);
         // One label per distinct target: the target itself when no moves
         // are needed, else a stub that moves and jumps.
+        // (Labels are indexed by depth, so a table with many distinct
+        // targets stays linear.)
         let mut tl = std::mem::take(&mut self.scratch_targets);
         tl.clear();
-        let label_for = |cg: &mut Self, depth: u32, tl: &mut Vec<(u32, DynamicLabel)>| {
-            if let Some(&(_, l)) = tl.iter().find(|(d, _)| *d == depth) {
+        let mut by_depth = std::mem::take(&mut self.br_table_labels);
+        if by_depth.len() < self.control.len() {
+            by_depth.resize(self.control.len(), None);
+        }
+        let mut label_for = |cg: &mut Self, depth: u32, tl: &mut Vec<(u32, DynamicLabel)>| {
+            if let Some(l) = by_depth[depth as usize] {
                 return l;
             }
             let l = if cg.merge_is_noop(depth as usize) {
@@ -657,6 +663,7 @@ impl<'m> CodeGen<'m> {
             } else {
                 cg.masm.new_label()
             };
+            by_depth[depth as usize] = Some(l);
             tl.push((depth, l));
             l
         };
@@ -686,12 +693,14 @@ impl<'m> CodeGen<'m> {
         }
         self.release(r);
         for &(depth, l) in tl.iter() {
+            by_depth[depth as usize] = None;
             let i = self.control.len() - 1 - depth as usize;
             if self.control[i].label != l {
                 self.masm.bind(l);
                 self.emit_branch(depth as usize);
             }
         }
+        self.br_table_labels = by_depth;
         self.scratch_targets = tl;
         self.go_dead();
         Ok(())

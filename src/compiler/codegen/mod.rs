@@ -128,6 +128,8 @@ pub(crate) struct CodeGen<'m> {
     pub func_type: u32,
     pub scratch_moves: Vec<(super::x64::regs::Reg, super::x64::regs::Reg)>,
     pub scratch_targets: Vec<(u32, DynamicLabel)>,
+    /// br_table's label per target depth (all `None` between uses).
+    pub br_table_labels: Vec<Option<DynamicLabel>>,
     /// The register caching each local, if any.
     pub local_cache: Vec<Option<super::x64::regs::Reg>>,
     /// The local cached in each register (`locals::NO_LOCAL` if none).
@@ -167,6 +169,7 @@ impl<'m> CodeGen<'m> {
             func_type: 0,
             scratch_moves: Vec::new(),
             scratch_targets: Vec::new(),
+            br_table_labels: Vec::new(),
             local_cache: Vec::new(),
             reg_owner: [locals::NO_LOCAL; 32],
             cached: RegSet(0),
