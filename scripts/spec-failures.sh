@@ -5,6 +5,7 @@
 #
 #   scripts/spec-failures.sh                  # wasm-v1 and wasm-v2
 #   SPEC_SETS=wasm-v1 scripts/spec-failures.sh
+#   SPEC_TEST=spec_capi scripts/spec-failures.sh   # through wasm.h
 #   scripts/spec-failures.sh saved-output.txt # group a saved SPEC_VERBOSE=1 run
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 if [[ $# -gt 0 ]]; then
     cat "$1"
 else
-    SPEC_VERBOSE=1 cargo test --release --quiet --test spec 2>/dev/null || true
+    SPEC_VERBOSE=1 cargo test --release --quiet --test "${SPEC_TEST:-spec}" 2>/dev/null || true
 fi | awk '
     /^not run:/ { finished = 1 }
     finished { next }
