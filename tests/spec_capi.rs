@@ -19,7 +19,8 @@
 //!   `SPEC_CHILD=$'wasm-v2\tref_func.wast' SPEC_BOUNDS_CHECKS=explicit
 //!   valgrind --leak-check=full <target>/release/deps/spec_capi-<hash>`.
 //!
-//! The final line reads `spec-capi: N passed, N failed`.
+//! The final line reads `spec-capi: N passed, N failed` (`spec-capi-explicit`
+//! with `SPEC_BOUNDS_CHECKS=explicit`).
 
 #[path = "spec/backend.rs"]
 mod backend;
@@ -43,6 +44,10 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     match std::env::var(child::CHILD_ENV) {
         Ok(which) => child::run::<c_api::CApi>(&which),
-        Err(_) => supervisor::run_all("spec-capi", &[]),
+        // The final line names the mode, as `spec.rs` does.
+        Err(_) => match child::bounds_checks() {
+            Ok(brisk::BoundsChecks::Explicit) => supervisor::run_all("spec-capi-explicit", &[]),
+            _ => supervisor::run_all("spec-capi", &[]),
+        },
     }
 }
