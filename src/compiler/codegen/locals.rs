@@ -42,6 +42,20 @@ impl<'m> CodeGen<'m> {
         self.cached.insert(r);
     }
 
+    /// A new value for local `l` in `r` (owned by the caller). A local
+    /// that is cached keeps its register: a loop header that carries it
+    /// there then needs no move on the back edge, which can stay a single
+    /// conditional jump.
+    pub fn set_cached_local(&mut self, l: u32, r: Reg) {
+        match self.local_cache[l as usize] {
+            Some(c) if c != r => {
+                self.masm.mov_rr(c, r);
+                self.release(r);
+            }
+            _ => self.cache_local(l, r),
+        }
+    }
+
     pub fn uncache_local(&mut self, l: u32) {
         if let Some(r) = self.local_cache[l as usize].take() {
             self.reg_owner[r.index()] = NO_LOCAL;

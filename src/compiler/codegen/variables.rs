@@ -63,8 +63,7 @@ impl<'m> CodeGen<'m> {
         self.materialize_local_refs(local_index);
         self.store_opnd(o, 5, l.disp);
         match o.loc {
-            // The value's register becomes the local's cached copy.
-            Loc::Reg(r) => self.cache_local(local_index, r),
+            Loc::Reg(r) => self.set_cached_local(local_index, r),
             // A constant (typically a loop counter's start) is worth a
             // register if one is free: a loop header then carries it.
             Loc::Const(bits) => {
@@ -84,14 +83,13 @@ impl<'m> CodeGen<'m> {
         let o = self.pop();
         self.materialize_local_refs(local_index);
         self.store_opnd(o, 5, l.disp);
-        self.uncache_local(local_index);
         if let Loc::Reg(r) = o.loc {
-            // The register becomes the local's cache, and the stack refers
-            // to the local.
-            self.cache_local(local_index, r);
+            // The local takes the value, and the stack refers to the local.
+            self.set_cached_local(local_index, r);
             self.push(o.ty, Loc::Local(local_index));
             return Ok(());
         }
+        self.uncache_local(local_index);
         self.push_opnd(o);
         Ok(())
     }
