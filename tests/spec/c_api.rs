@@ -124,18 +124,7 @@ impl CApi {
                 format!("{} arguments for {} parameters", args.len(), params.len()),
             ));
         }
-        let adapter = self.adapter(
-            v128_adapter(
-                &format!(
-                    "(func (param {}) (result {}))",
-                    names(&params),
-                    names(&results)
-                ),
-                &params,
-                &results,
-            )?,
-            func,
-        )?;
+        let adapter = self.adapter(v128_adapter(&params, &results)?, func)?;
         let mut split = Vec::new();
         for a in args {
             match *a {
@@ -285,11 +274,10 @@ impl CApi {
     }
 }
 
-/// The text of a module that imports a function of type `func_ty` (params
-/// `params`, results `results`) and exports `call`, the same function with
-/// each v128 parameter and result as two i64s (low half first).
+/// The text of a module that imports a function of type `params -> results`
+/// and exports `call`, the same function with each v128 parameter and result
+/// as two i64s (low half first).
 fn v128_adapter(
-    func_ty: &str,
     params: &[wasm_valkind_t],
     results: &[wasm_valkind_t],
 ) -> Result<String, EngineError> {
@@ -334,9 +322,10 @@ fn v128_adapter(
         }
     }
     Ok(format!(
-        "(module (import \"m\" \"f\" {}) \
+        "(module (import \"m\" \"f\" (func $f (param {}) (result {}))) \
          (func (export \"call\") (param {}) (result {}) (local {}) {}))",
-        func_ty.replacen("(func", "(func $f", 1),
+        names(params),
+        names(results),
         split(params)?,
         split(results)?,
         names(results),
