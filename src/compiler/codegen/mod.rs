@@ -397,6 +397,7 @@ impl<'m> CodeGen<'m> {
         }
         self.trap_stubs = stubs;
         self.trap_stubs.clear();
+        self.masm.emit_pool();
         // Resolve this function's jumps now, while its relocations are few.
         self.masm.asm.commit().map_err(|e| CompileError {
             message: format!("internal assembler error: {e}"),

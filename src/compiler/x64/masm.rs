@@ -101,11 +101,17 @@ pub fn slot_size(ty: ValType) -> i32 {
 
 pub struct Masm {
     pub asm: Asm,
+    /// Float constants referenced RIP-relative by the current function,
+    /// emitted after its code by [`Masm::emit_pool`].
+    pool: Vec<(DynamicLabel, u64)>,
 }
 
 impl Default for Masm {
     fn default() -> Self {
-        Masm { asm: Asm::new(0) }
+        Masm {
+            asm: Asm::new(0),
+            pool: Vec::new(),
+        }
     }
 }
 
@@ -113,6 +119,7 @@ impl Masm {
     pub fn with_capacity(code: usize) -> Masm {
         Masm {
             asm: Asm::new_with_capacity(0, code, 0, 0, 256, 0, 256),
+            pool: Vec::new(),
         }
     }
 
@@ -350,14 +357,40 @@ impl Masm {
             if bits == 0 {
                 asm!(self; xorps Rx(d), Rx(d));
             } else {
-                self.mov_imm64(SCRATCH, bits);
-                asm!(self; movq Rx(d), Rq(SCRATCH));
+                // One load from the function's constant pool.
+                let l = self.pool_const(bits);
+                if ty == ValType::F32 {
+                    asm!(self; movss Rx(d), DWORD [=>l]);
+                } else {
+                    asm!(self; movsd Rx(d), QWORD [=>l]);
+                }
             }
         } else if ty == ValType::I32 {
             asm!(self; mov Rd(d), bits as u32 as i32);
         } else {
             self.mov_imm64(d, bits);
         }
+    }
+
+    /// A label for 8 bytes of constant data in the current function's pool.
+    pub fn pool_const(&mut self, bits: u64) -> DynamicLabel {
+        let l = self.new_label();
+        self.pool.push((l, bits));
+        l
+    }
+
+    /// Emits the current function's constant pool (after its code).
+    pub fn emit_pool(&mut self) {
+        if self.pool.is_empty() {
+            return;
+        }
+        self.asm.align(8, 0xcc);
+        for i in 0..self.pool.len() {
+            let (l, bits) = self.pool[i];
+            self.bind(l);
+            self.asm.push_u64(bits);
+        }
+        self.pool.clear();
     }
 
     /// `mov r64, imm` in its shortest flag-free encoding.

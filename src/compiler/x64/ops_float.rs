@@ -1,9 +1,9 @@
 //! Floating-point operators (SSE2 + SSE4.1 `round`).
 
-use dynasmrt::DynasmApi;
+use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi};
 
 use super::masm::{asm, Cond};
-use super::regs::{Reg, XSCRATCH};
+use super::regs::Reg;
 use crate::compiler::codegen::{CodeGen, Loc, Opnd};
 use crate::module::{CompileError, ValType};
 
@@ -39,11 +39,12 @@ enum FCmp {
     Ge,
 }
 
-/// An xmm source: a register or a frame slot.
+/// An xmm source: a register, a frame slot, or a pool constant.
 #[derive(Clone, Copy)]
 enum XSrc {
     Reg(u8),
     Mem(i32),
+    Pool(DynamicLabel),
 }
 
 impl<'m> CodeGen<'m> {
@@ -52,10 +53,7 @@ impl<'m> CodeGen<'m> {
         match o.loc {
             Loc::Reg(r) => XSrc::Reg(r.code()),
             Loc::Slot => XSrc::Mem(-o.off),
-            Loc::Const(bits) => {
-                self.masm.load_const(o.ty, Reg::xmm(XSCRATCH), bits);
-                XSrc::Reg(XSCRATCH)
-            }
+            Loc::Const(bits) => XSrc::Pool(self.masm.pool_const(bits)),
             Loc::Flags(_) => unreachable!("flags are i32"),
             Loc::Local(l) => match self.local_cache[l as usize] {
                 Some(c) => XSrc::Reg(c.code()),
@@ -91,6 +89,8 @@ impl<'m> CodeGen<'m> {
                     (true, XSrc::Reg(r)) => asm!(self.masm; $sd Rx(d), Rx(r)),
                     (false, XSrc::Mem(m)) => asm!(self.masm; $ss Rx(d), DWORD [rbp + m]),
                     (true, XSrc::Mem(m)) => asm!(self.masm; $sd Rx(d), QWORD [rbp + m]),
+                    (false, XSrc::Pool(l)) => asm!(self.masm; $ss Rx(d), DWORD [=>l]),
+                    (true, XSrc::Pool(l)) => asm!(self.masm; $sd Rx(d), QWORD [=>l]),
                 }
                 self.release_xsrc(b, s);
             }};
@@ -233,6 +233,8 @@ impl<'m> CodeGen<'m> {
             (true, XSrc::Reg(r)) => asm!(self.masm; ucomisd Rx(d), Rx(r)),
             (false, XSrc::Mem(m)) => asm!(self.masm; ucomiss Rx(d), DWORD [rbp + m]),
             (true, XSrc::Mem(m)) => asm!(self.masm; ucomisd Rx(d), QWORD [rbp + m]),
+            (false, XSrc::Pool(l)) => asm!(self.masm; ucomiss Rx(d), DWORD [=>l]),
+            (true, XSrc::Pool(l)) => asm!(self.masm; ucomisd Rx(d), QWORD [=>l]),
         }
         self.release_xsrc(y, s);
         if owned {
