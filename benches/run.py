@@ -22,11 +22,22 @@ from dataclasses import dataclass, field
 @dataclass
 class Engine:
     key: str  # short name used on the command line and in tables
-    binary: str
+    command: list  # the harness program (and its fixed arguments)
     env: dict = field(default_factory=dict)
     # Kernel repetitions for this engine (an interpreter gets fewer: it is ten times slower).
     kernel_runs: int = 5
     compile_runs: int = 5
+    # Workloads it can run: the V8 reference is not a wasm.h engine and has no host crossings.
+    workloads: tuple = ("compile", "compile-parallel", "kernels", "boundary", "instantiate")
+
+
+# V8's Liftoff through node, for reference: eager, single-threaded, never tiering up to TurboFan.
+V8_LIFTOFF_FLAGS = ["--liftoff", "--liftoff-only", "--no-wasm-tier-up", "--no-wasm-dynamic-tiering",
+                    "--no-wasm-lazy-compilation", "--single-threaded"]
+
+
+def able(engines, workload):
+    return [e for e in engines if workload in e.workloads]
 
 
 def parse_line(text):
@@ -51,7 +62,7 @@ def run_harness(engine, args, extra_env=None, timeout=3600):
     env.update(engine.env)
     if extra_env:
         env.update(extra_env)
-    cmd = [engine.binary] + [str(a) for a in args]
+    cmd = engine.command + [str(a) for a in args]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         return None, f"exit {proc.returncode}: {proc.stderr.strip()[:300]}"
@@ -123,10 +134,12 @@ def bench_compile(report, engines, modules, parallel):
     a busy machine); with `parallel`, a second one uses each engine's default (all cores) and
     wall-clock time, which only means something on an otherwise idle machine.
     """
-    variants = [("1 thread, MB per CPU-second", {"BENCH_THREADS": "1"}, "mb_per_cpu_s")]
+    variants = [("1 thread, MB per CPU-second", {"BENCH_THREADS": "1"}, "mb_per_cpu_s", "compile")]
     if parallel:
-        variants.append(("all cores, MB per wall-clock second", {}, "mb_per_s"))
-    for title, env, key in variants:
+        variants.append(("all cores, MB per wall-clock second", {}, "mb_per_s", "compile-parallel"))
+    all_engines = engines
+    for title, env, key, workload in variants:
+        engines = able(all_engines, workload)
         header = ["module", "size"] + [e.key for e in engines]
         header += [f"brisk ÷ {e.key}" for e in engines if e.key != "brisk"]
         rows = []
@@ -149,6 +162,9 @@ def bench_compile(report, engines, modules, parallel):
                 "several runs. `brisk ÷ X` > 1 means brisk compiles faster. wasmi is set to "
                 "translate every body to its bytecode in `wasm_module_new` (its default is lazy "
                 "translation on first call, which leaves only validation here).")
+        if "liftoff" in [e.key for e in engines]:
+            note += (" liftoff is V8's baseline compiler through node (`benches/v8/bench.js`, "
+                     "not wasm.h), eager and single-threaded, for reference.")
         if key == "mb_per_s":
             note += (" Wall-clock time with every engine's default parallelism: only meaningful "
                      "on an otherwise idle machine.")
@@ -186,6 +202,7 @@ def brisk_phases(report, probe, modules):
 
 def bench_kernels(report, engines, specs, baseline="cranelift"):
     """Run time of each kernel's export, relative to Cranelift."""
+    engines = able(engines, "kernels")
     keys = [e.key for e in engines]
     times = {}
     failures = []
@@ -218,6 +235,9 @@ def bench_kernels(report, engines, specs, baseline="cranelift"):
     note = (f"Milliseconds per call of the kernel's `run` export (median; one untimed call first), "
             f"and each engine's time divided by {baseline}'s (lower is faster; brisk aims for "
             f"1.3×). Every engine's result is checked against the expected value.")
+    if "liftoff" in keys:
+        note += (" liftoff is V8's baseline compiler through node (`benches/v8/bench.js`, not "
+                 "wasm.h), with tier-up to TurboFan disabled, for reference.")
     if failures:
         note += "\n\nFailed: " + "; ".join(failures)
     report.table("Compute kernels: run time", note, header, rows)
@@ -225,6 +245,7 @@ def bench_kernels(report, engines, specs, baseline="cranelift"):
 
 
 def bench_boundary(report, engines, path, iters, wasmi_iters, runs):
+    engines = able(engines, "boundary")
     keys = [e.key for e in engines]
     figures = {}
     failures = []
@@ -264,6 +285,7 @@ def bench_boundary(report, engines, path, iters, wasmi_iters, runs):
 
 
 def bench_instantiate(report, engines, path, iters, runs):
+    engines = able(engines, "instantiate")
     keys = [e.key for e in engines]
     figures = {}
     failures = []
@@ -308,7 +330,8 @@ def main():
     ap.add_argument("--kernels-dir", required=True)
     ap.add_argument("--compile-modules", nargs="*", default=[])
     ap.add_argument("--probe", help="brisk-probe binary: adds brisk's compile phases")
-    ap.add_argument("--engines", default="brisk,cranelift,winch,wasmi")
+    ap.add_argument("--engines", default="brisk,cranelift,winch,wasmi",
+                    help="comma-separated: brisk, cranelift, winch, wasmi, liftoff (V8 via node)")
     ap.add_argument("--workloads", default="compile,kernels,boundary,instantiate")
     ap.add_argument("--kernels", default="", help="comma-separated subset of kernels")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
@@ -323,13 +346,16 @@ def main():
     global CLOCK
     CLOCK = args.clock
     quick = args.quick
+    v8_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "v8", "bench.js")
     all_engines = {
-        "brisk": Engine("brisk", os.path.join(args.bin_dir, "bench-brisk")),
-        "cranelift": Engine("cranelift", os.path.join(args.bin_dir, "bench-wasmtime"),
+        "brisk": Engine("brisk", [os.path.join(args.bin_dir, "bench-brisk")]),
+        "cranelift": Engine("cranelift", [os.path.join(args.bin_dir, "bench-wasmtime")],
                             {"BENCH_STRATEGY": "cranelift"}, compile_runs=1),
-        "winch": Engine("winch", os.path.join(args.bin_dir, "bench-wasmtime"),
+        "winch": Engine("winch", [os.path.join(args.bin_dir, "bench-wasmtime")],
                         {"BENCH_STRATEGY": "winch"}),
-        "wasmi": Engine("wasmi", os.path.join(args.bin_dir, "bench-wasmi"), kernel_runs=3),
+        "wasmi": Engine("wasmi", [os.path.join(args.bin_dir, "bench-wasmi")], kernel_runs=3),
+        "liftoff": Engine("liftoff", ["node"] + V8_LIFTOFF_FLAGS + [v8_script],
+                          workloads=("compile", "kernels")),
     }
     engines = []
     for key in args.engines.split(","):

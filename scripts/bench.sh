@@ -6,6 +6,7 @@
 #   scripts/bench.sh                     everything; writes the tables to target/bench-engines/results.md
 #   scripts/bench.sh --quick             one repetition of everything (a smoke run)
 #   scripts/bench.sh --engines brisk,winch --workloads kernels --kernels fib,sieve
+#                                        (engines: brisk cranelift winch wasmi liftoff)
 #   scripts/bench.sh --clock wall        tables in wall-clock time (default: process CPU time,
 #                                        steadier on a shared machine; see benches/RESULTS.md)
 #   scripts/bench.sh --build-only        build the engines and harness binaries, run nothing
@@ -19,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-engines=brisk,cranelift,winch,wasmi
+engines=
 workloads=compile,kernels,boundary,instantiate
 kernels=
 quick=
@@ -37,6 +38,13 @@ while [ $# -gt 0 ]; do
         *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
+
+# V8's Liftoff (through node, not wasm.h) joins the compile and kernel tables as a reference
+# when node is installed.
+if [ -z "$engines" ]; then
+    engines=brisk,cranelift,winch,wasmi
+    if command -v node >/dev/null; then engines+=,liftoff; fi
+fi
 
 cache=${BENCH_CACHE:-$root/target/bench-engines}
 brisk_target=${CARGO_TARGET_DIR:-$root/target}
