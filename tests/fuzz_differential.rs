@@ -18,8 +18,10 @@ use brisk::{
 };
 use fuzz_common::{Rng, FUEL, FUEL_EXPORT};
 
-/// Seeds that once exposed bugs, or cover unusual shapes; always run.
-const FIXED_SEEDS: &[u64] = &[];
+/// Seeds that once diverged, always run: 685 (a segment that does not fit,
+/// an instantiation error in wasmi and a trap in brisk), and the triaged
+/// reference bugs below, which must keep being recognised.
+const FIXED_SEEDS: &[u64] = &[685, 1379, 4651, 8530, 25283, 33094, 34599];
 
 /// Seeds where wasmi 2.0.0 is wrong, triaged by hand against wasmtime and the
 /// specification; they are compared up to the divergence and reported, not
@@ -30,6 +32,24 @@ const KNOWN_REFERENCE_BUGS: &[(u64, &str)] = &[
         "below an `if (param f64)` whose else arm consumes the parameter, wasmi \
          replaces the `local.get 0` operand by the parameter (a NaN constant) \
          (reproducer: fuzz_regressions::if_with_param_keeps_the_operand_below)",
+    ),
+    (
+        8530,
+        "wasmi returns wrong values for four of five results of export \"2\" \
+         (i32, i64, f32, i32); wasmtime agrees with brisk",
+    ),
+    (
+        25283,
+        "second call of export \"2\": wasmi returns, wasmtime and brisk run out \
+         of fuel (`unreachable`)",
+    ),
+    (
+        33094,
+        "an i64 global off by one after export \"\"; wasmtime agrees with brisk",
+    ),
+    (
+        34599,
+        "wasmi leaves 1431655765 in an i32 global that wasmtime and brisk leave at 0",
     ),
     (
         4651,
@@ -490,7 +510,7 @@ fn arguments(rng: &mut Rng, params: &[ValType]) -> Vec<Value> {
         2147483648.0,
         -2147483904.0,
         4294967296.0,
-        9.2233720e18,
+        9.223372e18,
         f32::MAX,
         f32::MIN_POSITIVE,
         1e-45,
@@ -582,18 +602,50 @@ struct Stats {
     instantiation_trapped: u64,
 }
 
+/// The kind of module a test generates from a seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// wasm-smith's defaults for body size (see `fuzz_common::smith_config`).
+    Default,
+    /// Long bodies with deep nesting, to stress register allocation and
+    /// control-flow merge states.
+    LongFunctions,
+}
+
+impl Shape {
+    fn name(self) -> &'static str {
+        match self {
+            Shape::Default => "differential",
+            Shape::LongFunctions => "differential-long",
+        }
+    }
+
+    /// Seeds of this shape where wasmi is wrong (triaged).
+    fn known_reference_bugs(self) -> &'static [(u64, &'static str)] {
+        match self {
+            Shape::Default => KNOWN_REFERENCE_BUGS,
+            Shape::LongFunctions => &[],
+        }
+    }
+}
+
 /// Runs one module in both engines; `Err` is a divergence report.
 fn run_seed(
     seed: u64,
+    shape: Shape,
     wasmi_engine: &wasmi::Engine,
     stats: &mut Stats,
 ) -> Result<Option<Skip>, (Vec<u8>, String)> {
     // Half the modules cannot trap: their calls run longer.
     let disallow_traps = seed % 4 >= 2;
-    let config = wasm_smith::Config {
+    let mut config = wasm_smith::Config {
         disallow_traps,
         ..fuzz_common::smith_config()
     };
+    if shape == Shape::LongFunctions {
+        config.max_instructions = 1500;
+        config.max_nesting_depth = 25;
+    }
     let wasm = match std::env::var("FUZZ_FILE") {
         // A saved or hand-reduced module (binary or text) instead.
         Ok(path) => wat::parse_file(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
@@ -611,7 +663,7 @@ fn run_seed(
         panic!("seed {seed}: the generator made a module outside WebAssembly 2.0: {e}");
     }
     // Alternate the bounds-check strategy so that both code paths get fuzzed.
-    let bounds_checks = if seed % 2 == 0 {
+    let bounds_checks = if seed.is_multiple_of(2) {
         BoundsChecks::GuardPages
     } else {
         BoundsChecks::Explicit
@@ -640,10 +692,11 @@ fn run_seed(
             stats.stack_cut += 1;
             return Ok(None);
         }
-        (Ok(_), Err(r))
+        (b, Err(r))
             if reference_bug(
                 disallow_traps,
-                &Outcome::Returned(vec![]),
+                &b.as_ref()
+                    .map_or_else(|k| Outcome::Trapped(*k), |_| Outcome::Returned(vec![])),
                 &Outcome::Trapped(r),
             ) =>
         {
@@ -784,7 +837,7 @@ fn state_diff(b: &[(String, ExportState)], r: &[(String, ExportState)]) -> Optio
     None
 }
 
-fn main_loop(seeds: Vec<u64>) {
+fn main_loop(shape: Shape, seeds: Vec<u64>) {
     let mut wasmi_config = wasmi::Config::default();
     wasmi_config
         .wasm_tail_call(false)
@@ -800,7 +853,7 @@ fn main_loop(seeds: Vec<u64>) {
         let wasmi_engine = wasmi::Engine::new(&wasmi_config);
         // A panic (of brisk, or of the harness) fails the seed, not the run.
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run_seed(seed, &wasmi_engine, &mut stats)
+            run_seed(seed, shape, &wasmi_engine, &mut stats)
         }))
         .unwrap_or_else(|_| Err((Vec::new(), "panicked (see above)".to_string())));
         match outcome {
@@ -813,17 +866,17 @@ fn main_loop(seeds: Vec<u64>) {
                 skipped += 1;
                 eprintln!("seed {seed}: known wasmi bug ({e}); compared up to there");
             }
-            Err((_, report)) if KNOWN_REFERENCE_BUGS.iter().any(|(s, _)| *s == seed) => {
+            Err((_, report)) if shape.known_reference_bugs().iter().any(|(s, _)| *s == seed) => {
                 skipped += 1;
                 eprintln!("seed {seed}: known wasmi bug, triaged: {report}");
             }
             Err((wasm, report)) => {
                 // Reductions of a saved module must not overwrite it.
                 let test = match std::env::var_os("FUZZ_FILE") {
-                    Some(_) => "differential-file",
-                    None => "differential",
+                    Some(_) => format!("{}-file", shape.name()),
+                    None => shape.name().to_string(),
                 };
-                let path = fuzz_common::save_failure(test, seed, &wasm, &report);
+                let path = fuzz_common::save_failure(&test, seed, &wasm, &report);
                 eprintln!(
                     "seed {seed}: DIVERGENCE: {report}\n  module: {}",
                     path.display()
@@ -833,9 +886,10 @@ fn main_loop(seeds: Vec<u64>) {
         }
     }
     eprintln!(
-        "differential fuzzing: {} seeds ({} wasm bytes), {} diverged, {skipped} cut short by the reference; \
+        "{}: {} seeds ({} wasm bytes), {} diverged, {skipped} cut short by the reference; \
          {} instantiations trapped; {} calls ({} returned, {} trapped), \
          {} runs cut short by stack exhaustion",
+        shape.name(),
         seeds.len(),
         stats.bytes,
         failures.len(),
@@ -851,19 +905,26 @@ fn main_loop(seeds: Vec<u64>) {
     );
 }
 
-#[test]
-fn differential_against_wasmi() {
-    let seeds: Vec<u64> = match fuzz_common::only_seed() {
+/// The seeds to run: `FUZZ_SEED` alone, or `fixed` then `FUZZ_ITERS` (or
+/// `default`) seeds from `FUZZ_START`.
+fn seeds(fixed: &[u64], default: u64) -> Vec<u64> {
+    match fuzz_common::only_seed() {
         Some(s) => vec![s],
         None => {
             let start = fuzz_common::start_seed();
-            let n = fuzz_common::iterations(300);
-            FIXED_SEEDS
-                .iter()
-                .copied()
-                .chain(start..start + n)
-                .collect()
+            let n = fuzz_common::iterations(default);
+            fixed.iter().copied().chain(start..start + n).collect()
         }
-    };
-    main_loop(seeds);
+    }
+}
+
+#[test]
+fn differential_against_wasmi() {
+    main_loop(Shape::Default, seeds(FIXED_SEEDS, 1000));
+}
+
+#[test]
+fn differential_against_wasmi_long_functions() {
+    // A seed costs about five times a default one.
+    main_loop(Shape::LongFunctions, seeds(&[], 200));
 }
