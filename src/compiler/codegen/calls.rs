@@ -140,6 +140,9 @@ impl<'m> CodeGen<'m> {
     ) {
         let len = self.stack.len();
         self.spill_all(len);
+        // Write stale locals back while their registers are intact (the
+        // argument registers are about to be overwritten).
+        self.uncache_all();
         let mut argi = 0;
         for &c in leading {
             self.masm.mov_imm64(C_ARGS[argi], c);
@@ -156,7 +159,6 @@ impl<'m> CodeGen<'m> {
             }
         }
         self.truncate_stack(len - nargs);
-        self.uncache_all();
         asm!(self.masm
             ; mov rdi, r15
             ; mov rax, QWORD [r15 + VMContextHeader::OFFSET_BUILTINS]

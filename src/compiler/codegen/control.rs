@@ -143,8 +143,17 @@ impl<'m> CodeGen<'m> {
     /// Moves the top merge values into the merge locations at
     /// `merges[start..start + n]` and the locals into the registers of the
     /// target's cache state, without changing the abstract state.
-    fn emit_merge_moves(&mut self, start: usize, n: usize, cache: &[(u32, Reg)]) {
+    ///
+    /// `cache` is the target's local cache and dirty set; `None` leaves the
+    /// locals alone (the target takes the cache as it is).
+    fn emit_merge_moves(&mut self, start: usize, n: usize, cache: Option<(&[(u32, Reg)], RegSet)>) {
         let len = self.stack.len();
+        // 0. Stale locals the target does not keep stale: write their slots
+        //    while their registers still hold them.
+        if let Some((state, dirty)) = cache {
+            self.store_locals_for_edge(state, dirty);
+        }
+        let cache = cache.map_or(&[][..], |(state, _)| state);
         // 1. Slot destinations: nothing below can be a pending source (a
         //    source at position p only ever moves down to a slot <= p).
         for k in 0..n {
@@ -242,6 +251,8 @@ impl<'m> CodeGen<'m> {
         let fc = &mut self.frame_caches[idx];
         fc.entry.clear();
         fc.end.clear();
+        fc.entry_dirty = RegSet(0);
+        fc.end_dirty = RegSet(0);
         fc.end_set = false;
     }
 
@@ -260,8 +271,9 @@ impl<'m> CodeGen<'m> {
             }
         }
         let mut end = std::mem::take(&mut self.frame_caches[idx].end);
-        self.snapshot_cache(&mut end, exclude);
+        let dirty = self.snapshot_cache(&mut end, exclude);
         self.frame_caches[idx].end = end;
+        self.frame_caches[idx].end_dirty = dirty;
         self.frame_caches[idx].end_set = true;
     }
 
@@ -271,12 +283,14 @@ impl<'m> CodeGen<'m> {
         let n = self.merge_arity(&f);
         if f.kind == FrameKind::Loop {
             let st = std::mem::take(&mut self.frame_caches[idx].entry);
-            self.emit_merge_moves(f.merge_start, n, &st);
+            let dirty = self.frame_caches[idx].entry_dirty;
+            self.emit_merge_moves(f.merge_start, n, Some((&st, dirty)));
             self.frame_caches[idx].entry = st;
         } else {
             self.prepare_end_cache(idx);
             let st = std::mem::take(&mut self.frame_caches[idx].end);
-            self.emit_merge_moves(f.merge_start, n, &st);
+            let dirty = self.frame_caches[idx].end_dirty;
+            self.emit_merge_moves(f.merge_start, n, Some((&st, dirty)));
             self.frame_caches[idx].end = st;
         }
     }
@@ -300,10 +314,12 @@ impl<'m> CodeGen<'m> {
             }
         });
         if f.kind == FrameKind::Loop {
-            values && self.cache_matches(&self.frame_caches[idx].entry)
+            let fc = &self.frame_caches[idx];
+            values && self.cache_matches(&fc.entry, fc.entry_dirty)
         } else {
             self.prepare_end_cache(idx);
-            values && self.cache_matches(&self.frame_caches[idx].end)
+            let fc = &self.frame_caches[idx];
+            values && self.cache_matches(&fc.end, fc.end_dirty)
         }
     }
 
@@ -429,7 +445,7 @@ impl<'m> CodeGen<'m> {
                 self.uncache_reg(r);
             }
         }
-        self.emit_merge_moves(merge_start, params.len(), &[]);
+        self.emit_merge_moves(merge_start, params.len(), None);
         self.truncate_stack(base);
         for k in 0..params.len() {
             let m = self.merges[merge_start + k];
@@ -441,7 +457,15 @@ impl<'m> CodeGen<'m> {
         self.reset_frame_cache(idx);
         let mut entry = std::mem::take(&mut self.frame_caches[idx].entry);
         self.snapshot_cache(&mut entry, RegSet(0));
+        // Counted stale at the header, so assignments in the loop never
+        // store (the slot is written when the cache is dropped).
+        let mut all = RegSet(0);
+        for &(_, r) in &entry {
+            all.insert(r);
+        }
+        self.dirty = all;
         self.frame_caches[idx].entry = entry;
+        self.frame_caches[idx].entry_dirty = all;
         let label = self.masm.new_label();
         self.masm.bind(label);
         self.control.push(Frame {
@@ -480,8 +504,9 @@ impl<'m> CodeGen<'m> {
         let idx = self.control.len();
         self.reset_frame_cache(idx);
         let mut entry = std::mem::take(&mut self.frame_caches[idx].entry);
-        self.snapshot_cache(&mut entry, RegSet(0));
+        let dirty = self.snapshot_cache(&mut entry, RegSet(0));
         self.frame_caches[idx].entry = entry;
+        self.frame_caches[idx].entry_dirty = dirty;
         self.control.push(Frame {
             kind: FrameKind::If,
             label,
@@ -505,7 +530,7 @@ impl<'m> CodeGen<'m> {
             self.push(ty, Loc::Slot);
         }
         let entry = std::mem::take(&mut self.frame_caches[idx].entry);
-        self.set_cache(&entry);
+        self.set_cache(&entry, self.frame_caches[idx].entry_dirty);
         self.frame_caches[idx].entry = entry;
         self.recompute_free();
         self.masm
@@ -581,9 +606,9 @@ impl<'m> CodeGen<'m> {
         self.merges.truncate(f.merge_start);
         let end = std::mem::take(&mut self.frame_caches[idx].end);
         if self.frame_caches[idx].end_set {
-            self.set_cache(&end);
+            self.set_cache(&end, self.frame_caches[idx].end_dirty);
         } else {
-            self.set_cache(&[]);
+            self.set_cache(&[], RegSet(0));
         }
         self.frame_caches[idx].end = end;
         self.recompute_free();

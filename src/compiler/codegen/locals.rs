@@ -1,15 +1,17 @@
 //! Locals cached in registers.
 //!
-//! Locals live in frame slots and every `local.set`/`local.tee` writes its
-//! slot (write-through), so a cached copy in a register can be dropped at
-//! any time for free: on register pressure, at calls, at merges. What a
-//! cache buys is the load, and with it the store-to-load latency on loop-
-//! carried values.
+//! Locals live in frame slots. `local.set`/`local.tee` of a value in a
+//! register makes that register the local's cache and marks it *dirty*
+//! (the slot is stale); the slot is written when the cache is dropped (on
+//! register pressure, before calls, or on an edge whose target does not
+//! keep the local dirty in that register). An uncached local's slot is
+//! always current.
 //!
-//! Merge states include the cache: a loop header keeps the locals cached at
-//! its entry (back-edges move or load them into those registers); a block's
-//! end takes the cache of the first edge that reaches it, and later edges
-//! conform; an `if`'s else arm starts from the cache at the `if`.
+//! Merge states include the cache and its dirty set: a loop header keeps
+//! the locals cached at its entry, all counted dirty, so assignments in the
+//! loop never store; a block's end takes the cache of the first edge that
+//! reaches it, and later edges conform; an `if`'s else arm starts from the
+//! cache at the `if`.
 
 use super::CodeGen;
 use crate::compiler::x64::masm::is_xmm_ty;
@@ -28,18 +30,33 @@ pub(crate) struct FrameCache {
     /// At an `if`: the cache its else arm starts with; at a loop: the
     /// header's cache.
     pub entry: CacheState,
+    pub entry_dirty: RegSet,
     /// The cache at a block's end, once the first edge has set it.
     pub end: CacheState,
+    pub end_dirty: RegSet,
     pub end_set: bool,
 }
 
 impl<'m> CodeGen<'m> {
-    /// Makes `r` (owned by the caller) the cached copy of local `l`.
+    /// Makes `r` (owned by the caller) the cached copy of local `l`, equal
+    /// to its slot. A previous cache is dropped without a store: the caller
+    /// has just written the slot, or the local is unchanged.
     pub fn cache_local(&mut self, l: u32, r: Reg) {
-        self.uncache_local(l);
+        self.drop_local_cache(l);
         self.local_cache[l as usize] = Some(r);
         self.reg_owner[r.index()] = l;
         self.cached.insert(r);
+    }
+
+    /// Forgets local `l`'s register without writing its slot (the slot
+    /// holds or is about to hold the local's value).
+    pub fn drop_local_cache(&mut self, l: u32) {
+        if let Some(r) = self.local_cache[l as usize].take() {
+            self.reg_owner[r.index()] = NO_LOCAL;
+            self.cached.remove(r);
+            self.dirty.remove(r);
+            self.free.insert(r);
+        }
     }
 
     /// A new value for local `l` in `r` (owned by the caller). A local
@@ -47,21 +64,29 @@ impl<'m> CodeGen<'m> {
     /// there then needs no move on the back edge, which can stay a single
     /// conditional jump.
     pub fn set_cached_local(&mut self, l: u32, r: Reg) {
-        match self.local_cache[l as usize] {
+        let c = match self.local_cache[l as usize] {
             Some(c) if c != r => {
                 self.masm.mov_rr(c, r);
                 self.release(r);
+                c
             }
-            _ => self.cache_local(l, r),
-        }
+            _ => {
+                self.cache_local(l, r);
+                r
+            }
+        };
+        self.dirty.insert(c);
     }
 
+    /// Drops local `l`'s cache, writing the slot first if it is stale.
     pub fn uncache_local(&mut self, l: u32) {
-        if let Some(r) = self.local_cache[l as usize].take() {
-            self.reg_owner[r.index()] = NO_LOCAL;
-            self.cached.remove(r);
-            self.free.insert(r);
+        if let Some(r) = self.local_cache[l as usize] {
+            if self.dirty.contains(r) {
+                let local = self.locals[l as usize];
+                self.masm.store(local.ty, 5, local.disp, r);
+            }
         }
+        self.drop_local_cache(l);
     }
 
     /// Drops the cached local in `r`, if any.
@@ -93,8 +118,8 @@ impl<'m> CodeGen<'m> {
         true
     }
 
-    /// The current cache, minus registers in `exclude`.
-    pub fn snapshot_cache(&self, out: &mut CacheState, exclude: RegSet) {
+    /// The current cache, minus registers in `exclude`; returns its dirty set.
+    pub fn snapshot_cache(&self, out: &mut CacheState, exclude: RegSet) -> RegSet {
         out.clear();
         let mut bits = self.cached.0 & !exclude.0;
         while bits != 0 {
@@ -105,11 +130,12 @@ impl<'m> CodeGen<'m> {
             debug_assert_eq!(r.index(), i);
             out.push((l, r));
         }
+        RegSet(self.dirty.0 & self.cached.0 & !exclude.0)
     }
 
     /// Replaces the cache by `state` (the registers already hold the
     /// locals: this only changes the compile-time view).
-    pub fn set_cache(&mut self, state: &[(u32, Reg)]) {
+    pub fn set_cache(&mut self, state: &[(u32, Reg)], dirty: RegSet) {
         let mut bits = self.cached.0;
         while bits != 0 {
             let i = bits.trailing_zeros() as usize;
@@ -123,6 +149,7 @@ impl<'m> CodeGen<'m> {
             self.reg_owner[r.index()] = l;
             self.cached.insert(r);
         }
+        self.dirty = RegSet(dirty.0 & self.cached.0);
     }
 
     /// At a loop header, loads locals into free registers so that the loop
@@ -160,10 +187,29 @@ impl<'m> CodeGen<'m> {
         }
     }
 
-    /// Whether the current cache already matches `state`.
-    pub fn cache_matches(&self, state: &[(u32, Reg)]) -> bool {
-        state
-            .iter()
-            .all(|&(l, r)| self.local_cache[l as usize] == Some(r))
+    /// Whether an edge to a target with cache `state` (dirty set `dirty`,
+    /// a subset of `state`'s registers) needs no moves, loads or stores.
+    pub fn cache_matches(&self, state: &[(u32, Reg)], dirty: RegSet) -> bool {
+        // Every stale local must stay stale in the same register there.
+        self.dirty.0 & !dirty.0 == 0
+            && state
+                .iter()
+                .all(|&(l, r)| self.local_cache[l as usize] == Some(r))
+    }
+
+    /// Writes the slots of stale locals that the target state (`state`,
+    /// `dirty`) does not keep stale in a register.
+    pub fn store_locals_for_edge(&mut self, state: &[(u32, Reg)], dirty: RegSet) {
+        let mut bits = self.dirty.0;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let l = self.reg_owner[i];
+            let kept = state.iter().any(|&(tl, tr)| tl == l && dirty.contains(tr));
+            if !kept {
+                let local = self.locals[l as usize];
+                self.masm.store(local.ty, 5, local.disp, Reg::from_index(i));
+            }
+        }
     }
 }

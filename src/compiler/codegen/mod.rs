@@ -136,6 +136,8 @@ pub(crate) struct CodeGen<'m> {
     pub reg_owner: [u32; 32],
     /// The registers that cache a local.
     pub cached: RegSet,
+    /// The cached locals whose frame slot is stale.
+    pub dirty: RegSet,
     /// How many stack entries refer to each local (`Loc::Local`).
     pub local_refs: Vec<u32>,
     /// Stack entries below this index are constants or in their slots.
@@ -173,6 +175,7 @@ impl<'m> CodeGen<'m> {
             local_cache: Vec::new(),
             reg_owner: [locals::NO_LOCAL; 32],
             cached: RegSet(0),
+            dirty: RegSet(0),
             local_refs: Vec::new(),
             spilled_below: 0,
             validator_allocs: Default::default(),
@@ -236,6 +239,7 @@ impl<'m> CodeGen<'m> {
         self.spilled_below = 0;
         self.reg_owner = [locals::NO_LOCAL; 32];
         self.cached = RegSet(0);
+        self.dirty = RegSet(0);
         self.emit_prologue(f.func_index);
 
         // The reader decodes according to the enabled features (e.g. the

@@ -61,19 +61,23 @@ impl<'m> CodeGen<'m> {
         let l = self.locals[local_index as usize];
         let o = self.pop();
         self.materialize_local_refs(local_index);
+        if let Loc::Reg(r) = o.loc {
+            // The register becomes the local's (stale-slot) cache.
+            self.set_cached_local(local_index, r);
+            return Ok(());
+        }
         self.store_opnd(o, 5, l.disp);
         match o.loc {
-            Loc::Reg(r) => self.set_cached_local(local_index, r),
             // A constant (typically a loop counter's start) is worth a
             // register if one is free: a loop header then carries it.
             Loc::Const(bits) => {
-                self.uncache_local(local_index);
+                self.drop_local_cache(local_index);
                 if let Some(r) = self.try_alloc(l.ty) {
                     self.masm.load_const(l.ty, r, bits);
                     self.cache_local(local_index, r);
                 }
             }
-            _ => self.uncache_local(local_index),
+            _ => self.drop_local_cache(local_index),
         }
         Ok(())
     }
@@ -82,14 +86,14 @@ impl<'m> CodeGen<'m> {
         let l = self.locals[local_index as usize];
         let o = self.pop();
         self.materialize_local_refs(local_index);
-        self.store_opnd(o, 5, l.disp);
         if let Loc::Reg(r) = o.loc {
             // The local takes the value, and the stack refers to the local.
             self.set_cached_local(local_index, r);
             self.push(o.ty, Loc::Local(local_index));
             return Ok(());
         }
-        self.uncache_local(local_index);
+        self.store_opnd(o, 5, l.disp);
+        self.drop_local_cache(local_index);
         self.push_opnd(o);
         Ok(())
     }
