@@ -196,9 +196,17 @@ struct BriskSide {
 }
 
 impl BriskSide {
-    fn new(module: &Module) -> Result<BriskSide, TrapKind> {
+    fn new(module: &Module, log: HostLog) -> Result<BriskSide, TrapKind> {
         let mut store = Store::new(module.engine());
-        let instance = match Instance::new(&mut store, module, &[]) {
+        let imports: Vec<Extern> = module
+            .imports()
+            .iter()
+            .enumerate()
+            .map(|(_, imp)| {
+                brisk_import(&mut store, host_id(&imp.module, &imp.name), &imp.ty, &log)
+            })
+            .collect();
+        let instance = match Instance::new(&mut store, module, &imports) {
             Ok(i) => i,
             Err(brisk::Error::Trap(t)) => return Err(brisk_trap_kind(t.code())),
             Err(_) => return Err(TrapKind::Other),
@@ -327,14 +335,28 @@ struct WasmiSide {
 }
 
 impl WasmiSide {
-    fn new(engine: &wasmi::Engine, wasm: &[u8]) -> Result<Result<WasmiSide, TrapKind>, String> {
+    fn new(
+        engine: &wasmi::Engine,
+        wasm: &[u8],
+        log: HostLog,
+    ) -> Result<Result<WasmiSide, TrapKind>, String> {
         let module = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             wasmi::Module::new(engine, wasm)
         }))
         .map_err(|_| "wasmi panicked".to_string())?
         .map_err(|e| e.to_string())?;
         let mut store = wasmi::Store::new(engine, ());
-        let instance = match wasmi::Instance::new(&mut store, &module, &[]) {
+        // wasmi lists imports grouped by kind, not in module order: name
+        // them by module and field, as brisk's side does.
+        let import_types: Vec<(usize, wasmi::ExternType)> = module
+            .imports()
+            .map(|i| (host_id(i.module(), i.name()), i.ty().clone()))
+            .collect();
+        let imports: Vec<wasmi::Extern> = import_types
+            .iter()
+            .map(|(id, ty)| wasmi_import(&mut store, *id, ty, &log))
+            .collect();
+        let instance = match wasmi::Instance::new(&mut store, &module, &imports) {
             Ok(i) => i,
             Err(e) => return Ok(Err(wasmi_trap_kind(&e))),
         };
@@ -455,6 +477,183 @@ impl Side for WasmiSide {
             })
             .collect::<Vec<_>>()
             .sorted()
+    }
+}
+
+/// The calls host functions received, in order, one line each; both
+/// engines must make the same calls with the same arguments.
+type HostLog = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// The identity of an import for the host: a hash of its module and field
+/// names (wasmi and brisk list imports in different orders).
+fn host_id(module: &str, name: &str) -> usize {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for b in module.bytes().chain([0xff]).chain(name.bytes()) {
+        h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h as usize
+}
+
+/// What host function `index` returns for `args`: results of the given
+/// types derived from a hash of the arguments (never NaN, so that
+/// canonicalization is not needed), or `None` to trap (one call in 16).
+fn host_results(index: usize, args: &[Value], results: &[ValType]) -> Option<Vec<Value>> {
+    let mut h = 0x9e37_79b9_7f4a_7c15u64 ^ index as u64;
+    for a in args {
+        let bits = match *a {
+            Value::I32(x) => x as u32 as u64,
+            Value::I64(x) => x as u64,
+            Value::F32(x) => x as u64,
+            Value::F64(x) => x,
+            Value::FuncRef(r) => r.is_some() as u64,
+            Value::ExternRef(r) => r as u64,
+        };
+        h = (h ^ bits)
+            .wrapping_mul(0x0000_0100_0000_01b3)
+            .rotate_left(17);
+    }
+    if h % 16 == 0 {
+        return None;
+    }
+    let not_nan32 = |b: u32| if f32::from_bits(b).is_nan() { 0 } else { b };
+    let not_nan64 = |b: u64| if f64::from_bits(b).is_nan() { 0 } else { b };
+    Some(
+        results
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let r = h.rotate_left(i as u32 * 13);
+                match t {
+                    ValType::I32 => Value::I32(r as i32),
+                    ValType::I64 => Value::I64(r as i64),
+                    ValType::F32 => Value::F32(not_nan32(r as u32)),
+                    ValType::F64 => Value::F64(not_nan64(r)),
+                    ValType::FuncRef => Value::FuncRef(None),
+                    ValType::ExternRef => Value::ExternRef(false),
+                    ValType::V128 => unreachable!("SIMD is disabled"),
+                }
+            })
+            .collect(),
+    )
+}
+
+/// A host value's arguments as [`Value`]s (references by null-ness only).
+fn brisk_host_value(v: &Val) -> Value {
+    match *v {
+        Val::I32(x) => Value::I32(x),
+        Val::I64(x) => Value::I64(x),
+        Val::F32(x) => Value::F32(x),
+        Val::F64(x) => Value::F64(x),
+        Val::V128(_) => unreachable!("SIMD is disabled"),
+        Val::FuncRef(f) => Value::FuncRef(f.map(|_| u32::MAX)),
+        Val::ExternRef(r) => Value::ExternRef(r.is_some()),
+    }
+}
+
+fn wasmi_host_value(v: &wasmi::Val) -> Value {
+    match v {
+        wasmi::Val::I32(x) => Value::I32(*x),
+        wasmi::Val::I64(x) => Value::I64(*x),
+        wasmi::Val::F32(x) => Value::F32(x.to_bits()),
+        wasmi::Val::F64(x) => Value::F64(x.to_bits()),
+        wasmi::Val::V128(_) => unreachable!("SIMD is disabled"),
+        wasmi::Val::FuncRef(f) => Value::FuncRef(f.val().map(|_| u32::MAX)),
+        wasmi::Val::ExternRef(r) => Value::ExternRef(!r.is_null()),
+    }
+}
+
+fn brisk_valtype(t: &wasmi::ValType) -> ValType {
+    match t {
+        wasmi::ValType::I32 => ValType::I32,
+        wasmi::ValType::I64 => ValType::I64,
+        wasmi::ValType::F32 => ValType::F32,
+        wasmi::ValType::F64 => ValType::F64,
+        wasmi::ValType::V128 => ValType::V128,
+        wasmi::ValType::FuncRef => ValType::FuncRef,
+        wasmi::ValType::ExternRef => ValType::ExternRef,
+    }
+}
+
+/// Import `index` of type `ty` for brisk: host functions per
+/// [`host_results`], zero globals, fresh memories and tables of the minimum
+/// size.
+fn brisk_import(store: &mut Store, index: usize, ty: &brisk::ExternType, log: &HostLog) -> Extern {
+    match ty {
+        brisk::ExternType::Func(ft) => {
+            let log = log.clone();
+            let results = ft.results.to_vec();
+            Extern::Func(brisk::Func::new(store, ft.clone(), move |_, args, out| {
+                let args: Vec<Value> = args.iter().map(brisk_host_value).collect();
+                log.lock().unwrap().push(format!("host {index}{args:?}"));
+                let values = host_results(index, &args, &results)
+                    .ok_or_else(|| brisk::Trap::new("host trap"))?;
+                for (o, v) in out.iter_mut().zip(values) {
+                    *o = match v {
+                        Value::I32(x) => Val::I32(x),
+                        Value::I64(x) => Val::I64(x),
+                        Value::F32(x) => Val::F32(x),
+                        Value::F64(x) => Val::F64(x),
+                        Value::FuncRef(_) => Val::FuncRef(None),
+                        Value::ExternRef(_) => Val::ExternRef(None),
+                    };
+                }
+                Ok(())
+            }))
+        }
+        brisk::ExternType::Global(g) => {
+            Extern::Global(brisk::Global::new(store, *g, Val::default_for(g.content)).unwrap())
+        }
+        brisk::ExternType::Memory(m) => Extern::Memory(brisk::Memory::new(store, *m).unwrap()),
+        brisk::ExternType::Table(t) => {
+            Extern::Table(brisk::Table::new(store, *t, Val::default_for(t.element)).unwrap())
+        }
+    }
+}
+
+/// The same imports for wasmi.
+fn wasmi_import(
+    store: &mut wasmi::Store<()>,
+    index: usize,
+    ty: &wasmi::ExternType,
+    log: &HostLog,
+) -> wasmi::Extern {
+    match ty {
+        wasmi::ExternType::Func(ft) => {
+            let log = log.clone();
+            let results: Vec<ValType> = ft.results().iter().map(brisk_valtype).collect();
+            wasmi::Extern::Func(wasmi::Func::new(
+                &mut *store,
+                ft.clone(),
+                move |_, args, out| {
+                    let args: Vec<Value> = args.iter().map(wasmi_host_value).collect();
+                    log.lock().unwrap().push(format!("host {index}{args:?}"));
+                    let values = host_results(index, &args, &results)
+                        .ok_or_else(|| wasmi::Error::new("host trap"))?;
+                    for (o, v) in out.iter_mut().zip(values) {
+                        *o = match v {
+                            Value::I32(x) => wasmi::Val::I32(x),
+                            Value::I64(x) => wasmi::Val::I64(x),
+                            Value::F32(x) => wasmi::Val::F32(wasmi::F32::from_bits(x)),
+                            Value::F64(x) => wasmi::Val::F64(wasmi::F64::from_bits(x)),
+                            Value::FuncRef(_) => wasmi::Val::FuncRef(wasmi::Nullable::Null),
+                            Value::ExternRef(_) => wasmi::Val::ExternRef(wasmi::Nullable::Null),
+                        };
+                    }
+                    Ok(())
+                },
+            ))
+        }
+        wasmi::ExternType::Global(g) => wasmi::Extern::Global(wasmi::Global::new(
+            &mut *store,
+            wasmi::Val::default_for_ty(g.content()),
+            g.mutability(),
+        )),
+        wasmi::ExternType::Memory(m) => {
+            wasmi::Extern::Memory(wasmi::Memory::new(&mut *store, *m).unwrap())
+        }
+        wasmi::ExternType::Table(t) => wasmi::Extern::Table(
+            wasmi::Table::new(&mut *store, *t, wasmi::Ref::default_for_ty(t.element())).unwrap(),
+        ),
     }
 }
 
@@ -610,6 +809,9 @@ enum Shape {
     /// Long bodies with deep nesting, to stress register allocation and
     /// control-flow merge states.
     LongFunctions,
+    /// Imports: host functions (which sometimes trap), globals, memories and
+    /// tables, the same on both sides; host calls are logged and compared.
+    HostImports,
 }
 
 impl Shape {
@@ -617,6 +819,7 @@ impl Shape {
         match self {
             Shape::Default => "differential",
             Shape::LongFunctions => "differential-long",
+            Shape::HostImports => "differential-imports",
         }
     }
 
@@ -624,7 +827,7 @@ impl Shape {
     fn known_reference_bugs(self) -> &'static [(u64, &'static str)] {
         match self {
             Shape::Default => KNOWN_REFERENCE_BUGS,
-            Shape::LongFunctions => &[],
+            Shape::LongFunctions | Shape::HostImports => &[],
         }
     }
 }
@@ -642,9 +845,16 @@ fn run_seed(
         disallow_traps,
         ..fuzz_common::smith_config()
     };
-    if shape == Shape::LongFunctions {
-        config.max_instructions = 1500;
-        config.max_nesting_depth = 25;
+    match shape {
+        Shape::Default => {}
+        Shape::LongFunctions => {
+            config.max_instructions = 1500;
+            config.max_nesting_depth = 25;
+        }
+        Shape::HostImports => {
+            config.min_imports = 1;
+            config.max_imports = 12;
+        }
     }
     let wasm = match std::env::var("FUZZ_FILE") {
         // A saved or hand-reduced module (binary or text) instead.
@@ -676,11 +886,12 @@ fn run_seed(
         Ok(m) => m,
         Err(e) => return fail(format!("brisk rejected a valid module: {e}")),
     };
-    let reference = match WasmiSide::new(wasmi_engine, &wasm) {
+    let (brisk_log, reference_log) = (HostLog::default(), HostLog::default());
+    let reference = match WasmiSide::new(wasmi_engine, &wasm, reference_log.clone()) {
         Ok(r) => r,
         Err(e) => return Ok(Some(Skip::ReferenceRejected(e))),
     };
-    let brisk = BriskSide::new(&module);
+    let brisk = BriskSide::new(&module, brisk_log.clone());
     let (mut brisk, mut reference) = match (brisk, reference) {
         (Ok(b), Ok(r)) => (b, r),
         (Err(b), Err(r)) if b == r => {
@@ -779,6 +990,16 @@ fn run_seed(
             let (bs, rs) = (brisk.state(), reference.state());
             if let Some(diff) = state_diff(&bs, &rs) {
                 return fail(format!("after call {name}{args:?} (round {round}): {diff}"));
+            }
+            let (bl, rl) = (brisk_log.lock().unwrap(), reference_log.lock().unwrap());
+            if *bl != *rl {
+                let i = bl.iter().zip(rl.iter()).take_while(|(a, b)| a == b).count();
+                return fail(format!(
+                    "host calls during {name}{args:?} (round {round}) differ at call {i}: \
+                     brisk {:?}, wasmi {:?}",
+                    bl.get(i),
+                    rl.get(i)
+                ));
             }
         }
     }
@@ -921,6 +1142,11 @@ fn seeds(fixed: &[u64], default: u64) -> Vec<u64> {
 #[test]
 fn differential_against_wasmi() {
     main_loop(Shape::Default, seeds(FIXED_SEEDS, 1000));
+}
+
+#[test]
+fn differential_against_wasmi_host_imports() {
+    main_loop(Shape::HostImports, seeds(&[], 500));
 }
 
 #[test]
