@@ -153,10 +153,15 @@ def main():
             print(f"call {name!r}: trap:", why[-1] if why else str(e).splitlines()[0])
         except Exception as e:
             print(f"call {name!r}: error:", str(e).splitlines()[-1])
+    # usage: triage.py REPORT [OFFSET]: OFFSET (hex) shows 16 bytes of memory there.
+    at = int(sys.argv[2], 16) if len(sys.argv) > 2 else None
     for n in names:
         e = exports[n]
         if isinstance(e, wasmtime.Global) and n != "__fuzz_fuel":
             print(f"global {n!r} =", show(e.value(store)))
+        if isinstance(e, wasmtime.Memory) and at is not None:
+            data = e.read(store, at, at + 16)
+            print(f"memory {n!r} at {at:#x}:", data.hex(" "))
 
 
 if __name__ == "__main__":

@@ -846,6 +846,14 @@ impl Shape {
                     10211,
                     "wasmi leaves -3 in an i32 global where wasmtime and brisk leave 3",
                 ),
+                (
+                    19943,
+                    "wasmi stores 1 at 0x6488 of memory \"7\"; wasmtime and brisk leave 0",
+                ),
+                (
+                    20255,
+                    "wasmi returns from export \"1\"; wasmtime and brisk run out of fuel",
+                ),
             ],
         }
     }
@@ -1165,7 +1173,10 @@ fn differential_against_wasmi() {
 
 #[test]
 fn differential_against_wasmi_host_imports() {
-    main_loop(Shape::HostImports, seeds(&[4003, 5775, 10211, 10295], 500));
+    main_loop(
+        Shape::HostImports,
+        seeds(&[4003, 5775, 10211, 10295, 19943, 20255], 500),
+    );
 }
 
 #[test]
