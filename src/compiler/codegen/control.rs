@@ -696,25 +696,23 @@ impl<'m> CodeGen<'m> {
         let n = targets.len() as i32;
         let table = self.masm.new_label();
         let rc = r.code();
+        // A table of 32-bit offsets (`.rel32`: relative to the start of the
+        // entry itself): one indirect jump straight to the target.
         asm!(self.masm
             ; cmp Rd(rc), n
             ; jae =>default_label
-            ; lea r10, [Rq(rc) + Rq(rc) * 4]
             ; lea r11, [=>table]
+            ; movsxd r10, DWORD [r11 + Rq(rc) * 4]
+            ; lea r11, [r11 + Rq(rc) * 4]
             ; add r11, r10
             ; jmp r11
-            ; =>table
         );
+        self.masm.asm.align(4, 0xcc);
+        self.masm.bind(table);
         for t in targets.targets() {
             let depth = t?;
             let l = label_for(self, depth, &mut tl);
-            let before = self.masm.offset();
-            asm!(self.masm; jmp =>l);
-            debug_assert_eq!(
-                self.masm.offset() - before,
-                5,
-                "jump table entries are rel32"
-            );
+            asm!(self.masm; .rel32 =>l);
         }
         self.release(r);
         for &(depth, l) in tl.iter() {
