@@ -157,3 +157,33 @@ fn if_with_param_keeps_the_operand_below() {
     let got = i64_of(run(wat, &[Val::F64(p)], 1)[0]) as u64;
     assert_eq!(got, p ^ 0xffff_ffff_ffff_8000);
 }
+
+/// Robustness seed 1464 (brisk bug, fixed in src/runtime/serialize.rs): the
+/// blob checksum was FNV-1a over 8-byte words, where flipping the top bit of
+/// two words cancels out (multiplying by an odd constant only moves a
+/// difference upwards), so a blob with two such corrupted bytes loaded and
+/// its corrupted code could run. Every pair of top-bit flips in the payload
+/// must now be refused.
+#[test]
+fn serialized_blob_with_two_top_bit_flips_is_refused() {
+    let engine = Engine::new(Config::default());
+    let wasm = wat::parse_str(
+        r#"(module (func (export "f") (result i32) i32.const 42) (memory 1) (data (i32.const 0) "brisk"))"#,
+    )
+    .unwrap();
+    let blob = Module::new(&engine, &wasm).unwrap().serialize();
+    const HEADER: usize = 36;
+    let words = (blob.len() - HEADER) / 8;
+    for a in 0..words.min(16) {
+        for b in a + 1..words.min(16) {
+            let mut bad = blob.clone();
+            bad[HEADER + 8 * a + 7] ^= 0x80;
+            bad[HEADER + 8 * b + 7] ^= 0x80;
+            assert!(
+                Module::deserialize(&engine, &bad).is_err(),
+                "top bits of payload words {a} and {b} flipped: blob loaded"
+            );
+        }
+    }
+    assert!(Module::deserialize(&engine, &blob).is_ok());
+}

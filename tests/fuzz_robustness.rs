@@ -405,20 +405,24 @@ fn instantiation_checks_imports() {
     eprintln!("imports: {checked} wrong-import instantiations checked");
 }
 
-/// The serialization checksum (64-bit FNV-1a over little-endian words, then
-/// the tail bytes and the length, with a final avalanche), replicated so that
-/// a corrupted payload can be given a valid checksum.
+/// The serialization checksum (each 8-byte little-endian word, then each
+/// tail byte, then the length, xored into the state and mixed by
+/// xorshift-multiply-xorshift; then a final avalanche), replicated so that a
+/// corrupted payload can be given a valid checksum.
 fn blob_checksum(payload: &[u8]) -> u64 {
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mix = |x: u64| {
+        let x = (x ^ (x >> 32)).wrapping_mul(0xd6e8_feb8_6659_fd93);
+        x ^ (x >> 32)
+    };
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut words = payload.chunks_exact(8);
     for w in &mut words {
-        h = (h ^ u64::from_le_bytes(w.try_into().unwrap())).wrapping_mul(PRIME);
+        h = mix(h ^ u64::from_le_bytes(w.try_into().unwrap()));
     }
     for &b in words.remainder() {
-        h = (h ^ b as u64).wrapping_mul(PRIME);
+        h = mix(h ^ b as u64);
     }
-    h = (h ^ payload.len() as u64).wrapping_mul(PRIME);
+    h = mix(h ^ payload.len() as u64);
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^ (h >> 33)

@@ -25,7 +25,7 @@ use super::trampoline_abi::TrapCode;
 use crate::compiler::{CompiledCode, FuncLoc};
 
 const MAGIC: &[u8; 8] = b"BRISKMOD";
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 8 + 8 + 8;
 
 /// Identifies the build: blobs only load into the build that wrote them.
@@ -45,28 +45,35 @@ fn build_hash() -> u64 {
     })
 }
 
-/// 64-bit FNV-1a over 8-byte words (then the tail bytes): fast, and any
-/// single corrupted byte changes the result.
+/// A word-at-a-time hash: each 8-byte word (then each tail byte, then the
+/// length) is xored into the state, which a xorshift-multiply-xorshift mixer
+/// then scrambles. Plain FNV over words (multiply only) let a difference in
+/// a word's top bit travel unchanged to the next word, so two such bit flips
+/// cancelled out; the xorshift before the multiply spreads it downwards.
 struct Hasher(u64);
 
 impl Hasher {
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-
     fn new() -> Hasher {
         Hasher(0xcbf2_9ce4_8422_2325)
+    }
+
+    #[inline]
+    fn mix(x: u64) -> u64 {
+        let x = (x ^ (x >> 32)).wrapping_mul(0xd6e8_feb8_6659_fd93);
+        x ^ (x >> 32)
     }
 
     fn write(&mut self, bytes: &[u8]) {
         let mut words = bytes.chunks_exact(8);
         for w in &mut words {
             let w = u64::from_le_bytes(w.try_into().expect("chunk of 8"));
-            self.0 = (self.0 ^ w).wrapping_mul(Self::PRIME);
+            self.0 = Self::mix(self.0 ^ w);
         }
         for &b in words.remainder() {
-            self.0 = (self.0 ^ b as u64).wrapping_mul(Self::PRIME);
+            self.0 = Self::mix(self.0 ^ b as u64);
         }
         // Mix in the length so that trailing zero bytes matter.
-        self.0 = (self.0 ^ bytes.len() as u64).wrapping_mul(Self::PRIME);
+        self.0 = Self::mix(self.0 ^ bytes.len() as u64);
     }
 
     fn finish(&self) -> u64 {
@@ -313,5 +320,15 @@ mod tests {
             assert_ne!(checksum(&d), base, "byte {i}");
         }
         assert_ne!(checksum(&[0, 0]), checksum(&[0, 0, 0]));
+    }
+
+    #[test]
+    fn checksum_sees_top_bit_flips_in_two_words() {
+        let data = vec![0x5au8; 64];
+        let base = checksum(&data);
+        let mut d = data.clone();
+        d[7] ^= 0x80;
+        d[15] ^= 0x80;
+        assert_ne!(checksum(&d), base);
     }
 }
