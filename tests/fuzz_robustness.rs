@@ -25,12 +25,12 @@ use brisk::{
 };
 use fuzz_common::Rng;
 
-/// A generator config for inputs that need not run: the 2.0 feature set with
-/// imports; SIMD too with `FUZZ_SIMD=1` (off by default while the compiler's
-/// SIMD support is incomplete).
+/// A generator config for inputs that need not run: the whole 2.0 feature
+/// set brisk accepts, SIMD included (`FUZZ_NO_SIMD=1` leaves it out), with
+/// imports.
 fn wide_config() -> wasm_smith::Config {
     wasm_smith::Config {
-        simd_enabled: std::env::var_os("FUZZ_SIMD").is_some(),
+        simd_enabled: std::env::var_os("FUZZ_NO_SIMD").is_none(),
         max_imports: 20,
         max_memory32_bytes: 64 * 65536,
         ..fuzz_common::smith_config()

@@ -183,8 +183,8 @@ pub fn export_global(wasm: &[u8], index: u32, name: &str) -> Vec<u8> {
                 S::Export => Some(8),
                 _ => Some(9),
             };
-            let after_ok = after.map_or(true, |a| rank(a).is_some_and(|r| r < 8));
-            let before_ok = before.map_or(true, |b| rank(b).is_some_and(|r| r > 8));
+            let after_ok = after.is_none_or(|a| rank(a).is_some_and(|r| r < 8));
+            let before_ok = before.is_none_or(|b| rank(b).is_some_and(|r| r > 8));
             if !self.done && after_ok && before_ok {
                 let mut exports = wasm_encoder::ExportSection::new();
                 exports.export(self.name, wasm_encoder::ExportKind::Global, self.index);
