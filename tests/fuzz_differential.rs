@@ -21,7 +21,7 @@ use fuzz_common::{Rng, FUEL, FUEL_EXPORT};
 /// Seeds that once diverged, always run: 685 (a segment that does not fit,
 /// an instantiation error in wasmi and a trap in brisk), and the triaged
 /// reference bugs below, which must keep being recognised.
-const FIXED_SEEDS: &[u64] = &[685, 1379, 4651, 8530, 25283, 33094, 34599];
+const FIXED_SEEDS: &[u64] = &[685, 1379, 4651, 8530, 25283, 33094, 34599, 41335, 43984];
 
 /// Seeds where wasmi 2.0.0 is wrong, triaged by hand against wasmtime and the
 /// specification; they are compared up to the divergence and reported, not
@@ -50,6 +50,16 @@ const KNOWN_REFERENCE_BUGS: &[(u64, &str)] = &[
     (
         34599,
         "wasmi leaves 1431655765 in an i32 global that wasmtime and brisk leave at 0",
+    ),
+    (
+        41335,
+        "wasmi leaves -1538499794 in an i32 global where wasmtime and brisk leave \
+         1538499776",
+    ),
+    (
+        43984,
+        "wasmi leaves 2305843009213693952 in an i64 global where wasmtime and \
+         brisk leave 2310346608841064448",
     ),
     (
         4651,
