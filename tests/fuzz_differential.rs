@@ -871,6 +871,22 @@ impl Shape {
                     "wasmi stores 1 at 0x6488 of memory \"7\"; wasmtime and brisk leave 0",
                 ),
                 (
+                    23495,
+                    "wasmi leaves 64 in an i32 global that wasmtime and brisk leave at 0",
+                ),
+                (
+                    26878,
+                    "wasmi leaves 0 in an i32 global that wasmtime and brisk set to 129",
+                ),
+                (
+                    28358,
+                    "an i64 global differs in wasmi; wasmtime agrees with brisk",
+                ),
+                (
+                    34755,
+                    "wasmi returns 0 where wasmtime and brisk return 116797",
+                ),
+                (
                     20255,
                     "wasmi returns from export \"1\"; wasmtime and brisk run out of fuel",
                 ),
@@ -1195,7 +1211,12 @@ fn differential_against_wasmi() {
 fn differential_against_wasmi_host_imports() {
     main_loop(
         Shape::HostImports,
-        seeds(&[4003, 5775, 10211, 10295, 19943, 20255], 500),
+        seeds(
+            &[
+                4003, 5775, 10211, 10295, 19943, 20255, 23495, 26878, 28358, 34755,
+            ],
+            500,
+        ),
     );
 }
 
