@@ -159,6 +159,8 @@ def main():
         e = exports[n]
         if isinstance(e, wasmtime.Global) and n != "__fuzz_fuel":
             print(f"global {n!r} =", show(e.value(store)))
+        if isinstance(e, wasmtime.Table):
+            print(f"table {n!r}: size {e.size(store)}")
         if isinstance(e, wasmtime.Memory) and at is not None:
             data = e.read(store, at, at + 16)
             print(f"memory {n!r} at {at:#x}:", data.hex(" "))

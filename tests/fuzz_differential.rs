@@ -21,7 +21,9 @@ use fuzz_common::{Rng, FUEL, FUEL_EXPORT};
 /// Seeds that once diverged, always run: 685 (a segment that does not fit,
 /// an instantiation error in wasmi and a trap in brisk), and the triaged
 /// reference bugs below, which must keep being recognised.
-const FIXED_SEEDS: &[u64] = &[685, 1379, 4651, 8530, 25283, 33094, 34599, 41335, 43984];
+const FIXED_SEEDS: &[u64] = &[
+    685, 1379, 4651, 8530, 25283, 33094, 34599, 41335, 43984, 60027, 64362, 66031,
+];
 
 /// Seeds where wasmi 2.0.0 is wrong, triaged by hand against wasmtime and the
 /// specification; they are compared up to the divergence and reported, not
@@ -60,6 +62,19 @@ const KNOWN_REFERENCE_BUGS: &[(u64, &str)] = &[
         43984,
         "wasmi leaves 2305843009213693952 in an i64 global where wasmtime and \
          brisk leave 2310346608841064448",
+    ),
+    (
+        60027,
+        "table \"6\" grows by a quotient of wasm-smith's guarded division: wasmi \
+         to 906 entries, wasmtime and brisk stay at 898",
+    ),
+    (
+        64362,
+        "the start function runs out of fuel in wasmtime and brisk; wasmi returns",
+    ),
+    (
+        66031,
+        "wasmi leaves 1 in an i32 global that wasmtime and brisk set to 298565030",
     ),
     (
         4651,
@@ -851,6 +866,10 @@ impl Shape {
                     22163,
                     "wasmi leaves 1 in an i32 global that wasmtime and brisk leave at 0",
                 ),
+                (
+                    36983,
+                    "an i64 global differs in wasmi; wasmtime agrees with brisk",
+                ),
             ],
             Shape::HostImports => &[
                 (
@@ -1223,5 +1242,8 @@ fn differential_against_wasmi_host_imports() {
 #[test]
 fn differential_against_wasmi_long_functions() {
     // A seed costs about five times a default one.
-    main_loop(Shape::LongFunctions, seeds(&[8530, 22058, 22163], 200));
+    main_loop(
+        Shape::LongFunctions,
+        seeds(&[8530, 22058, 22163, 36983], 200),
+    );
 }
