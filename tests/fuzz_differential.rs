@@ -22,7 +22,8 @@ use fuzz_common::{Rng, FUEL, FUEL_EXPORT};
 /// an instantiation error in wasmi and a trap in brisk), and the triaged
 /// reference bugs below, which must keep being recognised.
 const FIXED_SEEDS: &[u64] = &[
-    685, 1379, 4651, 8530, 25283, 33094, 34599, 41335, 43984, 60027, 64362, 66031,
+    685, 1379, 4651, 8530, 25283, 33094, 34599, 41335, 43984, 60027, 64362, 66031, 72330, 74191,
+    75903, 77463,
 ];
 
 /// Seeds where wasmi 2.0.0 is wrong, triaged by hand against wasmtime and the
@@ -75,6 +76,23 @@ const KNOWN_REFERENCE_BUGS: &[(u64, &str)] = &[
     (
         66031,
         "wasmi leaves 1 in an i32 global that wasmtime and brisk set to 298565030",
+    ),
+    (
+        72330,
+        "wasmi leaves 1 in an i32 global that wasmtime and brisk leave at 0",
+    ),
+    (
+        74191,
+        "second call of export \"5\": wasmi runs out of fuel, wasmtime and brisk return",
+    ),
+    (
+        75903,
+        "wasmi leaves 0 in an i64 global that wasmtime and brisk set",
+    ),
+    (
+        77463,
+        "wasmi leaves 1708781364 in an i32 global where wasmtime and brisk leave \
+         2104549676",
     ),
     (
         4651,
@@ -870,6 +888,11 @@ impl Shape {
                     36983,
                     "an i64 global differs in wasmi; wasmtime agrees with brisk",
                 ),
+                (
+                    41743,
+                    "wasmi leaves 0 at 0x28f2b of memory \"4\" where wasmtime and brisk \
+                     store 1",
+                ),
             ],
             Shape::HostImports => &[
                 (
@@ -1244,6 +1267,6 @@ fn differential_against_wasmi_long_functions() {
     // A seed costs about five times a default one.
     main_loop(
         Shape::LongFunctions,
-        seeds(&[8530, 22058, 22163, 36983], 200),
+        seeds(&[8530, 22058, 22163, 36983, 41743], 200),
     );
 }
