@@ -68,8 +68,7 @@ impl wasm_extern_t {
 
 impl RefObject for wasm_extern_t {
     fn is(r: &wasm_ref_t) -> bool {
-        // SAFETY: a reference's header is readable.
-        unsafe { (*(r as *const wasm_ref_t).cast::<RefHeader>()).kind == RefKind::Extern }
+        r.kind() == RefKind::Extern
     }
 
     unsafe fn copy(this: *const Self) -> *mut Self {

@@ -33,8 +33,7 @@ impl wasm_module_t {
 
 impl RefObject for wasm_module_t {
     fn is(r: &wasm_ref_t) -> bool {
-        // SAFETY: a reference's header is readable.
-        unsafe { (*(r as *const wasm_ref_t).cast::<RefHeader>()).kind == RefKind::Module }
+        r.kind() == RefKind::Module
     }
 
     unsafe fn copy(this: *const Self) -> *mut Self {

@@ -52,6 +52,13 @@ pub struct wasm_ref_t {
     header: RefHeader,
 }
 
+impl wasm_ref_t {
+    /// What kind of object this reference is.
+    pub(crate) fn kind(&self) -> RefKind {
+        self.header.kind
+    }
+}
+
 /// Where host info lives for store-owned objects (see [`wasm_store_t`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum HostInfoKey {
@@ -417,7 +424,7 @@ impl wasm_foreign_t {
 
 impl RefObject for wasm_foreign_t {
     fn is(r: &wasm_ref_t) -> bool {
-        r.header.kind == RefKind::Foreign
+        r.kind() == RefKind::Foreign
     }
 
     unsafe fn copy(this: *const Self) -> *mut Self {

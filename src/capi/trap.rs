@@ -81,8 +81,7 @@ impl wasm_trap_t {
 
 impl RefObject for wasm_trap_t {
     fn is(r: &wasm_ref_t) -> bool {
-        // SAFETY: a reference's header is readable.
-        unsafe { (*(r as *const wasm_ref_t).cast::<RefHeader>()).kind == RefKind::Trap }
+        r.kind() == RefKind::Trap
     }
 
     unsafe fn copy(this: *const Self) -> *mut Self {

@@ -185,19 +185,26 @@ impl<'m> CodeGen<'m> {
             match v.loc {
                 Loc::Reg(_) => self.spill_entry(i),
                 Loc::Local(l) => {
-                    let o = Opnd {
-                        ty: v.ty,
-                        loc: v.loc,
-                        off: v.off,
-                    };
-                    self.store_opnd(o, 5, -v.off);
-                    self.stack[i].loc = Loc::Slot;
+                    self.local_entry_to_slot(i);
                     self.local_refs[l as usize] -= 1;
                 }
                 _ => {}
             }
         }
         self.spilled_below = self.spilled_below.max(upto);
+    }
+
+    /// Copies the local that entry `i` refers to into the entry's own slot
+    /// (the caller accounts for the dropped local reference).
+    fn local_entry_to_slot(&mut self, i: usize) {
+        let v = self.stack[i];
+        let o = Opnd {
+            ty: v.ty,
+            loc: v.loc,
+            off: v.off,
+        };
+        self.store_opnd(o, 5, -v.off);
+        self.stack[i].loc = Loc::Slot;
     }
 
     /// Forces entries `from..` into their slots, constants included.
@@ -212,13 +219,7 @@ impl<'m> CodeGen<'m> {
                 }
                 Loc::Slot => {}
                 Loc::Local(l) => {
-                    let o = Opnd {
-                        ty: v.ty,
-                        loc: v.loc,
-                        off: v.off,
-                    };
-                    self.store_opnd(o, 5, -v.off);
-                    self.stack[i].loc = Loc::Slot;
+                    self.local_entry_to_slot(i);
                     self.local_refs[l as usize] -= 1;
                 }
                 Loc::Flags(_) => unreachable!("flags are materialised before control flow"),
@@ -322,15 +323,7 @@ impl<'m> CodeGen<'m> {
                     self.load_local(l, r);
                     self.stack[i].loc = Loc::Reg(r);
                 }
-                None => {
-                    let o = Opnd {
-                        ty: v.ty,
-                        loc: v.loc,
-                        off: v.off,
-                    };
-                    self.store_opnd(o, 5, -v.off);
-                    self.stack[i].loc = Loc::Slot;
-                }
+                None => self.local_entry_to_slot(i),
             }
             self.local_refs[l as usize] -= 1;
         }
