@@ -11,7 +11,7 @@ use wasmparser::{BlockType, BrTable};
 
 use super::stack::{Loc, MergeLoc, Opnd};
 use super::CodeGen;
-use crate::compiler::x64::masm::{asm, is_xmm_ty, Cond};
+use crate::compiler::x64::masm::{asm, is_xmm_ty, slot_size, Cond};
 use crate::compiler::x64::regs::{Reg, RegSet, MERGE_GPRS, MERGE_XMMS, SCRATCH, XSCRATCH};
 use crate::module::{CompileError, ValType};
 use crate::runtime::trampoline_abi::TrapCode;
@@ -93,7 +93,7 @@ impl<'m> CodeGen<'m> {
         };
         let (mut g, mut x) = (0, 0);
         for &ty in types {
-            off += crate::compiler::x64::masm::slot_size(ty);
+            off += slot_size(ty);
             if off > self.max_slot {
                 self.max_slot = off;
             }
@@ -336,21 +336,63 @@ impl<'m> CodeGen<'m> {
         self.masm.jmp(f.label);
     }
 
-    /// Writes the function's results to the result slots and returns.
+    /// Writes the function's results to the result slots and returns,
+    /// without changing the abstract state (`br_if` falls through).
+    ///
+    /// The result slots are the caller's argument slots, where the
+    /// parameters live: writing one result may overwrite a parameter that
+    /// another result reads. So this is a parallel move over memory: a
+    /// result that reads a parameter slot overlapping the result area (other
+    /// than its own destination) is first copied to its entry's own slot,
+    /// which a local reference leaves unused, and stored from there.
     fn emit_return(&mut self) {
         let results = &self.env.info.types[self.func_type as usize].results;
         let n = results.len();
-        let len = self.stack.len();
+        let first = self.stack.len() - n;
+        let total: i32 = results.iter().map(|t| slot_size(*t)).sum();
+        // Result k's destination is [rbp + disp, rbp + disp + size): the
+        // destinations tile [rbp + 16, rbp + 16 + total) in order.
+        let slot_read = |cg: &Self, k: usize| -> Option<i32> {
+            match cg.stack[first + k].loc {
+                Loc::Local(l) if cg.local_cache[l as usize].is_none() => {
+                    Some(cg.locals[l as usize].disp)
+                }
+                _ => None,
+            }
+        };
+        let clobbered =
+            |src: i32, disp: i32, size: i32| src != disp && src < 16 + total && 16 < src + size;
         let mut disp = 16;
         for k in 0..n {
-            let v = self.stack[len - n + k];
-            let o = Opnd {
+            let size = slot_size(results[k]);
+            if let Some(src) = slot_read(self, k) {
+                if clobbered(src, disp, size) {
+                    let v = self.stack[first + k];
+                    self.masm.copy_mem(v.ty, 5, -v.off, 5, src);
+                }
+            }
+            disp += size;
+        }
+        let mut disp = 16;
+        for k in 0..n {
+            let v = self.stack[first + k];
+            let size = slot_size(v.ty);
+            let mut o = Opnd {
                 ty: v.ty,
                 loc: v.loc,
                 off: v.off,
             };
+            match slot_read(self, k) {
+                // A parameter returned in its own slot needs no move.
+                Some(src) if src == disp => {
+                    disp += size;
+                    continue;
+                }
+                Some(src) if clobbered(src, disp, size) => o.loc = Loc::Slot,
+                _ => {}
+            }
             self.store_opnd(o, 5, disp);
-            disp += crate::compiler::x64::masm::slot_size(v.ty);
+            disp += size;
         }
         asm!(self.masm
             ; mov rsp, rbp
