@@ -244,3 +244,171 @@ pub fn save_failure(test: &str, seed: u64, wasm: &[u8], report: &str) -> PathBuf
     std::fs::write(base.with_extension("txt"), report).expect("write failure report");
     wasm_path
 }
+
+/// Mutates the local accesses of a valid module's function bodies, the way
+/// the mutation that found the `local.tee` miscompile did: a `local.get`
+/// also tees its own value back, a `local.set` becomes `local.tee; drop`, a
+/// `local.tee` becomes `local.set; local.get` or is doubled, and some
+/// accesses move to another local of the same type, a `drop` may become a
+/// `local.set`. The first three keep the meaning; the others change it but
+/// keep both engines on the same program. Returns a module that validates
+/// (the mutation is redrawn, then dropped to the meaning-preserving kinds,
+/// if one does not).
+pub fn mutate_locals(wasm: &[u8], rng: &mut Rng) -> Vec<u8> {
+    for attempt in 0..8 {
+        let out = mutate_once(wasm, rng, attempt < 6);
+        if wasmparser::Validator::new_with_features(wasm2_features())
+            .validate_all(&out)
+            .is_ok()
+        {
+            return out;
+        }
+    }
+    wasm.to_vec()
+}
+
+fn mutate_once(wasm: &[u8], rng: &mut Rng, retarget: bool) -> Vec<u8> {
+    struct Mutator<'r> {
+        rng: &'r mut Rng,
+        retarget: bool,
+        /// The type of each defined function, the parameter and result
+        /// types of each type, and the index of the body being read.
+        func_types: Vec<u32>,
+        types: Vec<(Vec<wasmparser::ValType>, Vec<wasmparser::ValType>)>,
+        body: usize,
+    }
+    impl Reencode for Mutator<'_> {
+        type Error = std::convert::Infallible;
+
+        fn parse_type_section(
+            &mut self,
+            types: &mut wasm_encoder::TypeSection,
+            section: wasmparser::TypeSectionReader<'_>,
+        ) -> Result<(), reencode::Error<Self::Error>> {
+            for rec in section.clone() {
+                for sub in rec.map_err(reencode::Error::ParseError)?.into_types() {
+                    if let wasmparser::CompositeInnerType::Func(f) = &sub.composite_type.inner {
+                        self.types.push((f.params().to_vec(), f.results().to_vec()));
+                    } else {
+                        self.types.push((Vec::new(), Vec::new()));
+                    }
+                }
+            }
+            reencode::utils::parse_type_section(self, types, section)
+        }
+
+        fn parse_function_section(
+            &mut self,
+            funcs: &mut wasm_encoder::FunctionSection,
+            section: wasmparser::FunctionSectionReader<'_>,
+        ) -> Result<(), reencode::Error<Self::Error>> {
+            for t in section.clone() {
+                self.func_types
+                    .push(t.map_err(reencode::Error::ParseError)?);
+            }
+            reencode::utils::parse_function_section(self, funcs, section)
+        }
+
+        fn parse_function_body(
+            &mut self,
+            code: &mut wasm_encoder::CodeSection,
+            func: wasmparser::FunctionBody<'_>,
+        ) -> Result<(), reencode::Error<Self::Error>> {
+            use wasm_encoder::Instruction as I;
+            let (params, results) = self.types[self.func_types[self.body] as usize].clone();
+            self.body += 1;
+            let mut f = self.new_function_with_parsed_locals(&func)?;
+            let mut locals = params.clone();
+            for pair in func
+                .get_locals_reader()
+                .map_err(reencode::Error::ParseError)?
+            {
+                let (count, ty) = pair.map_err(reencode::Error::ParseError)?;
+                locals.extend(std::iter::repeat_n(ty, count.min(1000) as usize));
+            }
+            let n = locals.len().max(1) as u64;
+            // Mutate about one access in eight of a function in two.
+            let active = self.rng.below(2) == 0;
+            let mut reader = func
+                .get_operators_reader()
+                .map_err(reencode::Error::ParseError)?;
+            while !reader.eof() {
+                let ins = self.parse_instruction(&mut reader)?;
+                // At a return of several values, sometimes return locals
+                // instead, some tee'd back to themselves or to another
+                // local (the miscompiles' shapes: the result slots are the
+                // parameters' slots).
+                let returns = matches!(ins, I::Return) || (matches!(ins, I::End) && reader.eof());
+                if returns && results.len() >= 2 && self.rng.below(4) != 0 {
+                    // Parameters first: their slots are the result slots.
+                    let from_params = self.rng.below(2) == 0;
+                    let picks: Option<Vec<u32>> = results
+                        .iter()
+                        .map(|t| {
+                            let same: Vec<u32> = (0..locals.len() as u32)
+                                .filter(|&l| locals[l as usize] == *t)
+                                .filter(|&l| !from_params || (l as usize) < params.len())
+                                .collect();
+                            (!same.is_empty())
+                                .then(|| same[self.rng.below(same.len() as u64) as usize])
+                        })
+                        .collect();
+                    if let Some(picks) = picks {
+                        for _ in &results {
+                            f.instruction(&I::Drop);
+                        }
+                        for &l in &picks {
+                            f.instruction(&I::LocalGet(l));
+                            match self.rng.below(4) {
+                                0 | 1 => {
+                                    f.instruction(&I::LocalTee(l));
+                                }
+                                2 => {
+                                    let t = locals[l as usize];
+                                    let m = (0..locals.len() as u32)
+                                        .filter(|&k| locals[k as usize] == t)
+                                        .nth(self.rng.below(2) as usize)
+                                        .unwrap_or(l);
+                                    f.instruction(&I::LocalTee(m));
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                if !active || self.rng.below(8) != 0 {
+                    f.instruction(&ins);
+                    continue;
+                }
+                let other = self.rng.below(n) as u32;
+                let retarget = self.retarget && self.rng.below(3) == 0;
+                match ins {
+                    I::LocalGet(_) if retarget => f.instruction(&I::LocalGet(other)),
+                    I::LocalGet(l) => f.instruction(&I::LocalGet(l)).instruction(&I::LocalTee(l)),
+                    I::LocalSet(_) if retarget => f.instruction(&I::LocalSet(other)),
+                    I::LocalSet(l) => f.instruction(&I::LocalTee(l)).instruction(&I::Drop),
+                    I::LocalTee(_) if retarget => f.instruction(&I::LocalTee(other)),
+                    I::LocalTee(l) if self.rng.below(2) == 0 => {
+                        f.instruction(&I::LocalSet(l)).instruction(&I::LocalGet(l))
+                    }
+                    I::LocalTee(l) => f.instruction(&I::LocalTee(l)).instruction(&I::LocalTee(l)),
+                    I::Drop if retarget => f.instruction(&I::LocalSet(other)),
+                    other => f.instruction(&other),
+                };
+            }
+            code.function(&f);
+            Ok(())
+        }
+    }
+    let mut m = Mutator {
+        rng,
+        retarget,
+        func_types: Vec::new(),
+        types: Vec::new(),
+        body: 0,
+    };
+    let mut module = wasm_encoder::Module::new();
+    m.parse_core_module(&mut module, wasmparser::Parser::new(0), wasm)
+        .expect("re-encoding a valid module");
+    module.finish()
+}
