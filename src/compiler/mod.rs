@@ -17,8 +17,7 @@ pub mod x64;
 pub use x64::stubs::{emit_engine_stubs, EngineStubs};
 
 use crate::module::{CompileError, FunctionToCompile, ModuleInfo};
-use crate::runtime::trampoline_abi::TrapCode;
-use crate::runtime::vmctx::VMOffsets;
+use crate::vm::{TrapCode, VMOffsets};
 use codegen::{Chunk, CodeGen, CpuFeatures, Env};
 
 /// Knobs that change the generated code.

@@ -9,8 +9,7 @@ use super::{compile, compile_for_cpu, emit_engine_stubs, CompiledCode, CompilerC
 use crate::module::{
     parse, ConstOp, DataKind, ElementItemsKind, ElementSegmentKind, ImportKind, ModuleInfo,
 };
-use crate::runtime::trampoline_abi::{EntryTrampoline, TrapCode};
-use crate::runtime::vmctx::*;
+use crate::vm::*;
 
 /// Code copied into a fresh read+execute mapping.
 struct ExecMem {

@@ -5,8 +5,8 @@ use std::cell::Cell;
 
 use super::signals;
 use super::store::{Store, StoreInner};
-use super::trampoline_abi::EntryTrampoline;
 use super::trap::Trap;
+use crate::vm::EntryTrampoline;
 
 /// Native stack kept free below the wasm stack limit, for the raise stub,
 /// trap capture and host functions called near the limit.

@@ -7,9 +7,8 @@ use std::ptr;
 
 use super::const_eval;
 use super::instance::InstanceData;
-use super::trampoline_abi::TrapCode;
-use super::vmctx::{VMBuiltins, VMContextHeader};
 use crate::module::ElementItemsKind;
+use crate::vm::{TrapCode, VMBuiltins, VMContextHeader};
 
 pub(crate) static BUILTINS: VMBuiltins = VMBuiltins {
     memory_grow,

@@ -7,12 +7,11 @@ use std::rc::Rc;
 use super::activation;
 use super::error::Error;
 use super::host::{self, check_results, new_host, HostFuncData, HostImpl};
-use super::store::{slot_width, Store};
-use super::trampoline_abi::EntryTrampoline;
+use super::store::Store;
 use super::trap::Trap;
 use super::values::Val;
-use super::vmctx::VMFuncRef;
-use crate::module::{FuncType, ValType};
+use crate::module::FuncType;
+use crate::vm::{value_slots, EntryTrampoline, VMFuncRef, MAX_VALUE_SLOTS};
 
 pub use super::host::{HostFunc, RawHostFunc};
 
@@ -97,7 +96,7 @@ impl Func {
         // Nearly every signature fits the inline slots (v128s take two).
         let mut inline = [0u64; 8];
         let mut heap = Vec::new();
-        let needed = params.len().max(results.len()) * 2;
+        let needed = params.len().max(results.len()) * MAX_VALUE_SLOTS;
         let slots = if needed <= inline.len() {
             &mut inline[..]
         } else {
@@ -107,14 +106,14 @@ impl Func {
         let mut at = 0;
         for (v, t) in params.iter().zip(ty.params.iter()) {
             store.val_to_slots(*v, &mut slots[at..])?;
-            at += slot_width(*t);
+            at += value_slots(*t);
         }
         // SAFETY: the slots hold arguments of the checked types and are large enough.
         unsafe { self.call_raw(store, slots.as_mut_ptr()) }.map_err(Error::Trap)?;
         let mut at = 0;
         for (r, t) in results.iter_mut().zip(ty.results.iter()) {
             *r = store.slots_to_val(&slots[at..], *t);
-            at += slot_width(*t);
+            at += value_slots(*t);
         }
         Ok(())
     }
@@ -156,10 +155,6 @@ pub(crate) fn func_type(store: &Store, f: Func) -> &FuncType {
         }
         FuncKind::Host(host) => &host.ty,
     }
-}
-
-pub(crate) fn slot_count(types: &[ValType]) -> usize {
-    types.iter().map(|t| slot_width(*t)).sum()
 }
 
 fn check_args(ty: &FuncType, params: &[Val], results: &[Val]) -> Result<(), Error> {

@@ -4,8 +4,8 @@
 use super::error::Error;
 use super::store::Store;
 use super::values::Val;
-use super::vmctx::VMGlobal;
 use crate::module::GlobalType;
+use crate::vm::VMGlobal;
 
 pub(crate) struct GlobalData {
     pub(crate) cell: Box<VMGlobal>,

@@ -5,13 +5,13 @@ use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
-use super::func::{func_type, slot_count, Func, FuncData, FuncKind};
-use super::store::{slot_width, Store, StoreInner};
+use super::func::{func_type, Func, FuncData, FuncKind};
+use super::store::{Store, StoreInner};
 use super::stubs;
 use super::trap::{self, Trap};
 use super::values::Val;
-use super::vmctx::{VMFuncRef, VMHostFuncContext};
 use crate::module::FuncType;
+use crate::vm::{call_slots, value_slots, VMFuncRef, VMHostFuncContext};
 
 /// A host function: receives the store, the arguments, and the result slots
 /// to fill.
@@ -111,7 +111,7 @@ unsafe fn call_host_vals(
 ) -> Result<(), Trap> {
     let ty = func_type(store, func);
     let (nparams, nresults) = (ty.params.len(), ty.results.len());
-    let nslots = slot_count(&ty.params).max(slot_count(&ty.results));
+    let nslots = call_slots(ty);
     // SAFETY: the caller provides max(params, results) slots.
     let slots = unsafe { std::slice::from_raw_parts_mut(slots, nslots) };
     // Small signatures (nearly all) keep their values on the stack,
@@ -123,7 +123,7 @@ unsafe fn call_host_vals(
         let mut at = 0;
         for (v, t) in inline.iter_mut().zip(ty.params.iter()) {
             v.write(store.slots_to_val(&slots[at..], *t));
-            at += slot_width(*t);
+            at += value_slots(*t);
         }
         for (v, t) in inline[nparams..].iter_mut().zip(ty.results.iter()) {
             v.write(Val::default_for(*t));
@@ -136,7 +136,7 @@ unsafe fn call_host_vals(
         let mut at = 0;
         for t in ty.params.iter() {
             heap.push(store.slots_to_val(&slots[at..], *t));
-            at += slot_width(*t);
+            at += value_slots(*t);
         }
         heap.extend(ty.results.iter().map(|t| Val::default_for(*t)));
         &mut heap
@@ -150,7 +150,7 @@ unsafe fn call_host_vals(
         store
             .val_to_slots(*v, &mut slots[at..])
             .map_err(|e| Trap::new(e.to_string()))?;
-        at += slot_width(*t);
+        at += value_slots(*t);
     }
     Ok(())
 }

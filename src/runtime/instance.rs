@@ -14,8 +14,8 @@ use super::memory::{Memory, MemoryData};
 use super::module::Module;
 use super::store::Store;
 use super::table::{Table, TableData};
-use super::vmctx::{VMFuncRef, VMGlobal, VMMemoryDefinition, VMTableDefinition};
 use crate::module::{ExportKind, ExternType};
+use crate::vm::{VMFuncRef, VMGlobal, VMMemoryDefinition, VMTableDefinition};
 
 /// Anything that can be imported or exported.
 #[derive(Clone, Copy, Debug)]

@@ -13,11 +13,10 @@ use super::module::Module;
 use super::store::Store;
 use super::stubs;
 use super::table::TableData;
-use super::trampoline_abi::TrapCode;
 use super::trap::Trap;
-use super::vmctx::{VMContextHeader, VMFuncRef, VMGlobal};
 use super::{builtins, const_eval};
 use crate::module::{DataKind, ElementItemsKind, ElementSegmentKind};
+use crate::vm::{TrapCode, VMContextHeader, VMFuncRef, VMGlobal};
 
 /// Creates the instance's vmctx and its defined functions, memories, tables
 /// and globals; returns the instance's index in the store.

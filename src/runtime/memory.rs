@@ -12,8 +12,8 @@ use std::ptr::{self, NonNull};
 use super::config::BoundsChecks;
 use super::error::Error;
 use super::store::Store;
-use super::vmctx::VMMemoryDefinition;
 use crate::module::MemoryType;
+use crate::vm::VMMemoryDefinition;
 
 const PAGE: usize = MemoryType::PAGE_SIZE as usize;
 /// 4 GiB of addresses + 4 GiB of offsets + room for the widest access.

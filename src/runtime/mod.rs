@@ -1,15 +1,22 @@
 //! Machine code + imports → instance, and everything that runs at run time.
 //!
-//! `vmctx` and `trampoline_abi` are the contracts with the compiler. The
-//! rest: executable memory and the code registry (`code_memory`), the engine
-//! stubs (`stubs`), the safe API objects (`engine`, `module`, `store`,
-//! `instance`, `func`, `host`, `memory`, `table`, `global`, `values`), linking and
-//! instantiation (`linking`, `instantiate`, `const_eval`), entering wasm
-//! (`activation`), builtins called by generated code (`builtins`), traps and
-//! backtraces (`trap`, `signals`), and module serialization (`serialize`).
+//! The contracts with the compiler (vmctx layout, calling convention, trap
+//! codes) live below both, in `crate::vm`. Here: executable memory and the
+//! code registry (`code_memory`), the engine stubs (`stubs`), the safe API
+//! objects (`engine`, `module`, `store`, `instance`, `func`, `host`,
+//! `memory`, `table`, `global`, `values`), linking and instantiation
+//! (`linking`, `instantiate`, `const_eval`), entering wasm (`activation`),
+//! builtins called by generated code (`builtins`), traps and backtraces
+//! (`trap`, `signals`), and module serialization (`serialize`).
 
-pub mod trampoline_abi;
-pub mod vmctx;
+// The contracts moved to `crate::vm`; these two paths remain so that the
+// public Rust API keeps its old names. Nothing in the crate uses them.
+#[doc(hidden)]
+pub use crate::vm::vmctx;
+#[doc(hidden)]
+pub mod trampoline_abi {
+    pub use crate::vm::{EntryTrampoline, TrapCode, FRAME_VMCTX_OFFSET};
+}
 
 mod activation;
 mod builtins;

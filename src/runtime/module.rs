@@ -7,10 +7,9 @@ use super::code_memory::{self, CodeMemory};
 use super::engine::Engine;
 use super::error::Error;
 use super::serialize;
-use super::trampoline_abi::{EntryTrampoline, TrapCode};
-use super::vmctx::VMOffsets;
 use crate::compiler::{self, CompiledCode};
 use crate::module::{ExportKind, ExternType, ImportKind, ModuleInfo};
+use crate::vm::{EntryTrampoline, TrapCode, VMOffsets};
 
 /// An import of a module, as reflection reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]

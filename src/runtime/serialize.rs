@@ -8,7 +8,7 @@
 //! ```
 //! Integers are little-endian; byte strings and lists are prefixed with a
 //! u64 / u32 length. The build hash covers the crate version, the text of
-//! both compiler/runtime contracts and of the compiler's stubs and
+//! the compiler/runtime contracts (`vm/`) and of the compiler's stubs and
 //! trampolines, so a blob from a build with another vmctx layout or ABI is
 //! refused. Loading checks everything (lengths, checksum,
 //! that every code offset is in range and every table sorted) before any of
@@ -21,8 +21,8 @@ use super::config::BoundsChecks;
 use super::engine::Engine;
 use super::error::Error;
 use super::module::{Module, ModuleInner};
-use super::trampoline_abi::TrapCode;
 use crate::compiler::{CompiledCode, FuncLoc};
+use crate::vm::TrapCode;
 
 const MAGIC: &[u8; 8] = b"BRISKMOD";
 const FORMAT_VERSION: u32 = 2;
@@ -35,8 +35,9 @@ fn build_hash() -> u64 {
         let mut h = Hasher::new();
         h.write(env!("CARGO_PKG_VERSION").as_bytes());
         h.write(std::env::consts::ARCH.as_bytes());
-        h.write(include_str!("vmctx.rs").as_bytes());
-        h.write(include_str!("trampoline_abi.rs").as_bytes());
+        h.write(include_str!("../vm/vmctx.rs").as_bytes());
+        h.write(include_str!("../vm/abi.rs").as_bytes());
+        h.write(include_str!("../vm/trap.rs").as_bytes());
         // Serialized entry trampolines must pair with this build's stubs
         // (the callee-saved register order they share).
         h.write(include_str!("../compiler/x64/stubs.rs").as_bytes());

@@ -1,7 +1,7 @@
 //! Turning faults in generated code into traps.
 //!
 //! A SIGSEGV/SIGBUS (guard page), SIGILL (`ud2`) or SIGFPE at a pc listed in
-//! a module's trap table is redirected, as `trampoline_abi` specifies, into
+//! a module's trap table is redirected, as `vm::abi` specifies, into
 //! the engine's raise stub: the handler pushes the faulting pc on the
 //! interrupted stack, puts the trap code in rdi and resumes at the stub,
 //! exactly as if the code had executed `call raise_trap` there. Any other
@@ -13,10 +13,11 @@ use std::cell::{Cell, UnsafeCell};
 use std::mem::MaybeUninit;
 use std::sync::Once;
 
+use super::code_memory;
 use super::code_memory::page_size;
 use super::module::ModuleInner;
 use super::stubs;
-use super::{code_memory, trampoline_abi::TrapCode};
+use crate::vm::TrapCode;
 
 const SIGNALS: [libc::c_int; 4] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL, libc::SIGFPE];
 

@@ -17,8 +17,8 @@ use super::memory::{Memory, MemoryData};
 use super::table::{Table, TableData};
 use super::trap::Trap;
 use super::values::{ExternRef, Val};
-use super::vmctx::{VMFuncRef, VMStoreContext};
 use crate::module::ValType;
+use crate::vm::{VMFuncRef, VMStoreContext};
 
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -255,15 +255,6 @@ pub(crate) fn externref_to_raw(index: u32) -> usize {
 
 fn raw_to_externref(raw: usize) -> u32 {
     (raw - 1) as u32
-}
-
-/// Slots a value of type `ty` takes in the trampoline ABI.
-pub(crate) fn slot_width(ty: ValType) -> usize {
-    if ty == ValType::V128 {
-        2
-    } else {
-        1
-    }
 }
 
 impl Drop for Store {

@@ -1,13 +1,13 @@
 //! Tables of funcref or externref elements.
 //!
 //! Elements are raw pointer-sized values as generated code sees them (see
-//! `vmctx::VMTableDefinition`); the store converts them to and from [`Val`].
+//! `vm::VMTableDefinition`); the store converts them to and from [`Val`].
 
 use super::error::Error;
 use super::store::Store;
 use super::values::Val;
-use super::vmctx::VMTableDefinition;
 use crate::module::TableType;
+use crate::vm::VMTableDefinition;
 
 /// Tables never grow past this many elements, whatever their maximum says,
 /// so that `table.grow` by a huge delta fails instead of exhausting memory.

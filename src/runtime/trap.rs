@@ -4,8 +4,7 @@ use super::code_memory;
 use super::instance::{Instance, InstanceData};
 use super::module::ModuleInner;
 use super::store::StoreInner;
-use super::trampoline_abi::{TrapCode, FRAME_VMCTX_OFFSET};
-use super::vmctx::VMContextHeader;
+use crate::vm::{TrapCode, VMContextHeader, FRAME_VMCTX_OFFSET};
 
 /// One wasm frame of a trap's backtrace, innermost first.
 #[derive(Clone, Debug)]
@@ -91,7 +90,7 @@ impl From<super::error::Error> for Trap {
 /// enough without them.
 const MAX_FRAMES: usize = 1 << 16;
 
-/// The trap recorder the raise stub calls (see `trampoline_abi`): records
+/// The trap recorder the raise stub calls (see `vm::abi`): records
 /// the trap for `code` at `pc` in frame `fp` of an instance with `vmctx`, with
 /// its backtrace, in the instance's store.
 pub(crate) unsafe extern "C" fn capture(vmctx: *mut u8, code: u32, pc: usize, fp: usize) {

@@ -50,7 +50,7 @@ impl Val {
     /// Slots a value of type `ty` takes in the raw calling convention of
     /// [`Func::call_raw`] and [`Func::new_raw`]: two for a v128, else one.
     pub fn slot_count(ty: ValType) -> usize {
-        super::store::slot_width(ty)
+        crate::vm::value_slots(ty)
     }
 
     /// Encodes the value into `slots` for [`Func::call_raw`] or the results

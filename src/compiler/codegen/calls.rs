@@ -5,11 +5,10 @@ use dynasmrt::DynasmApi;
 
 use super::stack::{Loc, Opnd};
 use super::CodeGen;
-use crate::compiler::x64::masm::{asm, slot_size, Cond};
+use crate::compiler::x64::masm::{asm, Cond};
 use crate::compiler::x64::regs::Reg;
 use crate::module::{CompileError, ValType};
-use crate::runtime::trampoline_abi::TrapCode;
-use crate::runtime::vmctx::{VMContextHeader, VMFuncRef, VMTableDefinition};
+use crate::vm::{value_size, TrapCode, VMContextHeader, VMFuncRef, VMTableDefinition};
 
 /// SysV argument registers after `rdi` (which carries the vmctx).
 const C_ARGS: [u8; 5] = [6, 2, 1, 8, 9];
@@ -21,7 +20,7 @@ impl<'m> CodeGen<'m> {
         let n = params.len();
         let len = self.stack.len();
         self.spill_all(len - n);
-        let slots = |v: &[ValType]| v.iter().map(|t| slot_size(*t)).sum::<i32>();
+        let slots = |v: &[ValType]| v.iter().map(|t| value_size(*t)).sum::<i32>();
         self.call_area = self.call_area.max(slots(params).max(slots(results)));
         let mut disp = 0;
         for k in 0..n {
@@ -32,7 +31,7 @@ impl<'m> CodeGen<'m> {
                 off: v.off,
             };
             self.store_opnd(o, 4, disp);
-            disp += slot_size(v.ty);
+            disp += value_size(v.ty);
         }
         self.truncate_stack(len - n);
         // The callee clobbers every register.
@@ -59,7 +58,7 @@ impl<'m> CodeGen<'m> {
             let r = self.alloc(ty);
             self.masm.load(ty, r, 4, disp);
             self.push_reg(ty, r);
-            disp += slot_size(ty);
+            disp += value_size(ty);
         }
     }
 

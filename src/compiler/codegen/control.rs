@@ -11,10 +11,10 @@ use wasmparser::{BlockType, BrTable};
 
 use super::stack::{Loc, MergeLoc, Opnd};
 use super::CodeGen;
-use crate::compiler::x64::masm::{asm, is_xmm_ty, slot_size, Cond};
+use crate::compiler::x64::masm::{asm, is_xmm_ty, Cond};
 use crate::compiler::x64::regs::{Reg, RegSet, MERGE_GPRS, MERGE_XMMS, SCRATCH, XSCRATCH};
 use crate::module::{CompileError, ValType};
-use crate::runtime::trampoline_abi::TrapCode;
+use crate::vm::{value_size, TrapCode, FRAME_ARGS_OFFSET};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FrameKind {
@@ -93,7 +93,7 @@ impl<'m> CodeGen<'m> {
         };
         let (mut g, mut x) = (0, 0);
         for &ty in types {
-            off += slot_size(ty);
+            off += value_size(ty);
             if off > self.max_slot {
                 self.max_slot = off;
             }
@@ -349,9 +349,10 @@ impl<'m> CodeGen<'m> {
         let results = &self.env.info.types[self.func_type as usize].results;
         let n = results.len();
         let first = self.stack.len() - n;
-        let total: i32 = results.iter().map(|t| slot_size(*t)).sum();
+        let total: i32 = results.iter().map(|t| value_size(*t)).sum();
+        let args = FRAME_ARGS_OFFSET;
         // Result k's destination is [rbp + disp, rbp + disp + size): the
-        // destinations tile [rbp + 16, rbp + 16 + total) in order.
+        // destinations tile [rbp + args, rbp + args + total) in order.
         let slot_read = |cg: &Self, k: usize| -> Option<i32> {
             match cg.stack[first + k].loc {
                 Loc::Local(l) if cg.local_cache[l as usize].is_none() => {
@@ -361,10 +362,10 @@ impl<'m> CodeGen<'m> {
             }
         };
         let clobbered =
-            |src: i32, disp: i32, size: i32| src != disp && src < 16 + total && 16 < src + size;
-        let mut disp = 16;
+            |src: i32, disp: i32, size: i32| src != disp && src < args + total && args < src + size;
+        let mut disp = args;
         for k in 0..n {
-            let size = slot_size(results[k]);
+            let size = value_size(results[k]);
             if let Some(src) = slot_read(self, k) {
                 if clobbered(src, disp, size) {
                     let v = self.stack[first + k];
@@ -373,10 +374,10 @@ impl<'m> CodeGen<'m> {
             }
             disp += size;
         }
-        let mut disp = 16;
+        let mut disp = args;
         for k in 0..n {
             let v = self.stack[first + k];
-            let size = slot_size(v.ty);
+            let size = value_size(v.ty);
             let mut o = Opnd {
                 ty: v.ty,
                 loc: v.loc,

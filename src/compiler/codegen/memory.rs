@@ -13,8 +13,7 @@ use super::CodeGen;
 use crate::compiler::x64::masm::{asm, Cond};
 use crate::compiler::x64::regs::{Reg, SCRATCH, SCRATCH2};
 use crate::module::{CompileError, ValType};
-use crate::runtime::trampoline_abi::TrapCode;
-use crate::runtime::vmctx::{VMBuiltins, VMMemoryDefinition};
+use crate::vm::{TrapCode, VMBuiltins, VMMemoryDefinition};
 
 /// `[base + index + disp]` with a disp8 encoding when the offset is small.
 macro_rules! load_at {

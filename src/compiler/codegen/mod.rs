@@ -21,12 +21,14 @@ use dynasmrt::{DynamicLabel, DynasmApi};
 
 pub(crate) use stack::{Loc, Opnd, Val};
 
-use super::x64::masm::{asm, slot_size, Cond, Masm};
+use super::x64::masm::{asm, Cond, Masm};
 use super::x64::regs::RegSet;
 use super::{CompilerConfig, FuncLoc};
 use crate::module::{CompileError, FunctionToCompile, ModuleInfo, ValType};
-use crate::runtime::trampoline_abi::TrapCode;
-use crate::runtime::vmctx::{VMContextHeader, VMMemoryDefinition, VMOffsets, VMStoreContext};
+use crate::vm::{
+    value_size, TrapCode, VMContextHeader, VMMemoryDefinition, VMOffsets, VMStoreContext,
+    FRAME_ARGS_OFFSET, FRAME_VMCTX_OFFSET,
+};
 use control::Frame;
 
 /// CPU features the generated code may use, detected once per compile.
@@ -90,16 +92,20 @@ pub(crate) struct Local {
     pub disp: i32,
 }
 
-/// Frame layout below rbp: the saved vmctx, then the locals, then the value
-/// stack's slots, then the outgoing call area at rsp.
-pub(crate) const VMCTX_SLOT: i8 = -8;
+/// Frame layout below rbp: the saved vmctx (at `FRAME_VMCTX_OFFSET`, the
+/// contract's word), then the locals, then the value stack's slots, then the
+/// outgoing call area at rsp. The vmctx is saved and reloaded with a short
+/// (8-bit) displacement.
+const VMCTX_SLOT: i8 = FRAME_VMCTX_OFFSET as i8;
+const _: () = assert!(VMCTX_SLOT as i32 == FRAME_VMCTX_OFFSET);
 
 // The hot sequences (prologue, reloads after calls) use short encodings
 // that assume these small offsets.
 const _: () = assert!(VMContextHeader::OFFSET_STORE == 0);
 const _: () = assert!(VMStoreContext::OFFSET_STACK_LIMIT == 0);
 const _: () = assert!(VMMemoryDefinition::OFFSET_BASE == 0);
-const LOCALS_START: i32 = 8;
+/// Bytes below rbp before the first local: the saved vmctx.
+const LOCALS_START: i32 = -FRAME_VMCTX_OFFSET;
 
 pub(crate) struct CodeGen<'m> {
     pub masm: Masm,
@@ -224,7 +230,7 @@ impl<'m> CodeGen<'m> {
                 });
             }
             for _ in 0..count {
-                let size = slot_size(ty);
+                let size = value_size(ty);
                 self.locals_end += size;
                 self.locals.push(Local {
                     ty,
@@ -282,10 +288,10 @@ impl<'m> CodeGen<'m> {
         self.call_area = 0;
         self.wasm_offset = info.body_offsets[(func_index - info.num_imported_funcs) as usize];
         // Parameters stay in the caller's argument slots.
-        let mut disp = 16;
+        let mut disp = FRAME_ARGS_OFFSET;
         for &ty in info.types[self.func_type as usize].params.iter() {
             self.locals.push(Local { ty, disp });
-            disp += slot_size(ty);
+            disp += value_size(ty);
         }
         self.locals_end = LOCALS_START;
     }

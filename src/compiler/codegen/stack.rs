@@ -12,9 +12,10 @@
 //! `local.tee`) and at control-flow entries, references are materialised.
 
 use super::CodeGen;
-use crate::compiler::x64::masm::{asm, is_64, is_xmm_ty, slot_size, Cond};
+use crate::compiler::x64::masm::{asm, is_64, is_xmm_ty, Cond};
 use crate::compiler::x64::regs::{Reg, RegSet, ALLOC_GPRS, ALLOC_XMMS, GPR_MASK, XMM_MASK};
 use crate::module::ValType;
+use crate::vm::value_size;
 use dynasmrt::DynasmApi;
 
 /// Where a value is.
@@ -65,7 +66,7 @@ impl<'m> CodeGen<'m> {
         } else {
             self.stack[index - 1].off
         };
-        below + slot_size(ty)
+        below + value_size(ty)
     }
 
     pub fn push(&mut self, ty: ValType, loc: Loc) {

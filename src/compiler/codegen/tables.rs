@@ -5,8 +5,7 @@ use dynasmrt::DynasmApi;
 use super::CodeGen;
 use crate::compiler::x64::masm::{asm, Cond};
 use crate::module::{CompileError, ValType};
-use crate::runtime::trampoline_abi::TrapCode;
-use crate::runtime::vmctx::{VMBuiltins, VMTableDefinition};
+use crate::vm::{TrapCode, VMBuiltins, VMTableDefinition};
 
 impl<'m> CodeGen<'m> {
     /// r11 = the element address of the popped index register `i` in

@@ -90,15 +90,6 @@ pub fn is_64(ty: ValType) -> bool {
     !matches!(ty, ValType::I32 | ValType::F32)
 }
 
-/// Bytes a value of this type takes in a frame slot.
-pub fn slot_size(ty: ValType) -> i32 {
-    if ty == ValType::V128 {
-        16
-    } else {
-        8
-    }
-}
-
 pub struct Masm {
     pub asm: Asm,
     /// Float constants referenced RIP-relative by the current function,

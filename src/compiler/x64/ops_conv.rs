@@ -7,7 +7,7 @@ use super::masm::{asm, Cond};
 use super::regs::{Reg, XSCRATCH};
 use crate::compiler::codegen::{CodeGen, Loc};
 use crate::module::{CompileError, ValType};
-use crate::runtime::trampoline_abi::TrapCode;
+use crate::vm::TrapCode;
 
 impl<'m> CodeGen<'m> {
     /// i32.wrap_i64 / i64.extend_i32_u: a 32-bit move zero-extends.

@@ -6,7 +6,7 @@ use super::masm::{asm, is_64, Cond};
 use super::regs::{Reg, RegSet, RAX, RCX, RDX, SCRATCH};
 use crate::compiler::codegen::{CodeGen, Loc, Opnd};
 use crate::module::{CompileError, ValType};
-use crate::runtime::trampoline_abi::TrapCode;
+use crate::vm::TrapCode;
 
 /// The second operand of a two-operand instruction.
 #[derive(Clone, Copy)]

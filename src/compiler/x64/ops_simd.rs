@@ -14,7 +14,7 @@ use super::regs::{SCRATCH, XSCRATCH, XSCRATCH2};
 use crate::compiler::codegen::memory::Addr;
 use crate::compiler::codegen::{CodeGen, Loc, Opnd};
 use crate::module::{CompileError, ValType};
-use crate::runtime::trampoline_abi::TrapCode;
+use crate::vm::TrapCode;
 
 macro_rules! define_fallback {
     ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {

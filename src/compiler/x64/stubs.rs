@@ -1,11 +1,15 @@
 //! Engine-wide stubs: the trap-raising stub and the exit trampoline (wasm →
 //! host), and the callee-saved register save/restore sequence that the entry
-//! trampolines share with the unwinder. See `runtime::trampoline_abi`.
+//! trampolines share with the unwinder. See `vm::abi`.
 
 use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi};
 
 use super::masm::{asm, Masm};
-use crate::runtime::vmctx::{VMContextHeader, VMHostFuncContext, VMStoreContext};
+use crate::vm::{VMContextHeader, VMHostFuncContext, VMStoreContext, FRAME_ARGS_OFFSET};
+
+/// The exit trampoline's argument slots, as a short displacement from rbp.
+const ARGS: i8 = FRAME_ARGS_OFFSET as i8;
+const _: () = assert!(ARGS as i32 == FRAME_ARGS_OFFSET);
 
 /// The engine's stubs, mapped once per engine.
 pub struct EngineStubs {
@@ -80,7 +84,8 @@ pub fn emit_engine_stubs(capture: usize) -> EngineStubs {
     );
 
     // Exit: r15 = the host function's VMHostFuncContext; argument/result
-    // slots start at [rsp + 8] (above the return address).
+    // slots start at [rsp + 8] (above the return address), which is
+    // [rbp + FRAME_ARGS_OFFSET] once the frame is made.
     m.asm.align(16, 0xcc);
     let exit_trampoline = m.offset();
     let trapped = m.new_label();
@@ -88,7 +93,7 @@ pub fn emit_engine_stubs(capture: usize) -> EngineStubs {
         ; push rbp
         ; mov rbp, rsp
         ; mov rdi, r15
-        ; lea rsi, [rbp + 16]
+        ; lea rsi, [BYTE rbp + ARGS]
         ; mov rdx, rbp
         ; call QWORD [r15 + VMHostFuncContext::OFFSET_DISPATCH]
         ; test eax, eax

@@ -12,7 +12,7 @@ use std::process::{Command, ExitCode};
 
 use brisk::compiler::{compile, CompiledCode, CompilerConfig};
 use brisk::module::{parse, ExportKind, ModuleInfo};
-use brisk::runtime::vmctx::VMOffsets;
+use brisk::vm::VMOffsets;
 use wasmparser::{FuncValidatorAllocations, WasmFeatures};
 
 const FEATURES: WasmFeatures = WasmFeatures::WASM2;

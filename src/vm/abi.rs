@@ -1,5 +1,6 @@
-//! Contract 2 of 2 between the compiler and the runtime: how control and
-//! values cross between host code and generated code, and how traps unwind.
+//! The calling convention and the frame layout: how control and values
+//! cross between host code and generated code, and how traps unwind. The
+//! vmctx layout is in [`super::vmctx`], the trap codes in [`super::trap`].
 //!
 //! # The wasm calling convention (wasm → wasm)
 //!
@@ -16,10 +17,12 @@
 //! - Arguments and results travel in *slots*: the caller reserves
 //!   `max(params, results)` 8-byte slots at the bottom of its frame, slot `i` at
 //!   `[rsp + 8*i]` at the `call`, and stores argument `i` in slot `i`. The callee
-//!   reads them at `[rbp + 16 + 8*i]` (after `push rbp; mov rbp, rsp`) and
+//!   reads them at `[rbp + 16 + 8*i]` (after `push rbp; mov rbp, rsp`;
+//!   16 is [`FRAME_ARGS_OFFSET`]) and
 //!   writes result `j` to slot `j` before returning; the caller reads results
-//!   from `[rsp + 8*j]`. A v128 value takes two consecutive slots. i32 and f32
-//!   values occupy the low 4 bytes of their slot (the rest is unspecified).
+//!   from `[rsp + 8*j]`. A v128 value takes two consecutive slots (low half
+//!   first; [`value_slots`]). i32 and f32 values occupy the low 4 bytes of
+//!   their slot (the rest is unspecified).
 //! - rsp is 16-byte aligned at every `call`.
 //! - Every function starts with `push rbp; mov rbp, rsp`, keeps rbp as frame
 //!   pointer, and checks `rsp - frame_size` against
@@ -70,72 +73,84 @@
 //! `call` sequence: it pushes the pc, sets rdi to the code and rip to the raise
 //! stub. Unwinding thus only ever crosses frames of generated code.
 
-/// Where every wasm frame keeps its vmctx, relative to its rbp.
+use crate::module::{FuncType, ValType};
+
+/// Bytes of one value slot.
+pub const SLOT_SIZE: i32 = 8;
+
+/// Where every wasm frame keeps its vmctx, relative to its rbp: the first
+/// word below the saved rbp. Everything else below rbp (locals, spilled
+/// values, the outgoing slots) is the compiler's own business.
 pub const FRAME_VMCTX_OFFSET: i32 = -8;
+
+/// Where a function's argument (and result) slots start, relative to its
+/// rbp: above the saved rbp and the return address. The same holds for the
+/// exit trampoline, which makes the same `push rbp; mov rbp, rsp` frame.
+pub const FRAME_ARGS_OFFSET: i32 = 16;
+
+const _: () = assert!(FRAME_VMCTX_OFFSET == -(size_of::<*mut u8>() as i32));
+const _: () = assert!(FRAME_ARGS_OFFSET == 2 * size_of::<usize>() as i32);
+const _: () = assert!(SLOT_SIZE == size_of::<u64>() as i32);
+
+/// Slots a value of type `ty` takes: two for a v128 (low half first), one
+/// for everything else. The one definition of a value's width, for the
+/// calling convention, the runtime's raw slots and the compiler's frame.
+pub const fn value_slots(ty: ValType) -> usize {
+    match ty {
+        ValType::V128 => 2,
+        _ => 1,
+    }
+}
+
+/// The most slots any value takes (a v128's).
+pub const MAX_VALUE_SLOTS: usize = value_slots(ValType::V128);
+
+/// Bytes a value of type `ty` takes in slots (the compiler's unit).
+pub const fn value_size(ty: ValType) -> i32 {
+    value_slots(ty) as i32 * SLOT_SIZE
+}
+
+/// Slots that values of `types` take, laid out one after another.
+pub fn values_slots(types: &[ValType]) -> usize {
+    types.iter().map(|t| value_slots(*t)).sum()
+}
+
+/// Slots a call with signature `ty` needs: `max(params, results)`, since
+/// results are written over the arguments.
+pub fn call_slots(ty: &FuncType) -> usize {
+    values_slots(&ty.params).max(values_slots(&ty.results))
+}
 
 /// Host → wasm. `values` holds `max(params, results)` slots. Returns 0 when
 /// the call returned, 1 when it trapped (the trap is recorded in the store).
 pub type EntryTrampoline =
     unsafe extern "C" fn(vmctx: *mut u8, code: *const u8, values: *mut u64) -> u32;
 
-/// Why generated code trapped. The values are part of the contract: generated
-/// code passes them in edi to the raise stub, and builtins return them.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TrapCode {
-    StackOverflow = 1,
-    MemoryOutOfBounds = 2,
-    TableOutOfBounds = 3,
-    /// `call_indirect` with an index past the table's end.
-    UndefinedElement = 4,
-    /// `call_indirect` to a null entry.
-    UninitializedElement = 5,
-    IndirectCallTypeMismatch = 6,
-    IntegerOverflow = 7,
-    IntegerDivisionByZero = 8,
-    BadConversionToInteger = 9,
-    UnreachableCodeReached = 10,
-    NullReference = 11,
-    /// A host function returned a trap (never raised by generated code itself).
-    HostTrap = 12,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl TrapCode {
-    pub fn from_u32(code: u32) -> Option<TrapCode> {
-        use TrapCode::*;
-        Some(match code {
-            1 => StackOverflow,
-            2 => MemoryOutOfBounds,
-            3 => TableOutOfBounds,
-            4 => UndefinedElement,
-            5 => UninitializedElement,
-            6 => IndirectCallTypeMismatch,
-            7 => IntegerOverflow,
-            8 => IntegerDivisionByZero,
-            9 => BadConversionToInteger,
-            10 => UnreachableCodeReached,
-            11 => NullReference,
-            12 => HostTrap,
-            _ => return None,
-        })
+    #[test]
+    fn value_widths() {
+        use ValType::*;
+        for ty in [I32, I64, F32, F64, FuncRef, ExternRef] {
+            assert_eq!((value_slots(ty), value_size(ty)), (1, 8), "{ty}");
+        }
+        assert_eq!((value_slots(V128), value_size(V128)), (2, 16));
+        assert_eq!(MAX_VALUE_SLOTS, 2);
+        assert_eq!(value_size(V128) as usize, size_of::<u128>());
     }
 
-    /// The message the WebAssembly specification's tests expect.
-    pub fn message(self) -> &'static str {
-        use TrapCode::*;
-        match self {
-            StackOverflow => "call stack exhausted",
-            MemoryOutOfBounds => "out of bounds memory access",
-            TableOutOfBounds => "out of bounds table access",
-            UndefinedElement => "undefined element",
-            UninitializedElement => "uninitialized element",
-            IndirectCallTypeMismatch => "indirect call type mismatch",
-            IntegerOverflow => "integer overflow",
-            IntegerDivisionByZero => "integer divide by zero",
-            BadConversionToInteger => "invalid conversion to integer",
-            UnreachableCodeReached => "unreachable",
-            NullReference => "null reference",
-            HostTrap => "host trap",
-        }
+    #[test]
+    fn call_slots_is_max_of_params_and_results() {
+        use ValType::*;
+        let ty = |params: &[ValType], results: &[ValType]| FuncType {
+            params: params.into(),
+            results: results.into(),
+        };
+        assert_eq!(call_slots(&ty(&[], &[])), 0);
+        assert_eq!(call_slots(&ty(&[I32, I64], &[F32])), 2);
+        assert_eq!(call_slots(&ty(&[I32], &[V128, F64])), 3);
+        assert_eq!(call_slots(&ty(&[V128, V128], &[I32])), 4);
     }
 }

@@ -1,4 +1,11 @@
-//! Contract 1 of 2 between the compiler and the runtime: the vmctx layout.
+//! The vmctx layout: the structures generated code reads and writes through
+//! r15, and the byte offsets it uses for them.
+//!
+//! Each `#[repr(C)]` struct below comes with hand-written `OFFSET_*`/`SIZE`
+//! constants (the numbers the generated code embeds, readable next to the
+//! struct) and a compile-time check of every one of them against
+//! `offset_of!`/`size_of`, so that a field moved or resized without its
+//! constant fails the build.
 //!
 //! Every instance has one `VMContext`: a block of memory that generated code
 //! reaches through the pinned register r15. Its layout depends on the module
@@ -18,6 +25,8 @@
 //! Memories, tables and globals are owned by their runtime objects (so that an
 //! exported one is shared by every instance that imports it); the vmctx only
 //! points at them.
+
+use core::mem::offset_of;
 
 use crate::module::ModuleInfo;
 
@@ -47,6 +56,15 @@ impl VMFuncRef {
     pub const SIZE: u32 = 24;
 }
 
+const _: () = {
+    assert!(VMFuncRef::OFFSET_CODE as usize == offset_of!(VMFuncRef, code));
+    assert!(VMFuncRef::OFFSET_VMCTX as usize == offset_of!(VMFuncRef, vmctx));
+    assert!(VMFuncRef::OFFSET_TYPE_ID as usize == offset_of!(VMFuncRef, type_id));
+    assert!(VMFuncRef::SIZE as usize == size_of::<VMFuncRef>());
+    // `call_indirect` compares the type id as a DWORD.
+    assert!(size_of::<u32>() == 4);
+};
+
 /// What the exit trampoline finds in r15 when wasm calls a host function.
 ///
 /// The exit trampoline calls `dispatch(ctx, values, fp)` where `values` points
@@ -65,6 +83,11 @@ impl VMHostFuncContext {
     pub const OFFSET_STORE: i32 = 8;
 }
 
+const _: () = {
+    assert!(VMHostFuncContext::OFFSET_DISPATCH as usize == offset_of!(VMHostFuncContext, dispatch));
+    assert!(VMHostFuncContext::OFFSET_STORE as usize == offset_of!(VMHostFuncContext, store));
+};
+
 /// A linear memory as generated code sees it. `base` never moves while the
 /// memory is a guard-page reservation; with explicit bounds checks it may move
 /// on `memory.grow`, so generated code reloads it after every call.
@@ -80,6 +103,11 @@ impl VMMemoryDefinition {
     pub const OFFSET_BASE: i32 = 0;
     pub const OFFSET_LENGTH: i32 = 8;
 }
+
+const _: () = {
+    assert!(VMMemoryDefinition::OFFSET_BASE as usize == offset_of!(VMMemoryDefinition, base));
+    assert!(VMMemoryDefinition::OFFSET_LENGTH as usize == offset_of!(VMMemoryDefinition, length));
+};
 
 /// A table as generated code sees it: `length` pointer-sized elements at
 /// `base`. A funcref element is a `*const VMFuncRef`; an externref element is
@@ -97,6 +125,15 @@ impl VMTableDefinition {
     pub const OFFSET_LENGTH: i32 = 8;
 }
 
+const _: () = {
+    assert!(VMTableDefinition::OFFSET_BASE as usize == offset_of!(VMTableDefinition, base));
+    assert!(VMTableDefinition::OFFSET_LENGTH as usize == offset_of!(VMTableDefinition, length));
+    // Generated code bounds-checks with a DWORD compare and indexes
+    // elements with a scale of 8.
+    assert!(size_of::<u32>() == 4);
+    assert!(size_of::<usize>() == 8);
+};
+
 /// Storage of one global: 16 bytes so that a v128 fits. i32/f32 live in the
 /// low 4 bytes, i64/f64/references in the low 8.
 #[repr(C, align(16))]
@@ -104,6 +141,13 @@ impl VMTableDefinition {
 pub struct VMGlobal {
     pub bits: [u64; 2],
 }
+
+// Generated code reads and writes a global's value at offset 0 of its
+// `VMGlobal`; a v128 fills it.
+const _: () = {
+    assert!(offset_of!(VMGlobal, bits) == 0);
+    assert!(size_of::<VMGlobal>() == 16);
+};
 
 /// Per-store state that generated code and trampolines touch.
 #[repr(C)]
@@ -121,6 +165,13 @@ impl VMStoreContext {
     pub const OFFSET_STACK_LIMIT: i32 = 0;
     pub const OFFSET_ACTIVATION_SP: i32 = 8;
 }
+
+const _: () = {
+    assert!(VMStoreContext::OFFSET_STACK_LIMIT as usize == offset_of!(VMStoreContext, stack_limit));
+    assert!(
+        VMStoreContext::OFFSET_ACTIVATION_SP as usize == offset_of!(VMStoreContext, activation_sp)
+    );
+};
 
 /// Runtime functions that generated code calls (through the header's
 /// `builtins` pointer, so that code never embeds an absolute address and can be
@@ -185,12 +236,27 @@ impl VMBuiltins {
     pub const OFFSET_ELEM_DROP: i32 = 72;
 }
 
+const _: () = {
+    assert!(VMBuiltins::OFFSET_MEMORY_GROW as usize == offset_of!(VMBuiltins, memory_grow));
+    assert!(VMBuiltins::OFFSET_MEMORY_FILL as usize == offset_of!(VMBuiltins, memory_fill));
+    assert!(VMBuiltins::OFFSET_MEMORY_COPY as usize == offset_of!(VMBuiltins, memory_copy));
+    assert!(VMBuiltins::OFFSET_MEMORY_INIT as usize == offset_of!(VMBuiltins, memory_init));
+    assert!(VMBuiltins::OFFSET_DATA_DROP as usize == offset_of!(VMBuiltins, data_drop));
+    assert!(VMBuiltins::OFFSET_TABLE_GROW as usize == offset_of!(VMBuiltins, table_grow));
+    assert!(VMBuiltins::OFFSET_TABLE_FILL as usize == offset_of!(VMBuiltins, table_fill));
+    assert!(VMBuiltins::OFFSET_TABLE_COPY as usize == offset_of!(VMBuiltins, table_copy));
+    assert!(VMBuiltins::OFFSET_TABLE_INIT as usize == offset_of!(VMBuiltins, table_init));
+    assert!(VMBuiltins::OFFSET_ELEM_DROP as usize == offset_of!(VMBuiltins, elem_drop));
+    // Every builtin has its constant: the last one ends the struct.
+    assert!(VMBuiltins::OFFSET_ELEM_DROP as usize + 8 == size_of::<VMBuiltins>());
+};
+
 /// The fixed start of every vmctx.
 #[repr(C)]
 pub struct VMContextHeader {
     pub store: *mut VMStoreContext,
     pub builtins: *const VMBuiltins,
-    /// The engine's trap-raising stub (see `trampoline_abi`).
+    /// The engine's trap-raising stub (see `vm::abi`, "Traps").
     pub raise_trap: *const u8,
     /// Back pointer for the runtime (the owning instance); never read by generated code.
     pub instance: *mut u8,
@@ -203,6 +269,32 @@ impl VMContextHeader {
     pub const OFFSET_INSTANCE: i32 = 24;
     pub const SIZE: u32 = 32;
 }
+
+const _: () = {
+    assert!(VMContextHeader::OFFSET_STORE as usize == offset_of!(VMContextHeader, store));
+    assert!(VMContextHeader::OFFSET_BUILTINS as usize == offset_of!(VMContextHeader, builtins));
+    assert!(VMContextHeader::OFFSET_RAISE_TRAP as usize == offset_of!(VMContextHeader, raise_trap));
+    assert!(VMContextHeader::OFFSET_INSTANCE as usize == offset_of!(VMContextHeader, instance));
+    assert!(VMContextHeader::SIZE as usize == size_of::<VMContextHeader>());
+};
+
+/// Bytes of one canonical type id in the vmctx's `type_ids` array.
+const TYPE_ID_SIZE: u32 = 4;
+/// Bytes of one pointer in the vmctx's `memories`, `tables` and `globals` arrays.
+const PTR_SIZE: u32 = 8;
+
+const _: () = {
+    assert!(TYPE_ID_SIZE as usize == size_of::<u32>());
+    assert!(PTR_SIZE as usize == size_of::<*mut VMMemoryDefinition>());
+    assert!(PTR_SIZE as usize == size_of::<*mut VMTableDefinition>());
+    assert!(PTR_SIZE as usize == size_of::<*mut VMGlobal>());
+    // The funcref array starts 8-aligned (see `VMOffsets::new`), which is
+    // all a VMFuncRef or a pointer needs; the header keeps that alignment.
+    assert!(align_of::<VMFuncRef>() == 8);
+    assert!(align_of::<*mut u8>() == 8);
+    assert!(VMContextHeader::SIZE.is_multiple_of(8));
+    assert!(VMFuncRef::SIZE.is_multiple_of(8));
+};
 
 /// Offsets of the variable parts of one module's vmctx.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,11 +320,11 @@ impl VMOffsets {
         let num_tables = info.tables.len() as u32;
         let num_globals = info.globals.len() as u32;
         let type_ids = VMContextHeader::SIZE;
-        let funcrefs = align8(type_ids + 4 * num_types);
+        let funcrefs = align8(type_ids + TYPE_ID_SIZE * num_types);
         let memories = funcrefs + VMFuncRef::SIZE * num_funcs;
-        let tables = memories + 8 * num_memories;
-        let globals = tables + 8 * num_tables;
-        let size = globals + 8 * num_globals;
+        let tables = memories + PTR_SIZE * num_memories;
+        let globals = tables + PTR_SIZE * num_tables;
+        let size = globals + PTR_SIZE * num_globals;
         VMOffsets {
             num_types,
             num_funcs,
@@ -249,7 +341,7 @@ impl VMOffsets {
     }
 
     pub fn type_id(&self, type_index: u32) -> i32 {
-        (self.type_ids + 4 * type_index) as i32
+        (self.type_ids + TYPE_ID_SIZE * type_index) as i32
     }
 
     pub fn funcref(&self, func_index: u32) -> i32 {
@@ -258,20 +350,70 @@ impl VMOffsets {
 
     /// Offset of the `*mut VMMemoryDefinition` of memory `index`.
     pub fn memory(&self, index: u32) -> i32 {
-        (self.memories + 8 * index) as i32
+        (self.memories + PTR_SIZE * index) as i32
     }
 
     /// Offset of the `*mut VMTableDefinition` of table `index`.
     pub fn table(&self, index: u32) -> i32 {
-        (self.tables + 8 * index) as i32
+        (self.tables + PTR_SIZE * index) as i32
     }
 
     /// Offset of the `*mut VMGlobal` of global `index`.
     pub fn global(&self, index: u32) -> i32 {
-        (self.globals + 8 * index) as i32
+        (self.globals + PTR_SIZE * index) as i32
     }
 }
 
 fn align8(x: u32) -> u32 {
     (x + 7) & !7
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The regions follow each other in the documented order, aligned for
+    /// what they hold, and every accessor stays inside its region.
+    #[test]
+    fn offsets_tile_the_vmctx() {
+        let wat = r#"(module
+            (type (func)) (type (func (param i32))) (type (func (result i64)))
+            (import "m" "f" (func (type 1)))
+            (import "m" "g" (global i32))
+            (memory 1) (memory 0)
+            (table 1 funcref) (table 2 externref) (table 3 funcref)
+            (global (mut i64) (i64.const 0)) (global v128 (v128.const i64x2 0 0))
+            (func (type 0)) (func (type 2) i64.const 0))"#;
+        let bytes = wat::parse_str(wat).unwrap();
+        let (info, _) = crate::module::parse(&bytes, wasmparser::WasmFeatures::default()).unwrap();
+        let o = VMOffsets::new(&info);
+        assert_eq!(
+            (
+                o.num_types,
+                o.num_funcs,
+                o.num_memories,
+                o.num_tables,
+                o.num_globals
+            ),
+            (3, 3, 2, 3, 3)
+        );
+        assert_eq!(o.type_ids, VMContextHeader::SIZE);
+        assert_eq!(o.type_id(0) as u32, o.type_ids);
+        assert_eq!(o.type_id(2) as u32 + TYPE_ID_SIZE, o.type_ids + 3 * 4);
+        assert!(o.funcrefs >= o.type_ids + 3 * 4 && o.funcrefs.is_multiple_of(8));
+        assert_eq!(o.funcref(0) as u32, o.funcrefs);
+        assert_eq!(o.memories, o.funcrefs + 3 * size_of::<VMFuncRef>() as u32);
+        assert_eq!(o.memory(1) as u32 + 8, o.tables);
+        assert_eq!(o.table(2) as u32 + 8, o.globals);
+        assert_eq!(o.global(2) as u32 + 8, o.size);
+        for off in [o.funcrefs, o.memories, o.tables, o.globals, o.size] {
+            assert!(off.is_multiple_of(8));
+        }
+    }
+
+    #[test]
+    fn empty_module_is_just_the_header() {
+        let o = VMOffsets::new(&ModuleInfo::default());
+        assert_eq!(o.size, VMContextHeader::SIZE);
+    }
 }
