@@ -18,7 +18,8 @@ pub use x64::stubs::{emit_engine_stubs, EngineStubs};
 
 use crate::module::{CompileError, FunctionToCompile, ModuleInfo};
 use crate::vm::{TrapCode, VMOffsets};
-use codegen::{Chunk, CodeGen, CpuFeatures, Env};
+pub(crate) use codegen::CpuFeatures;
+use codegen::{Chunk, CodeGen, Env};
 
 /// Knobs that change the generated code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,8 +73,8 @@ pub fn compile(
 }
 
 /// [`compile`] for a given set of CPU features (tests use it to exercise
-/// the fallback sequences).
-fn compile_for_cpu(
+/// the fallback sequences, the snapshot tests a fixed set).
+pub(crate) fn compile_for_cpu(
     config: &CompilerConfig,
     info: &ModuleInfo,
     offsets: &VMOffsets,

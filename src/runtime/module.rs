@@ -90,6 +90,35 @@ impl Module {
         Ok(Module { inner })
     }
 
+    /// Compiles `bytes` as [`Module::new`] would with this engine's
+    /// configuration (on one thread), but for a fixed set of CPU features
+    /// (every optional one the compiler uses, or none when `baseline_cpu`),
+    /// and returns the code unmapped: for the snapshot tests of the
+    /// generated code (`tests/codegen_snapshots.rs`), whose expected text
+    /// must not depend on the machine. Not a stable API.
+    #[doc(hidden)]
+    pub fn compile_for_snapshot(
+        engine: &Engine,
+        bytes: &[u8],
+        baseline_cpu: bool,
+    ) -> Result<CompiledCode, Error> {
+        let config = engine.config();
+        let (info, funcs) = crate::module::parse(bytes, config.features.wasm_features())?;
+        let offsets = VMOffsets::new(&info);
+        let compiler_config = compiler::CompilerConfig {
+            parallel: false,
+            ..config.compiler_config()
+        };
+        let cpu = compiler::CpuFeatures::fixed(!baseline_cpu);
+        Ok(compiler::compile_for_cpu(
+            &compiler_config,
+            &info,
+            &offsets,
+            funcs,
+            cpu,
+        )?)
+    }
+
     /// Checks that `bytes` is a valid module, without compiling it.
     pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<(), Error> {
         let (_, funcs) = crate::module::parse(bytes, engine.config().features.wasm_features())?;

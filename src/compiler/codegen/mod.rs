@@ -53,6 +53,19 @@ impl CpuFeatures {
             sse42: std::arch::is_x86_feature_detected!("sse4.2"),
         }
     }
+
+    /// Every optional feature on (any x86-64 since about 2013), or none
+    /// (plain x86-64 with SSE2): fixed sets for the snapshot tests.
+    pub fn fixed(all: bool) -> CpuFeatures {
+        CpuFeatures {
+            lzcnt: all,
+            bmi1: all,
+            popcnt: all,
+            sse41: all,
+            ssse3: all,
+            sse42: all,
+        }
+    }
 }
 
 /// What every function of a module is compiled against.
