@@ -25,7 +25,8 @@
 //! 4 tokens. `EXHAUSTIVE_LEN=6` runs the full enumeration (see
 //! `scripts/exhaustive.sh`, which shards it over the cores with
 //! `EXHAUSTIVE_SHARD=i/n`); `EXHAUSTIVE_TYPES=i32,v128`,
-//! `EXHAUSTIVE_SHAPES=plain` and `EXHAUSTIVE_ARITIES=2,3` narrow it.
+//! `EXHAUSTIVE_SHAPES=plain` and `EXHAUSTIVE_ARITIES=2,3` narrow it;
+//! `EXHAUSTIVE_SHOW_WASMI=1` prints the first bodies where wasmi alone is wrong.
 
 mod locals_grammar;
 
@@ -189,6 +190,13 @@ impl Run {
                 let (b, w) = engines.call(i, &args, &results);
                 if w != want && b == want {
                     self.wasmi_wrong += 1;
+                    if self.wasmi_wrong <= 3 && std::env::var_os("EXHAUSTIVE_SHOW_WASMI").is_some()
+                    {
+                        eprintln!(
+                            "wasmi alone wrong, cond={cond}: wasmi {w:x?}\n  want {want:x?}\n  {}",
+                            describe(spec, body)
+                        );
+                    }
                 }
                 if b != want {
                     self.diverged += 1;
