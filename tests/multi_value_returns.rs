@@ -132,7 +132,7 @@ fn reversed_parameters_through_every_exit() {
     // Every result reads another parameter's slot: a full permutation.
     for ty in TYPES {
         for exit in EXITS {
-            let params = vec![ty; 6].join(" ");
+            let params = [ty; 6].join(" ");
             let wat = format!(
                 "(module
                    (func (export \"f\") (param {params}) (result {params})
