@@ -71,7 +71,10 @@
 //!   (`wasm_table_set(t, 0, wasm_table_as_ref(t))` passes one object twice).
 //!
 //! Arrays (`wasm_X_vec_new`'s elements, a vector's `data`) stay raw
-//! pointers: a reference would cover their first element only.
+//! pointers: a reference would cover their first element only. A
+//! `wasm_ref_t` is only the header of the object it stands for, so
+//! `wasm_ref_delete` takes a `NonNull` (it dispatches on the header) and the
+//! results that widen it (`wasm_ref_as_X_const`) are raw pointers.
 //!
 //! # Panics
 //!

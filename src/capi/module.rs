@@ -54,7 +54,7 @@ impl RefObject for wasm_module_t {
     }
 }
 
-/// The bytes of a binary argument; null is empty (and invalid).
+/// The bytes of a byte-vector argument; null is empty.
 ///
 /// # Safety
 /// `binary` is null or a valid byte vector.
