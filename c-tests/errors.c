@@ -1,5 +1,6 @@
-// Bad input: invalid or malformed bytes, null arguments, wrong imports, values
-// of the wrong type, growing past a maximum. Each is refused cleanly.
+// Bad input: invalid or malformed bytes, null imports, wrong imports, values
+// of the wrong type, growing past a maximum. Each is refused cleanly. (Null
+// arguments where the standard allows them are nulls.c's.)
 
 #include "common.h"
 
@@ -57,9 +58,10 @@ int main(int argc, char** argv) {
   wasm_byte_vec_t empty = WASM_EMPTY_VEC;
   CHECK(!wasm_module_validate(store, &empty));
   CHECK(wasm_module_new(store, &empty) == NULL);
+  // A null binary is the empty vector (see nulls.c); a null store is
+  // undefined behaviour, as everywhere the standard passes an object.
   CHECK(wasm_module_new(store, NULL) == NULL);
   CHECK(!wasm_module_validate(store, NULL));
-  CHECK(wasm_module_new(NULL, &good) == NULL);
   printf("invalid modules refused\n");
 
   wasm_module_t* module = wasm_module_new(store, &good);
@@ -90,7 +92,6 @@ int main(int argc, char** argv) {
   expect_instance_error(store, module, mistyped, 2, "function of the wrong type");
   wasm_extern_t* with_null[] = {NULL, wasm_global_as_extern(g)};
   expect_instance_error(store, module, with_null, 2, "null import");
-  CHECK(wasm_instance_new(store, NULL, NULL, NULL) == NULL);
 
   // A start function that traps: no instance, and the trap says why.
   wasm_module_t* start_trap = load_module(store, "start_trap");
@@ -132,9 +133,6 @@ int main(int argc, char** argv) {
   wasm_val_t i64_arg[1] = {WASM_I64_VAL(1)};
   wasm_val_vec_t i64_vec = WASM_ARRAY_VEC(i64_arg);
   trap = wasm_func_call(f, &i64_vec, &rv);
-  CHECK(trap != NULL);
-  wasm_trap_delete(trap);
-  trap = wasm_func_call(NULL, &none, &none);
   CHECK(trap != NULL);
   wasm_trap_delete(trap);
   printf("mismatched calls refused\n");

@@ -62,7 +62,7 @@ WASM_API_EXTERN void brisk_config_parallel_compilation_set(wasm_config_t *config
 
 // `wasm_module_new` that says why it failed: on failure returns null and,
 // if `error` is not null, stores the reason there (an owned, NUL-terminated
-// message).
+// message). A null `binary` is empty, so invalid.
 WASM_API_EXTERN
 wasm_module_t *brisk_module_new(wasm_store_t *store,
                                 const wasm_byte_vec_t *binary,

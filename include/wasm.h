@@ -221,7 +221,7 @@ WASM_API_EXTERN void wasm_config_delete(struct wasm_config_t *config);
 
 WASM_API_EXTERN struct wasm_engine_t *wasm_engine_new(void);
 
-// Takes ownership of `config`.
+// Takes ownership of `config`; null is the default configuration.
 WASM_API_EXTERN struct wasm_engine_t *wasm_engine_new_with_config(struct wasm_config_t *config);
 
 WASM_API_EXTERN void wasm_engine_delete(struct wasm_engine_t *engine);
@@ -297,13 +297,15 @@ WASM_API_EXTERN const struct wasm_ref_t *wasm_extern_as_ref_const(const struct w
 
 WASM_API_EXTERN const struct wasm_extern_t *wasm_ref_as_extern_const(const struct wasm_ref_t *r);
 
+// A host function; null when `callback` is null or `ty` has a null value
+// type.
 WASM_API_EXTERN
 struct wasm_func_t *wasm_func_new(struct wasm_store_t *store,
                                   const struct wasm_functype_t *ty,
                                   wasm_func_callback_t callback);
 
-// `finalizer(env)` runs when the store is deleted (or right away if the
-// function cannot be created).
+// As `wasm_func_new`; `finalizer(env)` runs when the store is deleted (or
+// right away if the function cannot be created).
 WASM_API_EXTERN
 struct wasm_func_t *wasm_func_new_with_env(struct wasm_store_t *store,
                                            const struct wasm_functype_t *ty,
@@ -318,7 +320,8 @@ WASM_API_EXTERN size_t wasm_func_param_arity(const struct wasm_func_t *f);
 WASM_API_EXTERN size_t wasm_func_result_arity(const struct wasm_func_t *f);
 
 // Calls `f`. Returns null on success, with the results written to
-// `results` (whose size must be the result arity), or an owned trap.
+// `results` (whose size must be the result arity), or an owned trap. A null
+// `args` or `results` is the empty vector; the two are distinct vectors.
 WASM_API_EXTERN
 struct wasm_trap_t *wasm_func_call(const struct wasm_func_t *f,
                                    const struct wasm_val_vec_t *args,
@@ -386,10 +389,12 @@ WASM_API_EXTERN const struct wasm_ref_t *wasm_global_as_ref_const(const struct w
 
 WASM_API_EXTERN const struct wasm_global_t *wasm_ref_as_global_const(const struct wasm_ref_t *r);
 
-// Instantiates `module` with `imports` in the module's import order.
+// Instantiates `module` with `imports` in the module's import order (null
+// is no imports).
 //
-// On failure (a missing or mistyped import, or a trap in the start function)
-// returns null and, if `trap` is not null, stores a trap saying why.
+// On failure (a missing, null or mistyped import, or a trap in the start
+// function) returns null and, if `trap` is not null, stores a trap saying
+// why; on success stores null there.
 WASM_API_EXTERN
 struct wasm_instance_t *wasm_instance_new(struct wasm_store_t *store,
                                           const struct wasm_module_t *module,
@@ -428,6 +433,8 @@ const struct wasm_ref_t *wasm_instance_as_ref_const(const struct wasm_instance_t
 WASM_API_EXTERN
 const struct wasm_instance_t *wasm_ref_as_instance_const(const struct wasm_ref_t *r);
 
+// A new memory; null when the type's limits are invalid or the memory
+// cannot be reserved.
 WASM_API_EXTERN
 struct wasm_memory_t *wasm_memory_new(struct wasm_store_t *store,
                                       const struct wasm_memorytype_t *ty);
@@ -469,11 +476,13 @@ WASM_API_EXTERN const struct wasm_ref_t *wasm_memory_as_ref_const(const struct w
 
 WASM_API_EXTERN const struct wasm_memory_t *wasm_ref_as_memory_const(const struct wasm_ref_t *r);
 
-// Compiles a module; null when the bytes are malformed or invalid.
+// Compiles a module; null when the bytes are malformed or invalid (a null
+// `binary` is empty, so invalid).
 WASM_API_EXTERN
 struct wasm_module_t *wasm_module_new(struct wasm_store_t *store,
                                       const struct wasm_byte_vec_t *binary);
 
+// Whether `binary` is a valid module (a null `binary` is empty: no).
 WASM_API_EXTERN
 bool wasm_module_validate(struct wasm_store_t *store,
                           const struct wasm_byte_vec_t *binary);
@@ -492,7 +501,7 @@ void wasm_module_serialize(const struct wasm_module_t *m,
                            struct wasm_byte_vec_t *out);
 
 // Loads what `wasm_module_serialize` wrote; null for corrupted data or data
-// from another version or configuration.
+// from another version or configuration (a null `bytes` is empty).
 WASM_API_EXTERN
 struct wasm_module_t *wasm_module_deserialize(struct wasm_store_t *store,
                                               const struct wasm_byte_vec_t *bytes);
@@ -530,6 +539,7 @@ WASM_API_EXTERN const struct wasm_ref_t *wasm_module_as_ref_const(const struct w
 
 WASM_API_EXTERN const struct wasm_module_t *wasm_ref_as_module_const(const struct wasm_ref_t *r);
 
+// Deletes any reference object; null does nothing.
 WASM_API_EXTERN void wasm_ref_delete(struct wasm_ref_t *r);
 
 WASM_API_EXTERN struct wasm_ref_t *wasm_ref_copy(const struct wasm_ref_t *r);
@@ -545,6 +555,7 @@ void wasm_ref_set_host_info_with_finalizer(struct wasm_ref_t *r,
                                            void *info,
                                            void (*finalizer)(void*));
 
+// A new foreign object of `store`.
 WASM_API_EXTERN struct wasm_foreign_t *wasm_foreign_new(struct wasm_store_t *store);
 
 WASM_API_EXTERN void wasm_foreign_delete(struct wasm_foreign_t *f);
@@ -587,8 +598,8 @@ WASM_API_EXTERN
 struct wasm_ref_t *wasm_table_get(const struct wasm_table_t *t,
                                   wasm_table_size_t index);
 
-// Sets the element at `index`; false when out of bounds or when `r` cannot
-// be an element of this table.
+// Sets the element at `index` (null is the null reference); false when out
+// of bounds or when `r` cannot be an element of this table.
 WASM_API_EXTERN
 bool wasm_table_set(struct wasm_table_t *t,
                     wasm_table_size_t index,
@@ -596,7 +607,8 @@ bool wasm_table_set(struct wasm_table_t *t,
 
 WASM_API_EXTERN wasm_table_size_t wasm_table_size(const struct wasm_table_t *t);
 
-// Grows by `delta` elements set to `init`; false past the maximum.
+// Grows by `delta` elements set to `init` (null is the null reference);
+// false past the maximum.
 WASM_API_EXTERN
 bool wasm_table_grow(struct wasm_table_t *t,
                      wasm_table_size_t delta,
@@ -625,10 +637,12 @@ WASM_API_EXTERN const struct wasm_ref_t *wasm_table_as_ref_const(const struct wa
 
 WASM_API_EXTERN const struct wasm_table_t *wasm_ref_as_table_const(const struct wasm_ref_t *r);
 
+// A trap with `message` (null is the empty message).
 WASM_API_EXTERN
 struct wasm_trap_t *wasm_trap_new(struct wasm_store_t *store,
                                   const wasm_message_t *message);
 
+// The message, NUL-terminated.
 WASM_API_EXTERN void wasm_trap_message(const struct wasm_trap_t *t, wasm_message_t *out);
 
 // The innermost frame, or null when the trap has no wasm frames.
@@ -676,6 +690,7 @@ WASM_API_EXTERN size_t wasm_frame_func_offset(const struct wasm_frame_t *f);
 // Offset of the trapping instruction in the module's bytes.
 WASM_API_EXTERN size_t wasm_frame_module_offset(const struct wasm_frame_t *f);
 
+// A new value type; null for a kind that is not one.
 WASM_API_EXTERN struct wasm_valtype_t *wasm_valtype_new(wasm_valkind_t kind);
 
 WASM_API_EXTERN wasm_valkind_t wasm_valtype_kind(const struct wasm_valtype_t *t);
@@ -684,6 +699,7 @@ WASM_API_EXTERN struct wasm_valtype_t *wasm_valtype_copy(const struct wasm_valty
 
 WASM_API_EXTERN void wasm_valtype_delete(struct wasm_valtype_t *t);
 
+// Takes both vectors (null is empty).
 WASM_API_EXTERN
 struct wasm_functype_t *wasm_functype_new(struct wasm_valtype_vec_t *params,
                                           struct wasm_valtype_vec_t *results);
@@ -698,6 +714,7 @@ WASM_API_EXTERN struct wasm_functype_t *wasm_functype_copy(const struct wasm_fun
 
 WASM_API_EXTERN void wasm_functype_delete(struct wasm_functype_t *t);
 
+// Takes `content`; null when it is null or `mutability` is not one.
 WASM_API_EXTERN
 struct wasm_globaltype_t *wasm_globaltype_new(struct wasm_valtype_t *content,
                                               wasm_mutability_t mutability);
@@ -711,6 +728,7 @@ WASM_API_EXTERN struct wasm_globaltype_t *wasm_globaltype_copy(const struct wasm
 
 WASM_API_EXTERN void wasm_globaltype_delete(struct wasm_globaltype_t *t);
 
+// Takes `element`; null when it is null or not a reference type.
 WASM_API_EXTERN
 struct wasm_tabletype_t *wasm_tabletype_new(struct wasm_valtype_t *element,
                                             const struct wasm_limits_t *limits);
@@ -733,6 +751,7 @@ WASM_API_EXTERN struct wasm_memorytype_t *wasm_memorytype_copy(const struct wasm
 
 WASM_API_EXTERN void wasm_memorytype_delete(struct wasm_memorytype_t *t);
 
+// Takes `functype`; null when it is null.
 WASM_API_EXTERN struct wasm_tagtype_t *wasm_tagtype_new(struct wasm_functype_t *functype);
 
 WASM_API_EXTERN const struct wasm_functype_t *wasm_tagtype_functype(const struct wasm_tagtype_t *t);
@@ -801,6 +820,7 @@ const struct wasm_memorytype_t *wasm_externtype_as_memorytype_const(const struct
 WASM_API_EXTERN
 const struct wasm_tagtype_t *wasm_externtype_as_tagtype_const(const struct wasm_externtype_t *t);
 
+// Takes the names and the type; null when the type is null.
 WASM_API_EXTERN
 struct wasm_importtype_t *wasm_importtype_new(wasm_name_t *module,
                                               wasm_name_t *name,
@@ -817,6 +837,7 @@ WASM_API_EXTERN struct wasm_importtype_t *wasm_importtype_copy(const struct wasm
 
 WASM_API_EXTERN void wasm_importtype_delete(struct wasm_importtype_t *t);
 
+// Takes the name and the type; null when the type is null.
 WASM_API_EXTERN
 struct wasm_exporttype_t *wasm_exporttype_new(wasm_name_t *name,
                                               struct wasm_externtype_t *ty);
@@ -830,8 +851,10 @@ WASM_API_EXTERN struct wasm_exporttype_t *wasm_exporttype_copy(const struct wasm
 
 WASM_API_EXTERN void wasm_exporttype_delete(struct wasm_exporttype_t *t);
 
+// Releases the reference a value owns; null does nothing.
 WASM_API_EXTERN void wasm_val_delete(struct wasm_val_t *v);
 
+// Writes a copy of `v` (with a new reference for a reference value).
 WASM_API_EXTERN void wasm_val_copy(struct wasm_val_t *out, const struct wasm_val_t *v);
 
 WASM_API_EXTERN void wasm_byte_vec_new_empty(struct wasm_byte_vec_t *out);

@@ -172,6 +172,7 @@ const C_TESTS: &[&str] = &[
     "threads",
     "serialize",
     "errors",
+    "nulls",
     "brisk_ext",
 ];
 
@@ -196,6 +197,7 @@ c_tests!(
     threads,
     serialize,
     errors,
+    nulls,
     brisk_ext
 );
 

@@ -4,10 +4,11 @@
 
 use super::engine::{wasm_config_t, wasm_store_t};
 use super::guard;
-use super::module::wasm_module_t;
+use super::module::{bytes_of, engine_of, wasm_module_t};
 use super::vec::{wasm_byte_vec_t, wasm_message_t};
 use crate::{BoundsChecks, Features, Module};
-use std::ptr;
+use std::mem::MaybeUninit;
+use std::ptr::{self, NonNull};
 
 /// The value kind of `v128` in value types (`wasm_valtype_kind`). A
 /// `wasm_val_t` cannot hold a v128 value: calls that would pass one trap,
@@ -42,104 +43,72 @@ pub enum brisk_bounds_checks_enum {
 
 /// Which WebAssembly standard modules may use; false for an unknown value.
 #[no_mangle]
-pub unsafe extern "C" fn brisk_config_features_set(
-    config: *mut wasm_config_t,
+pub extern "C" fn brisk_config_features_set(
+    config: &mut wasm_config_t,
     features: brisk_features_t,
 ) -> bool {
-    guard(false, || {
-        let features = match features {
-            x if x == brisk_features_enum::BRISK_FEATURES_WASM1 as u8 => Features::Wasm1,
-            x if x == brisk_features_enum::BRISK_FEATURES_WASM2 as u8 => Features::Wasm2,
-            _ => return false,
-        };
-        if config.is_null() {
-            return false;
-        }
-        // SAFETY: `config` is a live config.
-        unsafe { (*config).config.features = features };
-        true
-    })
+    config.config.features = match features {
+        x if x == brisk_features_enum::BRISK_FEATURES_WASM1 as u8 => Features::Wasm1,
+        x if x == brisk_features_enum::BRISK_FEATURES_WASM2 as u8 => Features::Wasm2,
+        _ => return false,
+    };
+    true
 }
 
 /// How memory accesses are kept in bounds; false for an unknown value.
 #[no_mangle]
-pub unsafe extern "C" fn brisk_config_bounds_checks_set(
-    config: *mut wasm_config_t,
+pub extern "C" fn brisk_config_bounds_checks_set(
+    config: &mut wasm_config_t,
     mode: brisk_bounds_checks_t,
 ) -> bool {
-    guard(false, || {
-        let mode = match mode {
-            x if x == brisk_bounds_checks_enum::BRISK_BOUNDS_CHECKS_GUARD_PAGES as u8 => {
-                BoundsChecks::GuardPages
-            }
-            x if x == brisk_bounds_checks_enum::BRISK_BOUNDS_CHECKS_EXPLICIT as u8 => {
-                BoundsChecks::Explicit
-            }
-            _ => return false,
-        };
-        if config.is_null() {
-            return false;
+    config.config.bounds_checks = match mode {
+        x if x == brisk_bounds_checks_enum::BRISK_BOUNDS_CHECKS_GUARD_PAGES as u8 => {
+            BoundsChecks::GuardPages
         }
-        // SAFETY: `config` is a live config.
-        unsafe { (*config).config.bounds_checks = mode };
-        true
-    })
+        x if x == brisk_bounds_checks_enum::BRISK_BOUNDS_CHECKS_EXPLICIT as u8 => {
+            BoundsChecks::Explicit
+        }
+        _ => return false,
+    };
+    true
 }
 
 /// How much native stack wasm may use per call from the host, in bytes;
 /// deeper recursion traps with "call stack exhausted".
 #[no_mangle]
-pub unsafe extern "C" fn brisk_config_max_wasm_stack_set(config: *mut wasm_config_t, bytes: usize) {
-    guard((), || {
-        if !config.is_null() {
-            // SAFETY: `config` is a live config.
-            unsafe { (*config).config.max_wasm_stack = bytes };
-        }
-    })
+pub extern "C" fn brisk_config_max_wasm_stack_set(config: &mut wasm_config_t, bytes: usize) {
+    config.config.max_wasm_stack = bytes;
 }
 
 /// Whether to compile the functions of a module on several threads.
 #[no_mangle]
-pub unsafe extern "C" fn brisk_config_parallel_compilation_set(
-    config: *mut wasm_config_t,
-    enable: bool,
-) {
-    guard((), || {
-        if !config.is_null() {
-            // SAFETY: `config` is a live config.
-            unsafe { (*config).config.parallel_compilation = enable };
-        }
-    })
+pub extern "C" fn brisk_config_parallel_compilation_set(config: &mut wasm_config_t, enable: bool) {
+    config.config.parallel_compilation = enable;
 }
 
 /// `wasm_module_new` that says why it failed: on failure returns null and,
 /// if `error` is not null, stores the reason there (an owned, NUL-terminated
-/// message).
+/// message). A null `binary` is empty, so invalid.
 #[no_mangle]
 pub unsafe extern "C" fn brisk_module_new(
-    store: *mut wasm_store_t,
-    binary: *const wasm_byte_vec_t,
-    error: *mut wasm_message_t,
+    store: NonNull<wasm_store_t>,
+    binary: Option<&wasm_byte_vec_t>,
+    error: Option<&mut MaybeUninit<wasm_message_t>>,
 ) -> *mut wasm_module_t {
-    guard(ptr::null_mut(), || {
-        let result = if store.is_null() || binary.is_null() {
-            Err("brisk_module_new: null store or binary".to_string())
-        } else {
-            // SAFETY: `store` is live; `binary` is a valid vector.
-            let engine = unsafe { (*store).store() }.engine().clone();
-            Module::new(&engine, unsafe { (*binary).bytes() }).map_err(|e| e.to_string())
-        };
-        match result {
-            Ok(module) => wasm_module_t::new_raw(module),
-            Err(message) => {
-                if !error.is_null() {
-                    let mut bytes = message.into_bytes();
-                    bytes.push(0);
-                    // SAFETY: `error` is writable.
-                    unsafe { error.write(wasm_byte_vec_t::from_bytes(&bytes)) };
-                }
-                ptr::null_mut()
+    let result = guard(Err("brisk_module_new panicked".to_string()), || {
+        // SAFETY: `store` is live; `binary` is null or a valid vector.
+        let (engine, bytes) = unsafe { (engine_of(store), bytes_of(binary)) };
+        Module::new(&engine, bytes).map_err(|e| e.to_string())
+    });
+    match result {
+        Ok(module) => wasm_module_t::new_raw(module),
+        Err(message) => {
+            if let Some(error) = error {
+                let mut bytes = message.into_bytes();
+                bytes.push(0);
+                error.write(wasm_byte_vec_t::from_bytes(&bytes));
             }
+            ptr::null_mut()
         }
-    })
+    }
 }

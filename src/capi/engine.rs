@@ -1,11 +1,11 @@
 //! The runtime environment: configurations, engines and stores.
 
 use super::ref_::HostInfoKey;
-use super::{drop_raw, guard, into_raw, HostInfo};
+use super::{guard, into_raw, HostInfo};
 use crate::{Config, Engine, Store};
 use std::cell::{Cell, RefCell, UnsafeCell};
 use std::collections::HashMap;
-use std::ptr;
+use std::ptr::{self, NonNull};
 
 pub struct wasm_config_t {
     pub(crate) config: Config,
@@ -21,8 +21,8 @@ pub extern "C" fn wasm_config_new() -> *mut wasm_config_t {
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_config_delete(config: *mut wasm_config_t) {
-    guard((), || drop_raw(config))
+pub extern "C" fn wasm_config_delete(config: Option<Box<wasm_config_t>>) {
+    drop(config)
 }
 
 pub struct wasm_engine_t {
@@ -38,18 +38,13 @@ pub extern "C" fn wasm_engine_new() -> *mut wasm_engine_t {
     })
 }
 
-/// Takes ownership of `config`.
+/// Takes ownership of `config`; null is the default configuration.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_engine_new_with_config(
-    config: *mut wasm_config_t,
+pub extern "C" fn wasm_engine_new_with_config(
+    config: Option<Box<wasm_config_t>>,
 ) -> *mut wasm_engine_t {
     guard(ptr::null_mut(), || {
-        let config = if config.is_null() {
-            Config::default()
-        } else {
-            // SAFETY: `config` is an owned config; the engine consumes it.
-            unsafe { Box::from_raw(config) }.config
-        };
+        let config = config.map_or_else(Config::default, |c| c.config);
         into_raw(wasm_engine_t {
             engine: Engine::new(config),
         })
@@ -57,8 +52,8 @@ pub unsafe extern "C" fn wasm_engine_new_with_config(
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_engine_delete(engine: *mut wasm_engine_t) {
-    guard((), || drop_raw(engine))
+pub extern "C" fn wasm_engine_delete(engine: Option<Box<wasm_engine_t>>) {
+    drop(engine)
 }
 
 // A store and the C API's bookkeeping for the objects in it.
@@ -127,13 +122,11 @@ impl Drop for wasm_store_t {
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_store_new(engine: *mut wasm_engine_t) -> *mut wasm_store_t {
+pub unsafe extern "C" fn wasm_store_new(engine: NonNull<wasm_engine_t>) -> *mut wasm_store_t {
     guard(ptr::null_mut(), || {
-        if engine.is_null() {
-            return ptr::null_mut();
-        }
-        // SAFETY: `engine` is a live engine.
-        let engine = unsafe { &(*engine).engine };
+        // SAFETY: `engine` is live (and may be in use on other threads:
+        // engines are shared, so only a shared borrow).
+        let engine = unsafe { &engine.as_ref().engine };
         into_raw(wasm_store_t {
             store: UnsafeCell::new(Store::new(engine)),
             active: Cell::new(ptr::null_mut()),
@@ -145,6 +138,6 @@ pub unsafe extern "C" fn wasm_store_new(engine: *mut wasm_engine_t) -> *mut wasm
 /// Deletes the store and everything in it; host function environments'
 /// finalizers and host-info finalizers run here.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_store_delete(store: *mut wasm_store_t) {
-    guard((), || drop_raw(store))
+pub extern "C" fn wasm_store_delete(store: Option<Box<wasm_store_t>>) {
+    drop(store)
 }

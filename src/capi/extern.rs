@@ -8,8 +8,8 @@
 
 use super::engine::wasm_store_t;
 use super::ref_::{
-    ref_as, ref_as_ref, ref_copy, ref_delete, ref_get_host_info, ref_same, ref_set_host_info,
-    wasm_ref_t, with_store_info, HostInfoKey, RefHeader, RefKind, RefObject,
+    ref_as, ref_as_const, ref_as_ref, ref_as_ref_const, ref_copy, ref_get_host_info, ref_same,
+    ref_set_host_info, wasm_ref_t, with_store_info, HostInfoKey, RefHeader, RefKind, RefObject,
 };
 use super::types::{
     wasm_externkind_t, wasm_externtype_t, EXTERN_FUNC, EXTERN_GLOBAL, EXTERN_MEMORY, EXTERN_TABLE,
@@ -19,7 +19,7 @@ use super::{guard, into_raw, HostInfo};
 use crate::{Extern, Func, FuncType, Global, Memory, Table};
 use std::cell::OnceCell;
 use std::ffi::c_void;
-use std::ptr;
+use std::ptr::{self, NonNull};
 
 #[repr(C, align(8))]
 pub struct wasm_extern_t {
@@ -71,42 +71,34 @@ impl RefObject for wasm_extern_t {
         r.kind() == RefKind::Extern
     }
 
-    unsafe fn copy(this: *const Self) -> *mut Self {
-        // SAFETY: `this` is live.
-        let this = unsafe { &*this };
-        let copy = wasm_extern_t::new(this.store, this.which);
-        if let Some(ty) = this.func_ty.get() {
-            // SAFETY: `copy` was just allocated.
+    fn copy(&self) -> *mut Self {
+        let copy = wasm_extern_t::new(self.store, self.which);
+        if let Some(ty) = self.func_ty.get() {
+            // SAFETY: `copy` was just allocated, and nothing else sees it.
             let _ = unsafe { (*copy).func_ty.set(ty.clone()) };
         }
         copy
     }
 
-    unsafe fn same(a: *const Self, b: *const Self) -> bool {
-        // SAFETY: both are live.
-        let (a, b) = unsafe { (&*a, &*b) };
-        ptr::eq(a.store, b.store) && a.host_info_key() == b.host_info_key()
+    fn same(&self, other: &Self) -> bool {
+        ptr::eq(self.store, other.store) && self.host_info_key() == other.host_info_key()
     }
 
-    unsafe fn with_host_info<R>(
-        this: *const Self,
-        f: impl FnOnce(&mut Option<HostInfo>) -> R,
-    ) -> R {
-        // SAFETY: `this` is live.
-        let this = unsafe { &*this };
-        with_store_info(this.store(), this.host_info_key(), f)
+    fn with_host_info<R>(&self, f: impl FnOnce(&mut Option<HostInfo>) -> R) -> R {
+        with_store_info(self.store(), self.host_info_key(), f)
     }
 }
 
 impl OwnedObject for wasm_extern_t {
-    unsafe fn copy_raw(this: *const Self) -> *mut Self {
-        // SAFETY: forwarded from the caller.
-        unsafe { <Self as RefObject>::copy(this) }
+    fn copy_raw(&self) -> *mut Self {
+        self.copy()
     }
 }
 
 /// Implements a view of [`wasm_extern_t`] of one kind. (The structs
-/// themselves are written out, so that cbindgen sees them.)
+/// themselves are written out, so that cbindgen sees them.) A view is a
+/// `repr(C)` wrapper of the extern with its layout, so a `Box` of a view
+/// frees the object.
 macro_rules! extern_view {
     ($view:ident, $kind:expr, $variant:ident, $handle:ty, $getter:ident) => {
         const _: () = assert!(
@@ -127,16 +119,20 @@ macro_rules! extern_view {
             }
 
             /// The view of `ext` if it has this kind.
+            pub(crate) fn from_extern(ext: &wasm_extern_t) -> Option<&$view> {
+                // SAFETY: a view is a `repr(C)` wrapper of the extern.
+                (ext.kind() == $kind).then(|| unsafe { &*ptr::from_ref(ext).cast::<$view>() })
+            }
+
+            /// The view of `ext` if it has this kind.
             ///
             /// # Safety
-            /// `ext` is null or live.
-            pub(crate) unsafe fn from_extern(ext: *const wasm_extern_t) -> *const $view {
-                // SAFETY: a non-null `ext` is live.
-                if !ext.is_null() && unsafe { (*ext).kind() } == $kind {
-                    ext.cast()
-                } else {
-                    ptr::null()
-                }
+            /// `ext` is live.
+            pub(crate) unsafe fn from_extern_ptr(
+                ext: NonNull<wasm_extern_t>,
+            ) -> Option<NonNull<$view>> {
+                // SAFETY: `ext` is live.
+                (unsafe { ext.as_ref() }.kind() == $kind).then(|| ext.cast())
             }
 
             /// The view of a reference if it is an object of this kind.
@@ -154,27 +150,16 @@ macro_rules! extern_view {
             fn is(r: &wasm_ref_t) -> bool {
                 // SAFETY: an extern reference is a `wasm_extern_t`.
                 wasm_extern_t::is(r)
-                    && unsafe { (*(r as *const wasm_ref_t).cast::<wasm_extern_t>()).kind() }
-                        == $kind
+                    && unsafe { (*ptr::from_ref(r).cast::<wasm_extern_t>()).kind() } == $kind
             }
-            unsafe fn copy(this: *const Self) -> *mut Self {
-                // SAFETY: a view is a `wasm_extern_t`.
-                unsafe { wasm_extern_t::copy(this.cast()) }.cast()
+            fn copy(&self) -> *mut Self {
+                self.ext.copy().cast()
             }
-            unsafe fn delete(this: *mut Self) {
-                // SAFETY: a view is allocated as a `wasm_extern_t`.
-                unsafe { wasm_extern_t::delete(this.cast()) }
+            fn same(&self, other: &Self) -> bool {
+                self.ext.same(&other.ext)
             }
-            unsafe fn same(a: *const Self, b: *const Self) -> bool {
-                // SAFETY: a view is a `wasm_extern_t`.
-                unsafe { wasm_extern_t::same(a.cast(), b.cast()) }
-            }
-            unsafe fn with_host_info<R>(
-                this: *const Self,
-                f: impl FnOnce(&mut Option<HostInfo>) -> R,
-            ) -> R {
-                // SAFETY: a view is a `wasm_extern_t`.
-                unsafe { wasm_extern_t::with_host_info(this.cast(), f) }
+            fn with_host_info<R>(&self, f: impl FnOnce(&mut Option<HostInfo>) -> R) -> R {
+                self.ext.with_host_info(f)
             }
         }
     };
@@ -216,143 +201,149 @@ impl wasm_func_t {
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_kind(e: *const wasm_extern_t) -> wasm_externkind_t {
-    // SAFETY: `e` is live.
-    guard(EXTERN_FUNC, || unsafe { (*e).kind() })
+pub extern "C" fn wasm_extern_kind(e: &wasm_extern_t) -> wasm_externkind_t {
+    e.kind()
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_type(e: *const wasm_extern_t) -> *mut wasm_externtype_t {
+pub unsafe extern "C" fn wasm_extern_type(e: &wasm_extern_t) -> *mut wasm_externtype_t {
     guard(ptr::null_mut(), || {
-        if e.is_null() {
-            return ptr::null_mut();
-        }
-        // SAFETY: `e` is live; its store outlives it.
-        let e = unsafe { &*e };
+        // SAFETY: an entry point of the extern's store, which outlives it.
         let ty = e.which.ty(unsafe { e.store().store() });
         wasm_externtype_t::new_extern(&ty)
     })
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_func_as_extern(f: *mut wasm_func_t) -> *mut wasm_extern_t {
-    f.cast()
+pub extern "C" fn wasm_func_as_extern(
+    f: Option<NonNull<wasm_func_t>>,
+) -> Option<NonNull<wasm_extern_t>> {
+    f.map(NonNull::cast)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_global_as_extern(g: *mut wasm_global_t) -> *mut wasm_extern_t {
-    g.cast()
+pub extern "C" fn wasm_global_as_extern(
+    g: Option<NonNull<wasm_global_t>>,
+) -> Option<NonNull<wasm_extern_t>> {
+    g.map(NonNull::cast)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_table_as_extern(t: *mut wasm_table_t) -> *mut wasm_extern_t {
-    t.cast()
+pub extern "C" fn wasm_table_as_extern(
+    t: Option<NonNull<wasm_table_t>>,
+) -> Option<NonNull<wasm_extern_t>> {
+    t.map(NonNull::cast)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_memory_as_extern(m: *mut wasm_memory_t) -> *mut wasm_extern_t {
-    m.cast()
+pub extern "C" fn wasm_memory_as_extern(
+    m: Option<NonNull<wasm_memory_t>>,
+) -> Option<NonNull<wasm_extern_t>> {
+    m.map(NonNull::cast)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_func_as_extern_const(f: *const wasm_func_t) -> *const wasm_extern_t {
-    f.cast()
+pub extern "C" fn wasm_func_as_extern_const(f: Option<&wasm_func_t>) -> Option<&wasm_extern_t> {
+    f.map(|f| &f.ext)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_global_as_extern_const(g: *const wasm_global_t) -> *const wasm_extern_t {
-    g.cast()
+pub extern "C" fn wasm_global_as_extern_const(g: Option<&wasm_global_t>) -> Option<&wasm_extern_t> {
+    g.map(|g| &g.ext)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_table_as_extern_const(t: *const wasm_table_t) -> *const wasm_extern_t {
-    t.cast()
+pub extern "C" fn wasm_table_as_extern_const(t: Option<&wasm_table_t>) -> Option<&wasm_extern_t> {
+    t.map(|t| &t.ext)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_memory_as_extern_const(m: *const wasm_memory_t) -> *const wasm_extern_t {
-    m.cast()
+pub extern "C" fn wasm_memory_as_extern_const(m: Option<&wasm_memory_t>) -> Option<&wasm_extern_t> {
+    m.map(|m| &m.ext)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_as_func(e: *mut wasm_extern_t) -> *mut wasm_func_t {
-    guard(ptr::null_mut(), || wasm_func_t::from_extern(e).cast_mut())
+pub unsafe extern "C" fn wasm_extern_as_func(
+    e: Option<NonNull<wasm_extern_t>>,
+) -> Option<NonNull<wasm_func_t>> {
+    // SAFETY: a non-null `e` is live.
+    e.and_then(|e| unsafe { wasm_func_t::from_extern_ptr(e) })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_as_global(e: *mut wasm_extern_t) -> *mut wasm_global_t {
-    guard(ptr::null_mut(), || wasm_global_t::from_extern(e).cast_mut())
+pub unsafe extern "C" fn wasm_extern_as_global(
+    e: Option<NonNull<wasm_extern_t>>,
+) -> Option<NonNull<wasm_global_t>> {
+    // SAFETY: a non-null `e` is live.
+    e.and_then(|e| unsafe { wasm_global_t::from_extern_ptr(e) })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_as_table(e: *mut wasm_extern_t) -> *mut wasm_table_t {
-    guard(ptr::null_mut(), || wasm_table_t::from_extern(e).cast_mut())
+pub unsafe extern "C" fn wasm_extern_as_table(
+    e: Option<NonNull<wasm_extern_t>>,
+) -> Option<NonNull<wasm_table_t>> {
+    // SAFETY: a non-null `e` is live.
+    e.and_then(|e| unsafe { wasm_table_t::from_extern_ptr(e) })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_as_memory(e: *mut wasm_extern_t) -> *mut wasm_memory_t {
-    guard(ptr::null_mut(), || wasm_memory_t::from_extern(e).cast_mut())
+pub unsafe extern "C" fn wasm_extern_as_memory(
+    e: Option<NonNull<wasm_extern_t>>,
+) -> Option<NonNull<wasm_memory_t>> {
+    // SAFETY: a non-null `e` is live.
+    e.and_then(|e| unsafe { wasm_memory_t::from_extern_ptr(e) })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_as_func_const(e: *const wasm_extern_t) -> *const wasm_func_t {
-    guard(ptr::null(), || wasm_func_t::from_extern(e))
+pub extern "C" fn wasm_extern_as_func_const(e: Option<&wasm_extern_t>) -> Option<&wasm_func_t> {
+    e.and_then(wasm_func_t::from_extern)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_as_global_const(
-    e: *const wasm_extern_t,
-) -> *const wasm_global_t {
-    guard(ptr::null(), || wasm_global_t::from_extern(e))
+pub extern "C" fn wasm_extern_as_global_const(e: Option<&wasm_extern_t>) -> Option<&wasm_global_t> {
+    e.and_then(wasm_global_t::from_extern)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_as_table_const(
-    e: *const wasm_extern_t,
-) -> *const wasm_table_t {
-    guard(ptr::null(), || wasm_table_t::from_extern(e))
+pub extern "C" fn wasm_extern_as_table_const(e: Option<&wasm_extern_t>) -> Option<&wasm_table_t> {
+    e.and_then(wasm_table_t::from_extern)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_as_memory_const(
-    e: *const wasm_extern_t,
-) -> *const wasm_memory_t {
-    guard(ptr::null(), || wasm_memory_t::from_extern(e))
+pub extern "C" fn wasm_extern_as_memory_const(e: Option<&wasm_extern_t>) -> Option<&wasm_memory_t> {
+    e.and_then(wasm_memory_t::from_extern)
 }
 
 // The reference functions of externs
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_delete(e: *mut wasm_extern_t) {
-    ref_delete(e)
+pub extern "C" fn wasm_extern_delete(e: Option<Box<wasm_extern_t>>) {
+    drop(e)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_copy(e: *const wasm_extern_t) -> *mut wasm_extern_t {
+pub extern "C" fn wasm_extern_copy(e: Option<&wasm_extern_t>) -> *mut wasm_extern_t {
     ref_copy(e)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_same(
-    a: *const wasm_extern_t,
-    b: *const wasm_extern_t,
-) -> bool {
+pub extern "C" fn wasm_extern_same(a: Option<&wasm_extern_t>, b: Option<&wasm_extern_t>) -> bool {
     ref_same(a, b)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_get_host_info(e: *const wasm_extern_t) -> *mut c_void {
+pub extern "C" fn wasm_extern_get_host_info(e: &wasm_extern_t) -> *mut c_void {
     ref_get_host_info(e)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_set_host_info(e: *mut wasm_extern_t, info: *mut c_void) {
+pub unsafe extern "C" fn wasm_extern_set_host_info(e: NonNull<wasm_extern_t>, info: *mut c_void) {
     ref_set_host_info(e, info, None)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_set_host_info_with_finalizer(
-    e: *mut wasm_extern_t,
+    e: NonNull<wasm_extern_t>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
@@ -360,21 +351,25 @@ pub unsafe extern "C" fn wasm_extern_set_host_info_with_finalizer(
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_extern_as_ref(e: *mut wasm_extern_t) -> *mut wasm_ref_t {
+pub extern "C" fn wasm_extern_as_ref(
+    e: Option<NonNull<wasm_extern_t>>,
+) -> Option<NonNull<wasm_ref_t>> {
     ref_as_ref(e)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_ref_as_extern(r: *mut wasm_ref_t) -> *mut wasm_extern_t {
+pub unsafe extern "C" fn wasm_ref_as_extern(
+    r: Option<NonNull<wasm_ref_t>>,
+) -> Option<NonNull<wasm_extern_t>> {
     ref_as(r)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_extern_as_ref_const(e: *const wasm_extern_t) -> *const wasm_ref_t {
-    ref_as_ref(e)
+pub extern "C" fn wasm_extern_as_ref_const(e: Option<&wasm_extern_t>) -> Option<&wasm_ref_t> {
+    ref_as_ref_const(e)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_ref_as_extern_const(r: *const wasm_ref_t) -> *const wasm_extern_t {
-    ref_as(r)
+pub extern "C" fn wasm_ref_as_extern_const(r: Option<&wasm_ref_t>) -> *const wasm_extern_t {
+    ref_as_const(r)
 }

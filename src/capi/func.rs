@@ -10,8 +10,8 @@
 use super::engine::wasm_store_t;
 use super::extern_::wasm_func_t;
 use super::ref_::{
-    ref_as, ref_as_ref, ref_copy, ref_delete, ref_get_host_info, ref_same, ref_set_host_info,
-    wasm_ref_t,
+    ref_as, ref_as_const, ref_as_ref, ref_as_ref_const, ref_copy, ref_get_host_info, ref_same,
+    ref_set_host_info, wasm_ref_t,
 };
 use super::trap::wasm_trap_t;
 use super::types::{wasm_externtype_t, wasm_functype_t};
@@ -22,7 +22,7 @@ use crate::{Func, FuncType, Store, Trap, Val, ValType};
 use std::ffi::c_void;
 use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::ptr;
+use std::ptr::{self, NonNull};
 
 pub type wasm_func_callback_t = Option<
     unsafe extern "C" fn(
@@ -161,19 +161,15 @@ impl HostFunc {
 }
 
 fn new_host_func(
-    store: *mut wasm_store_t,
-    ty: *const wasm_functype_t,
+    store: NonNull<wasm_store_t>,
+    ty: &wasm_functype_t,
     callback: Callback,
 ) -> *mut wasm_func_t {
-    if store.is_null() || ty.is_null() {
-        return ptr::null_mut();
-    }
-    // SAFETY: `ty` is a live function type.
-    let Some(ty) = (unsafe { &*ty }).to_rust() else {
+    let Some(ty) = ty.to_rust() else {
         return ptr::null_mut();
     };
     let host = HostFunc {
-        store,
+        store: store.as_ptr(),
         results: ty.results.clone(),
         callback,
     };
@@ -183,14 +179,16 @@ fn new_host_func(
             .unwrap_or_else(|_| Err(Trap::new("a host function panicked")))
     };
     // SAFETY: `store` is live; an entry point of this store, see `store()`.
-    let func = Func::new(unsafe { (*store).store() }, ty, body);
-    wasm_func_t::new(store, func)
+    let func = Func::new(unsafe { store.as_ref().store() }, ty, body);
+    wasm_func_t::new(store.as_ptr(), func)
 }
 
+/// A host function; null when `callback` is null or `ty` has a null value
+/// type.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_new(
-    store: *mut wasm_store_t,
-    ty: *const wasm_functype_t,
+    store: NonNull<wasm_store_t>,
+    ty: &wasm_functype_t,
     callback: wasm_func_callback_t,
 ) -> *mut wasm_func_t {
     guard(ptr::null_mut(), || match callback {
@@ -199,12 +197,12 @@ pub unsafe extern "C" fn wasm_func_new(
     })
 }
 
-/// `finalizer(env)` runs when the store is deleted (or right away if the
-/// function cannot be created).
+/// As `wasm_func_new`; `finalizer(env)` runs when the store is deleted (or
+/// right away if the function cannot be created).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_new_with_env(
-    store: *mut wasm_store_t,
-    ty: *const wasm_functype_t,
+    store: NonNull<wasm_store_t>,
+    ty: &wasm_functype_t,
     callback: wasm_func_callback_with_env_t,
     env: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
@@ -217,23 +215,18 @@ pub unsafe extern "C" fn wasm_func_new_with_env(
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_func_type(f: *const wasm_func_t) -> *mut wasm_functype_t {
-    // SAFETY: `f` is live.
-    guard(ptr::null_mut(), || {
-        wasm_externtype_t::new_func(unsafe { (*f).ty() })
-    })
+pub unsafe extern "C" fn wasm_func_type(f: &wasm_func_t) -> *mut wasm_functype_t {
+    guard(ptr::null_mut(), || wasm_externtype_t::new_func(f.ty()))
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_func_param_arity(f: *const wasm_func_t) -> usize {
-    // SAFETY: `f` is live.
-    guard(0, || unsafe { (*f).ty() }.params.len())
+pub unsafe extern "C" fn wasm_func_param_arity(f: &wasm_func_t) -> usize {
+    f.ty().params.len()
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_func_result_arity(f: *const wasm_func_t) -> usize {
-    // SAFETY: `f` is live.
-    guard(0, || unsafe { (*f).ty() }.results.len())
+pub unsafe extern "C" fn wasm_func_result_arity(f: &wasm_func_t) -> usize {
+    f.ty().results.len()
 }
 
 fn is_num(ty: ValType) -> bool {
@@ -329,34 +322,21 @@ fn call_checked(
 }
 
 /// Calls `f`. Returns null on success, with the results written to
-/// `results` (whose size must be the result arity), or an owned trap.
+/// `results` (whose size must be the result arity), or an owned trap. A null
+/// `args` or `results` is the empty vector; the two are distinct vectors.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_call(
-    f: *const wasm_func_t,
-    args: *const wasm_val_vec_t,
-    results: *mut wasm_val_vec_t,
+    f: &wasm_func_t,
+    args: Option<&wasm_val_vec_t>,
+    results: Option<&mut wasm_val_vec_t>,
 ) -> *mut wasm_trap_t {
-    let mut store = ptr::null_mut();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        if f.is_null() {
-            return Err(Trap::new("wasm_func_call: null function"));
-        }
-        // SAFETY: `f` is live; its store outlives it.
-        let f = unsafe { &*f };
-        store = f.ext.store;
         let c_store = f.ext.store();
         let ty = f.ty();
-        // SAFETY: the vectors are null or valid.
-        let args: &[wasm_val_t] = if args.is_null() {
-            &[]
-        } else {
-            unsafe { (*args).as_slice() }
-        };
-        let results: &mut [wasm_val_t] = if results.is_null() {
-            &mut []
-        } else {
-            unsafe { (*results).as_mut_slice() }
-        };
+        // SAFETY: the vectors are valid: `size` values at `data`.
+        let args: &[wasm_val_t] = args.map_or(&[], |v| unsafe { v.as_slice() });
+        // SAFETY: as above.
+        let results: &mut [wasm_val_t] = results.map_or(&mut [], |v| unsafe { v.as_mut_slice() });
         if args.len() != ty.params.len()
             || results.len() != ty.results.len()
             || !args
@@ -385,39 +365,41 @@ pub unsafe extern "C" fn wasm_func_call(
         Ok(Err(trap)) => trap,
         Err(_) => Trap::new("wasm_func_call panicked"),
     };
-    guard(ptr::null_mut(), || wasm_trap_t::new(store, trap))
+    // Not guarded: null would read as success (and boxing a trap only fails
+    // when memory runs out, which aborts).
+    wasm_trap_t::new(f.ext.store, trap)
 }
 
 // The reference functions of functions
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_func_delete(f: *mut wasm_func_t) {
-    ref_delete(f)
+pub extern "C" fn wasm_func_delete(f: Option<Box<wasm_func_t>>) {
+    drop(f)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_func_copy(f: *const wasm_func_t) -> *mut wasm_func_t {
+pub extern "C" fn wasm_func_copy(f: Option<&wasm_func_t>) -> *mut wasm_func_t {
     ref_copy(f)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_func_same(a: *const wasm_func_t, b: *const wasm_func_t) -> bool {
+pub extern "C" fn wasm_func_same(a: Option<&wasm_func_t>, b: Option<&wasm_func_t>) -> bool {
     ref_same(a, b)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_func_get_host_info(f: *const wasm_func_t) -> *mut c_void {
+pub extern "C" fn wasm_func_get_host_info(f: &wasm_func_t) -> *mut c_void {
     ref_get_host_info(f)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_func_set_host_info(f: *mut wasm_func_t, info: *mut c_void) {
+pub unsafe extern "C" fn wasm_func_set_host_info(f: NonNull<wasm_func_t>, info: *mut c_void) {
     ref_set_host_info(f, info, None)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_set_host_info_with_finalizer(
-    f: *mut wasm_func_t,
+    f: NonNull<wasm_func_t>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
@@ -425,21 +407,23 @@ pub unsafe extern "C" fn wasm_func_set_host_info_with_finalizer(
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_func_as_ref(f: *mut wasm_func_t) -> *mut wasm_ref_t {
+pub extern "C" fn wasm_func_as_ref(f: Option<NonNull<wasm_func_t>>) -> Option<NonNull<wasm_ref_t>> {
     ref_as_ref(f)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_ref_as_func(r: *mut wasm_ref_t) -> *mut wasm_func_t {
+pub unsafe extern "C" fn wasm_ref_as_func(
+    r: Option<NonNull<wasm_ref_t>>,
+) -> Option<NonNull<wasm_func_t>> {
     ref_as(r)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_func_as_ref_const(f: *const wasm_func_t) -> *const wasm_ref_t {
-    ref_as_ref(f)
+pub extern "C" fn wasm_func_as_ref_const(f: Option<&wasm_func_t>) -> Option<&wasm_ref_t> {
+    ref_as_ref_const(f)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_ref_as_func_const(r: *const wasm_ref_t) -> *const wasm_func_t {
-    ref_as(r)
+pub extern "C" fn wasm_ref_as_func_const(r: Option<&wasm_ref_t>) -> *const wasm_func_t {
+    ref_as_const(r)
 }

@@ -20,10 +20,84 @@
 //!   [`wasm_extern_t`], whose layout they share, so `wasm_func_as_extern` is
 //!   a cast too.
 //!
+//! # Null pointers
+//!
+//! One rule for every family, written in the Rust signatures: `&T`,
+//! `&mut T`, `NonNull<T>`, `Box<T>` and an `Option` of any of them are
+//! passed as a plain pointer, and cbindgen writes each as one, so the ABI
+//! and the header are the standard's while the types say which pointers may
+//! be null.
+//!
+//! A pointer may be null where null means something, and then it is an
+//! `Option` and is handled:
+//!
+//! - Owned objects: `wasm_X_delete(NULL)` does nothing and
+//!   `wasm_X_copy(NULL)` returns null, for every `X` (a host's owned pointer
+//!   may be the null of a failed constructor, or a null reference). A
+//!   constructor given a null owned part (`wasm_globaltype_new`'s value
+//!   type, `wasm_tagtype_new`'s function type, `wasm_importtype_new`'s
+//!   extern type) returns null, after deleting the parts it was given;
+//!   `wasm_engine_new_with_config(NULL)` uses the default configuration.
+//! - References as values: a null `wasm_ref_t*` element (`wasm_table_new`,
+//!   `wasm_table_set`, `wasm_table_grow`, `wasm_val_t::of.ref`) is the null
+//!   reference; the conversions (`wasm_X_as_Y`, `wasm_ref_as_X`,
+//!   `wasm_externtype_as_X`, ...) turn null into null; `wasm_X_same` holds
+//!   for two nulls.
+//! - Vectors: a null `wasm_X_vec_t*` argument is the empty vector
+//!   (`wasm_func_call`'s arguments and results, `wasm_instance_new`'s
+//!   imports, `wasm_module_new`'s binary, which is then invalid,
+//!   `wasm_functype_new`'s parameters and results, `wasm_trap_new`'s
+//!   message, `wasm_X_vec_copy`'s source); a vector's `data` may be null
+//!   when its `size` is 0.
+//! - Optional outputs: `wasm_instance_new`'s `trap` and `brisk_module_new`'s
+//!   `error`.
+//! - What belongs to the host: `void*` host info and environments are
+//!   opaque (any value), a null finalizer is none, and a null callback makes
+//!   `wasm_func_new` return null.
+//!
+//! Every other pointer must be valid: the object a function reads or acts
+//! on, a store or engine, a type given to a constructor, a `wasm_val_t*` or
+//! `wasm_limits_t*`, and every `out` parameter. A null there is undefined
+//! behaviour, as in every other engine: in practice the process crashes at
+//! the call; it never gets a plausible answer. The signatures take
+//!
+//! - `&T` for a `const T*`;
+//! - `&mut T`, or `&mut MaybeUninit<T>` for an `out` parameter, for a `T*`
+//!   that the call uses alone (configurations, types, vectors, values);
+//! - `NonNull<T>` for the `T*` of engines, stores and reference objects.
+//!   These are shared, so an exclusive `&mut` would be a lie: an engine
+//!   between threads, a store with the host functions that call back into
+//!   it in the middle of a call, and a reference object with its other views
+//!   (`wasm_table_set(t, 0, wasm_table_as_ref(t))` passes one object twice).
+//!
+//! Arrays (`wasm_X_vec_new`'s elements, a vector's `data`) stay raw
+//! pointers: a reference would cover their first element only. A
+//! `wasm_ref_t` is only the header of the object it stands for, so
+//! `wasm_ref_delete` takes a `NonNull` (it dispatches on the header) and the
+//! results that widen it (`wasm_ref_as_X_const`) are raw pointers.
+//!
 //! # Panics
 //!
-//! Every entry point runs its body through `guard`: a panic becomes a null
-//! result, `false`, or a trap, and never unwinds into C.
+//! No panic unwinds into C. A panic in brisk is a bug; what the host sees
+//! of it depends on whether the function has a way to say it failed:
+//!
+//! - Functions whose result can say "failed" run their body through
+//!   [`guard`], which turns a panic into that failure: null from a function
+//!   that returns a new object (the constructors, `wasm_X_copy`,
+//!   `wasm_X_type`, `wasm_module_new`, `wasm_module_deserialize`,
+//!   `wasm_trap_new`, ...), a trap from `wasm_func_call`, null and a trap
+//!   from `wasm_instance_new`, `false` from `wasm_module_validate`,
+//!   `wasm_memory_grow`, `wasm_table_grow` and `wasm_table_set`. These are
+//!   the entry points that run wasm or host functions, compile, or build
+//!   objects.
+//! - The others have no guard. Reading a field, a kind, an arity or a size
+//!   cannot panic, and a function that writes an `out` value, returns
+//!   nothing, or returns a pointer for which null is also an answer
+//!   (`wasm_table_get`, `wasm_trap_origin`) has no result that a host could
+//!   tell from a real one: `wasm_valtype_kind` answering 0 would read as
+//!   `WASM_I32`, an empty `out` vector as "no exports". Should one of them
+//!   panic, the unwinding reaches its `extern "C"` boundary and Rust aborts
+//!   the process with a message, as it does when memory runs out.
 //!
 //! # Opaque types and cbindgen
 //!
@@ -64,11 +138,9 @@ pub use vec::*;
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// Runs the body of an entry point; a panic becomes `on_panic`.
-///
-/// Unwinding out of an `extern "C"` function aborts the process, and the
-/// standard has no error channel for most functions: the neutral result
-/// (null, `false`, zero, nothing) is the least surprising answer.
+/// Runs the body of an entry point whose result can say it failed; a panic
+/// becomes `on_panic`, that failure (null, a trap, `false`: never a value
+/// that also means something else, see "Panics" above).
 #[inline]
 pub(crate) fn guard<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(on_panic)

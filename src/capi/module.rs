@@ -3,15 +3,16 @@
 
 use super::engine::wasm_store_t;
 use super::ref_::{
-    ref_as, ref_as_ref, ref_copy, ref_delete, ref_get_host_info, ref_same, ref_set_host_info,
-    wasm_ref_t, with_shared, RefHeader, RefKind, RefObject, SharedHostInfo,
+    ref_as, ref_as_const, ref_as_ref, ref_as_ref_const, ref_copy, ref_get_host_info, ref_same,
+    ref_set_host_info, wasm_ref_t, with_shared, RefHeader, RefKind, RefObject, SharedHostInfo,
 };
 use super::types::{wasm_exporttype_t, wasm_importtype_t};
 use super::vec::{wasm_byte_vec_t, wasm_exporttype_vec_t, wasm_importtype_vec_t, write_out};
-use super::{drop_raw, guard, into_raw, HostInfo};
-use crate::Module;
+use super::{guard, into_raw, HostInfo};
+use crate::{Engine, Module};
 use std::ffi::c_void;
-use std::ptr;
+use std::mem::MaybeUninit;
+use std::ptr::{self, NonNull};
 use std::sync::{Arc, Mutex};
 
 #[repr(C, align(8))]
@@ -36,138 +37,116 @@ impl RefObject for wasm_module_t {
         r.kind() == RefKind::Module
     }
 
-    unsafe fn copy(this: *const Self) -> *mut Self {
-        // SAFETY: `this` is live.
-        let this = unsafe { &*this };
+    fn copy(&self) -> *mut Self {
         into_raw(wasm_module_t {
             header: RefHeader::new(RefKind::Module),
-            module: this.module.clone(),
-            host_info: this.host_info.clone(),
+            module: self.module.clone(),
+            host_info: self.host_info.clone(),
         })
     }
 
-    unsafe fn same(a: *const Self, b: *const Self) -> bool {
-        // SAFETY: both are live.
-        unsafe { Arc::ptr_eq(&(*a).host_info, &(*b).host_info) }
+    fn same(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.host_info, &other.host_info)
     }
 
-    unsafe fn with_host_info<R>(
-        this: *const Self,
-        f: impl FnOnce(&mut Option<HostInfo>) -> R,
-    ) -> R {
-        // SAFETY: `this` is live.
-        with_shared(unsafe { &(*this).host_info }, f)
+    fn with_host_info<R>(&self, f: impl FnOnce(&mut Option<HostInfo>) -> R) -> R {
+        with_shared(&self.host_info, f)
     }
 }
 
-/// The bytes of a binary argument; null is empty (and invalid).
+/// The bytes of a byte-vector argument; null is empty.
 ///
 /// # Safety
 /// `binary` is null or a valid byte vector.
-unsafe fn bytes_of<'a>(binary: *const wasm_byte_vec_t) -> &'a [u8] {
-    if binary.is_null() {
-        &[]
-    } else {
-        // SAFETY: forwarded from the caller.
-        unsafe { (*binary).bytes() }
-    }
+pub(crate) unsafe fn bytes_of(binary: Option<&wasm_byte_vec_t>) -> &[u8] {
+    // SAFETY: forwarded from the caller.
+    binary.map_or(&[], |b| unsafe { b.bytes() })
 }
 
-/// Compiles a module; null when the bytes are malformed or invalid.
+/// The engine of a store.
+///
+/// # Safety
+/// `store` is live.
+pub(crate) unsafe fn engine_of(store: NonNull<wasm_store_t>) -> Engine {
+    // SAFETY: `store` is live; an entry point of this store.
+    unsafe { store.as_ref().store() }.engine().clone()
+}
+
+/// Compiles a module; null when the bytes are malformed or invalid (a null
+/// `binary` is empty, so invalid).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_new(
-    store: *mut wasm_store_t,
-    binary: *const wasm_byte_vec_t,
+    store: NonNull<wasm_store_t>,
+    binary: Option<&wasm_byte_vec_t>,
 ) -> *mut wasm_module_t {
     guard(ptr::null_mut(), || {
-        if store.is_null() || binary.is_null() {
-            return ptr::null_mut();
-        }
-        // SAFETY: `store` is live; `binary` is a valid vector.
-        let engine = unsafe { (*store).store() }.engine().clone();
-        match Module::new(&engine, unsafe { bytes_of(binary) }) {
+        // SAFETY: `store` is live; `binary` is null or a valid vector.
+        let (engine, bytes) = unsafe { (engine_of(store), bytes_of(binary)) };
+        match Module::new(&engine, bytes) {
             Ok(module) => wasm_module_t::new_raw(module),
             Err(_) => ptr::null_mut(),
         }
     })
 }
 
+/// Whether `binary` is a valid module (a null `binary` is empty: no).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_validate(
-    store: *mut wasm_store_t,
-    binary: *const wasm_byte_vec_t,
+    store: NonNull<wasm_store_t>,
+    binary: Option<&wasm_byte_vec_t>,
 ) -> bool {
     guard(false, || {
-        if store.is_null() || binary.is_null() {
-            return false;
-        }
-        // SAFETY: `store` is live; `binary` is a valid vector.
-        let engine = unsafe { (*store).store() }.engine().clone();
-        Module::validate(&engine, unsafe { bytes_of(binary) }).is_ok()
+        // SAFETY: `store` is live; `binary` is null or a valid vector.
+        let (engine, bytes) = unsafe { (engine_of(store), bytes_of(binary)) };
+        Module::validate(&engine, bytes).is_ok()
     })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_module_imports(
-    m: *const wasm_module_t,
-    out: *mut wasm_importtype_vec_t,
+pub extern "C" fn wasm_module_imports(
+    m: &wasm_module_t,
+    out: &mut MaybeUninit<wasm_importtype_vec_t>,
 ) {
-    guard((), || {
-        // SAFETY: `m` is live.
-        let imports = unsafe { &(*m).module }.imports();
-        let v = imports
-            .iter()
-            .map(|i| wasm_importtype_t::new(&i.module, &i.name, &i.ty))
-            .collect();
-        // SAFETY: `out` is writable.
-        unsafe { write_out(out, v) }
-    })
+    let v = m
+        .module
+        .imports()
+        .iter()
+        .map(|i| wasm_importtype_t::new(&i.module, &i.name, &i.ty))
+        .collect();
+    write_out(out, v)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_module_exports(
-    m: *const wasm_module_t,
-    out: *mut wasm_exporttype_vec_t,
+pub extern "C" fn wasm_module_exports(
+    m: &wasm_module_t,
+    out: &mut MaybeUninit<wasm_exporttype_vec_t>,
 ) {
-    guard((), || {
-        // SAFETY: `m` is live.
-        let exports = unsafe { &(*m).module }.exports();
-        let v = exports
-            .iter()
-            .map(|e| wasm_exporttype_t::new(&e.name, &e.ty))
-            .collect();
-        // SAFETY: `out` is writable.
-        unsafe { write_out(out, v) }
-    })
+    let v = m
+        .module
+        .exports()
+        .iter()
+        .map(|e| wasm_exporttype_t::new(&e.name, &e.ty))
+        .collect();
+    write_out(out, v)
 }
 
 /// The compiled module, in the runtime's versioned, checksummed format.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_module_serialize(m: *const wasm_module_t, out: *mut wasm_byte_vec_t) {
-    guard((), || {
-        // SAFETY: `m` is live.
-        let bytes = unsafe { &(*m).module }.serialize();
-        if !out.is_null() {
-            // SAFETY: `out` is writable.
-            unsafe { out.write(wasm_byte_vec_t::from_bytes(&bytes)) }
-        }
-    })
+pub extern "C" fn wasm_module_serialize(m: &wasm_module_t, out: &mut MaybeUninit<wasm_byte_vec_t>) {
+    out.write(wasm_byte_vec_t::from_bytes(&m.module.serialize()));
 }
 
 /// Loads what `wasm_module_serialize` wrote; null for corrupted data or data
-/// from another version or configuration.
+/// from another version or configuration (a null `bytes` is empty).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_deserialize(
-    store: *mut wasm_store_t,
-    bytes: *const wasm_byte_vec_t,
+    store: NonNull<wasm_store_t>,
+    bytes: Option<&wasm_byte_vec_t>,
 ) -> *mut wasm_module_t {
     guard(ptr::null_mut(), || {
-        if store.is_null() || bytes.is_null() {
-            return ptr::null_mut();
-        }
-        // SAFETY: `store` is live; `bytes` is a valid vector.
-        let engine = unsafe { (*store).store() }.engine().clone();
-        match Module::deserialize(&engine, unsafe { bytes_of(bytes) }) {
+        // SAFETY: `store` is live; `bytes` is null or a valid vector.
+        let (engine, bytes) = unsafe { (engine_of(store), bytes_of(bytes)) };
+        match Module::deserialize(&engine, bytes) {
             Ok(module) => wasm_module_t::new_raw(module),
             Err(_) => ptr::null_mut(),
         }
@@ -181,14 +160,11 @@ pub struct wasm_shared_module_t {
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_module_share(m: *const wasm_module_t) -> *mut wasm_shared_module_t {
+pub extern "C" fn wasm_module_share(m: &wasm_module_t) -> *mut wasm_shared_module_t {
     guard(ptr::null_mut(), || {
-        if m.is_null() {
-            return ptr::null_mut();
-        }
-        // SAFETY: `m` is live.
-        let module = unsafe { &(*m).module }.clone();
-        into_raw(wasm_shared_module_t { module })
+        into_raw(wasm_shared_module_t {
+            module: m.module.clone(),
+        })
     })
 }
 
@@ -196,59 +172,53 @@ pub unsafe extern "C" fn wasm_module_share(m: *const wasm_module_t) -> *mut wasm
 /// not the one the module was compiled with.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_obtain(
-    store: *mut wasm_store_t,
-    shared: *const wasm_shared_module_t,
+    store: NonNull<wasm_store_t>,
+    shared: &wasm_shared_module_t,
 ) -> *mut wasm_module_t {
     guard(ptr::null_mut(), || {
-        if store.is_null() || shared.is_null() {
-            return ptr::null_mut();
-        }
-        // SAFETY: `store` and `shared` are live.
-        let (store, module) = unsafe { ((*store).store(), &(*shared).module) };
+        // SAFETY: `store` is live.
+        let engine = unsafe { engine_of(store) };
         // Compiled code is specific to its engine (type ids, configuration).
-        if !module.engine().same(store.engine()) {
+        if !shared.module.engine().same(&engine) {
             return ptr::null_mut();
         }
-        wasm_module_t::new_raw(module.clone())
+        wasm_module_t::new_raw(shared.module.clone())
     })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_shared_module_delete(shared: *mut wasm_shared_module_t) {
-    guard((), || drop_raw(shared))
+pub extern "C" fn wasm_shared_module_delete(shared: Option<Box<wasm_shared_module_t>>) {
+    drop(shared)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_module_delete(m: *mut wasm_module_t) {
-    ref_delete(m)
+pub extern "C" fn wasm_module_delete(m: Option<Box<wasm_module_t>>) {
+    drop(m)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_module_copy(m: *const wasm_module_t) -> *mut wasm_module_t {
+pub extern "C" fn wasm_module_copy(m: Option<&wasm_module_t>) -> *mut wasm_module_t {
     ref_copy(m)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_module_same(
-    a: *const wasm_module_t,
-    b: *const wasm_module_t,
-) -> bool {
+pub extern "C" fn wasm_module_same(a: Option<&wasm_module_t>, b: Option<&wasm_module_t>) -> bool {
     ref_same(a, b)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_module_get_host_info(m: *const wasm_module_t) -> *mut c_void {
+pub extern "C" fn wasm_module_get_host_info(m: &wasm_module_t) -> *mut c_void {
     ref_get_host_info(m)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_module_set_host_info(m: *mut wasm_module_t, info: *mut c_void) {
+pub unsafe extern "C" fn wasm_module_set_host_info(m: NonNull<wasm_module_t>, info: *mut c_void) {
     ref_set_host_info(m, info, None)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_set_host_info_with_finalizer(
-    m: *mut wasm_module_t,
+    m: NonNull<wasm_module_t>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
@@ -256,21 +226,25 @@ pub unsafe extern "C" fn wasm_module_set_host_info_with_finalizer(
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_module_as_ref(m: *mut wasm_module_t) -> *mut wasm_ref_t {
+pub extern "C" fn wasm_module_as_ref(
+    m: Option<NonNull<wasm_module_t>>,
+) -> Option<NonNull<wasm_ref_t>> {
     ref_as_ref(m)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_ref_as_module(r: *mut wasm_ref_t) -> *mut wasm_module_t {
+pub unsafe extern "C" fn wasm_ref_as_module(
+    r: Option<NonNull<wasm_ref_t>>,
+) -> Option<NonNull<wasm_module_t>> {
     ref_as(r)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_module_as_ref_const(m: *const wasm_module_t) -> *const wasm_ref_t {
-    ref_as_ref(m)
+pub extern "C" fn wasm_module_as_ref_const(m: Option<&wasm_module_t>) -> Option<&wasm_ref_t> {
+    ref_as_ref_const(m)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_ref_as_module_const(r: *const wasm_ref_t) -> *const wasm_module_t {
-    ref_as(r)
+pub extern "C" fn wasm_ref_as_module_const(r: Option<&wasm_ref_t>) -> *const wasm_module_t {
+    ref_as_const(r)
 }

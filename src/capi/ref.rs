@@ -19,7 +19,7 @@ use super::trap::wasm_trap_t;
 use super::{guard, into_raw, HostInfo};
 use crate::{ExternRef, Func, Global, Instance, Memory, Store, Table, Val};
 use std::ffi::c_void;
-use std::ptr;
+use std::ptr::{self, NonNull};
 use std::sync::{Arc, Mutex};
 
 /// What a reference object is.
@@ -77,9 +77,8 @@ pub(crate) trait RefObject: Sized {
     /// Whether `r` is an object of this type.
     fn is(r: &wasm_ref_t) -> bool;
 
-    /// # Safety
-    /// `this` is a live object.
-    unsafe fn copy(this: *const Self) -> *mut Self;
+    /// A new owned handle to the same object.
+    fn copy(&self) -> *mut Self;
 
     /// # Safety
     /// `this` is null or an owned object not used afterwards.
@@ -88,16 +87,11 @@ pub(crate) trait RefObject: Sized {
         unsafe { super::drop_raw(this) }
     }
 
-    /// # Safety
-    /// Both are live objects.
-    unsafe fn same(a: *const Self, b: *const Self) -> bool;
+    /// Whether both handles refer to the same object.
+    fn same(&self, other: &Self) -> bool;
 
     /// Runs `f` on the object's host-info slot.
-    ///
-    /// # Safety
-    /// `this` is a live object.
-    unsafe fn with_host_info<R>(this: *const Self, f: impl FnOnce(&mut Option<HostInfo>) -> R)
-        -> R;
+    fn with_host_info<R>(&self, f: impl FnOnce(&mut Option<HostInfo>) -> R) -> R;
 }
 
 /// Runs `f` on a shared host-info slot.
@@ -123,83 +117,77 @@ pub(crate) fn with_store_info<R>(
     result
 }
 
-pub(crate) unsafe fn ref_copy<T: RefObject>(this: *const T) -> *mut T {
-    guard(ptr::null_mut(), || {
-        if this.is_null() {
-            ptr::null_mut()
-        } else {
-            // SAFETY: a non-null `this` is live.
-            unsafe { T::copy(this) }
-        }
-    })
+// The bodies of the functions every reference type has (see "Null
+// pointers" in `mod.rs`: null is the null reference for `copy`, `same` and
+// the conversions; host info needs an object).
+
+/// `wasm_X_copy`: a new handle; null for null, or if the copy panicked.
+pub(crate) fn ref_copy<T: RefObject>(this: Option<&T>) -> *mut T {
+    guard(ptr::null_mut(), || this.map_or(ptr::null_mut(), T::copy))
 }
 
-pub(crate) unsafe fn ref_delete<T: RefObject>(this: *mut T) {
-    // SAFETY: forwarded from the entry point's contract.
-    guard((), || unsafe { T::delete(this) })
+/// `wasm_X_same`: two nulls are the same; null and an object are not.
+pub(crate) fn ref_same<T: RefObject>(a: Option<&T>, b: Option<&T>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.same(b),
+        (a, b) => a.is_none() && b.is_none(),
+    }
 }
 
-pub(crate) unsafe fn ref_same<T: RefObject>(a: *const T, b: *const T) -> bool {
-    guard(false, || {
-        if a.is_null() || b.is_null() {
-            a.is_null() && b.is_null()
-        } else {
-            // SAFETY: both are live.
-            unsafe { T::same(a, b) }
-        }
-    })
+pub(crate) fn ref_get_host_info<T: RefObject>(this: &T) -> *mut c_void {
+    this.with_host_info(|slot| slot.as_ref().map_or(ptr::null_mut(), HostInfo::data))
 }
 
-pub(crate) unsafe fn ref_get_host_info<T: RefObject>(this: *const T) -> *mut c_void {
-    guard(ptr::null_mut(), || {
-        if this.is_null() {
-            return ptr::null_mut();
-        }
-        // SAFETY: `this` is live.
-        unsafe {
-            T::with_host_info(this, |slot| {
-                slot.as_ref().map_or(ptr::null_mut(), HostInfo::data)
-            })
-        }
-    })
-}
-
+/// `wasm_X_set_host_info(_with_finalizer)`; the old info's finalizer runs.
+///
+/// # Safety
+/// `this` is a live object.
 pub(crate) unsafe fn ref_set_host_info<T: RefObject>(
-    this: *const T,
+    this: NonNull<T>,
     data: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
-    guard((), || {
-        if this.is_null() {
-            return;
-        }
-        let new = HostInfo::new(data, finalizer);
-        // SAFETY: `this` is live.
-        let old = unsafe { T::with_host_info(this, |slot| slot.replace(new)) };
-        // The old finalizer runs outside of the slot's borrow.
-        drop(old);
-    })
+    // SAFETY: `this` is live; only shared borrows of it are made.
+    let this = unsafe { this.as_ref() };
+    let new = HostInfo::new(data, finalizer);
+    let old = this.with_host_info(|slot| slot.replace(new));
+    // The old finalizer runs outside of the slot's borrow.
+    drop(old);
 }
 
-pub(crate) fn ref_as_ref<T: RefObject>(this: *const T) -> *mut wasm_ref_t {
-    this.cast_mut().cast()
+/// `wasm_X_as_ref`: the same object seen through its header.
+pub(crate) fn ref_as_ref<T: RefObject>(this: Option<NonNull<T>>) -> Option<NonNull<wasm_ref_t>> {
+    this.map(NonNull::cast)
 }
 
-pub(crate) unsafe fn ref_as<T: RefObject>(r: *const wasm_ref_t) -> *mut T {
-    // SAFETY: a non-null `r` is a live reference object.
-    guard(ptr::null_mut(), || {
-        if !r.is_null() && T::is(unsafe { &*r }) {
-            r.cast_mut().cast()
-        } else {
-            ptr::null_mut()
-        }
-    })
+/// `wasm_X_as_ref_const`.
+pub(crate) fn ref_as_ref_const<T: RefObject>(this: Option<&T>) -> Option<&wasm_ref_t> {
+    // SAFETY: every reference object is `repr(C, align(8))` and starts with
+    // the `RefHeader` that is all of a `wasm_ref_t`.
+    this.map(|t| unsafe { &*ptr::from_ref(t).cast::<wasm_ref_t>() })
+}
+
+/// `wasm_ref_as_X`: the object if it is a `T`, else null.
+///
+/// # Safety
+/// `r` is null or a live reference object.
+pub(crate) unsafe fn ref_as<T: RefObject>(r: Option<NonNull<wasm_ref_t>>) -> Option<NonNull<T>> {
+    // SAFETY: `r` is live; its header says its type.
+    r.filter(|r| T::is(unsafe { r.as_ref() }))
+        .map(NonNull::cast)
+}
+
+/// `wasm_ref_as_X_const`. (A raw result: a reference to the whole object
+/// may not be made from one to its header.)
+pub(crate) fn ref_as_const<T: RefObject>(r: Option<&wasm_ref_t>) -> *const T {
+    r.filter(|r| T::is(r))
+        .map_or(ptr::null(), |r| ptr::from_ref(r).cast())
 }
 
 /// Dispatches an operation on a `wasm_ref_t` to its concrete type.
 macro_rules! dispatch {
     ($r:expr, |$t:ident| $body:expr) => {{
-        // SAFETY: the header says which type the object is.
+        // SAFETY: `$r` points at a live reference object.
         match unsafe { (*$r).header.kind } {
             RefKind::Extern => {
                 type $t = wasm_extern_t;
@@ -230,9 +218,10 @@ impl RefObject for wasm_ref_t {
         true
     }
 
-    unsafe fn copy(this: *const Self) -> *mut Self {
-        // SAFETY: `this` is an object of type `T`.
-        dispatch!(this, |T| unsafe { T::copy(this.cast::<T>()) }.cast())
+    fn copy(&self) -> *mut Self {
+        let this = ptr::from_ref(self);
+        // SAFETY: the header says the object is a `T`, which starts here.
+        dispatch!(this, |T| unsafe { &*this.cast::<T>() }.copy().cast())
     }
 
     unsafe fn delete(this: *mut Self) {
@@ -242,52 +231,53 @@ impl RefObject for wasm_ref_t {
         }
     }
 
-    unsafe fn same(a: *const Self, b: *const Self) -> bool {
-        // SAFETY: both are live reference objects.
-        if unsafe { (*a).header.kind != (*b).header.kind } {
+    fn same(&self, other: &Self) -> bool {
+        if self.kind() != other.kind() {
             return false;
         }
-        // SAFETY: both are objects of type `T`.
-        dispatch!(a, |T| unsafe { T::same(a.cast::<T>(), b.cast::<T>()) })
+        let (a, b) = (ptr::from_ref(self), ptr::from_ref(other));
+        // SAFETY: both headers say the objects are `T`s.
+        dispatch!(a, |T| unsafe { (*a.cast::<T>()).same(&*b.cast::<T>()) })
     }
 
-    unsafe fn with_host_info<R>(
-        this: *const Self,
-        f: impl FnOnce(&mut Option<HostInfo>) -> R,
-    ) -> R {
-        // SAFETY: `this` is an object of type `T`.
-        dispatch!(this, |T| unsafe { T::with_host_info(this.cast::<T>(), f) })
+    fn with_host_info<R>(&self, f: impl FnOnce(&mut Option<HostInfo>) -> R) -> R {
+        let this = ptr::from_ref(self);
+        // SAFETY: the header says the object is a `T`, which starts here.
+        dispatch!(this, |T| unsafe { &*this.cast::<T>() }.with_host_info(f))
     }
 }
 
+/// Deletes any reference object; null does nothing.
+// A `NonNull`, not a `Box`: a `wasm_ref_t` is the header of a larger object.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_ref_delete(r: *mut wasm_ref_t) {
-    ref_delete(r)
+pub unsafe extern "C" fn wasm_ref_delete(r: Option<NonNull<wasm_ref_t>>) {
+    // SAFETY: `r` is null or an owned reference object.
+    unsafe { wasm_ref_t::delete(r.map_or(ptr::null_mut(), NonNull::as_ptr)) }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_ref_copy(r: *const wasm_ref_t) -> *mut wasm_ref_t {
+pub extern "C" fn wasm_ref_copy(r: Option<&wasm_ref_t>) -> *mut wasm_ref_t {
     ref_copy(r)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_ref_same(a: *const wasm_ref_t, b: *const wasm_ref_t) -> bool {
+pub extern "C" fn wasm_ref_same(a: Option<&wasm_ref_t>, b: Option<&wasm_ref_t>) -> bool {
     ref_same(a, b)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_ref_get_host_info(r: *const wasm_ref_t) -> *mut c_void {
+pub extern "C" fn wasm_ref_get_host_info(r: &wasm_ref_t) -> *mut c_void {
     ref_get_host_info(r)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_ref_set_host_info(r: *mut wasm_ref_t, info: *mut c_void) {
+pub unsafe extern "C" fn wasm_ref_set_host_info(r: NonNull<wasm_ref_t>, info: *mut c_void) {
     ref_set_host_info(r, info, None)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_set_host_info_with_finalizer(
-    r: *mut wasm_ref_t,
+    r: NonNull<wasm_ref_t>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
@@ -354,7 +344,7 @@ unsafe fn externref_of_ref(store: &wasm_store_t, r: *const wasm_ref_t) -> Extern
         }
     }
     // SAFETY: `r` is live; the copy is owned by the payload.
-    let payload = CRefPayload(unsafe { wasm_ref_t::copy(r) });
+    let payload = CRefPayload(unsafe { (*r).copy() });
     // SAFETY: called from an entry point of this store, see `store()`.
     let handle = ExternRef::new(unsafe { store.store() }, Box::new(payload));
     if let Some(foreign) = foreign {
@@ -375,7 +365,7 @@ pub(crate) fn ref_of_val(store: *mut wasm_store_t, v: &Val, rt: &Store) -> *mut 
         Val::FuncRef(Some(f)) => wasm_extern_t::new(store, crate::Extern::Func(*f)).cast(),
         Val::ExternRef(Some(e)) => match e.data(rt).downcast_ref::<CRefPayload>() {
             // SAFETY: the payload's reference is live while the store is.
-            Some(payload) => unsafe { wasm_ref_t::copy(payload.0) },
+            Some(payload) => unsafe { (*payload.0).copy() },
             // An externref created through the Rust API: C cannot see its
             // data, but it gets an object with its own identity.
             None => wasm_foreign_t::new_raw(store).cast(),
@@ -427,71 +417,59 @@ impl RefObject for wasm_foreign_t {
         r.kind() == RefKind::Foreign
     }
 
-    unsafe fn copy(this: *const Self) -> *mut Self {
+    fn copy(&self) -> *mut Self {
         into_raw(wasm_foreign_t {
             header: RefHeader::new(RefKind::Foreign),
-            // SAFETY: `this` is live.
-            data: unsafe { (*this).data.clone() },
+            data: self.data.clone(),
         })
     }
 
-    unsafe fn same(a: *const Self, b: *const Self) -> bool {
-        // SAFETY: both are live.
-        unsafe { Arc::ptr_eq(&(*a).data, &(*b).data) }
+    fn same(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.data, &other.data)
     }
 
-    unsafe fn with_host_info<R>(
-        this: *const Self,
-        f: impl FnOnce(&mut Option<HostInfo>) -> R,
-    ) -> R {
-        // SAFETY: `this` is live.
-        let data = unsafe { &(*this).data };
-        with_shared(&data.host_info, f)
+    fn with_host_info<R>(&self, f: impl FnOnce(&mut Option<HostInfo>) -> R) -> R {
+        with_shared(&self.data.host_info, f)
     }
 }
 
+/// A new foreign object of `store`.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_foreign_new(store: *mut wasm_store_t) -> *mut wasm_foreign_t {
-    guard(ptr::null_mut(), || {
-        if store.is_null() {
-            ptr::null_mut()
-        } else {
-            wasm_foreign_t::new_raw(store)
-        }
-    })
+pub extern "C" fn wasm_foreign_new(store: NonNull<wasm_store_t>) -> *mut wasm_foreign_t {
+    guard(ptr::null_mut(), || wasm_foreign_t::new_raw(store.as_ptr()))
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_foreign_delete(f: *mut wasm_foreign_t) {
-    ref_delete(f)
+pub extern "C" fn wasm_foreign_delete(f: Option<Box<wasm_foreign_t>>) {
+    drop(f)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_foreign_copy(f: *const wasm_foreign_t) -> *mut wasm_foreign_t {
+pub extern "C" fn wasm_foreign_copy(f: Option<&wasm_foreign_t>) -> *mut wasm_foreign_t {
     ref_copy(f)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_foreign_same(
-    a: *const wasm_foreign_t,
-    b: *const wasm_foreign_t,
+pub extern "C" fn wasm_foreign_same(
+    a: Option<&wasm_foreign_t>,
+    b: Option<&wasm_foreign_t>,
 ) -> bool {
     ref_same(a, b)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_foreign_get_host_info(f: *const wasm_foreign_t) -> *mut c_void {
+pub extern "C" fn wasm_foreign_get_host_info(f: &wasm_foreign_t) -> *mut c_void {
     ref_get_host_info(f)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_foreign_set_host_info(f: *mut wasm_foreign_t, info: *mut c_void) {
+pub unsafe extern "C" fn wasm_foreign_set_host_info(f: NonNull<wasm_foreign_t>, info: *mut c_void) {
     ref_set_host_info(f, info, None)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_foreign_set_host_info_with_finalizer(
-    f: *mut wasm_foreign_t,
+    f: NonNull<wasm_foreign_t>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
@@ -499,21 +477,25 @@ pub unsafe extern "C" fn wasm_foreign_set_host_info_with_finalizer(
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_foreign_as_ref(f: *mut wasm_foreign_t) -> *mut wasm_ref_t {
+pub extern "C" fn wasm_foreign_as_ref(
+    f: Option<NonNull<wasm_foreign_t>>,
+) -> Option<NonNull<wasm_ref_t>> {
     ref_as_ref(f)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_ref_as_foreign(r: *mut wasm_ref_t) -> *mut wasm_foreign_t {
+pub unsafe extern "C" fn wasm_ref_as_foreign(
+    r: Option<NonNull<wasm_ref_t>>,
+) -> Option<NonNull<wasm_foreign_t>> {
     ref_as(r)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_foreign_as_ref_const(f: *const wasm_foreign_t) -> *const wasm_ref_t {
-    ref_as_ref(f)
+pub extern "C" fn wasm_foreign_as_ref_const(f: Option<&wasm_foreign_t>) -> Option<&wasm_ref_t> {
+    ref_as_ref_const(f)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_ref_as_foreign_const(r: *const wasm_ref_t) -> *const wasm_foreign_t {
-    ref_as(r)
+pub extern "C" fn wasm_ref_as_foreign_const(r: Option<&wasm_ref_t>) -> *const wasm_foreign_t {
+    ref_as_const(r)
 }

@@ -7,7 +7,7 @@
 //! of the views can be deleted.
 
 use super::vec::{wasm_name_t, wasm_valtype_vec_t, CVec, OwnedObject};
-use super::{drop_raw, guard, into_raw};
+use super::{guard, into_raw};
 use crate::{ExternType, FuncType, GlobalType, MemoryType, TableType, ValType};
 use std::ptr;
 
@@ -115,9 +115,8 @@ pub struct wasm_valtype_t {
 }
 
 impl OwnedObject for wasm_valtype_t {
-    unsafe fn copy_raw(this: *const Self) -> *mut Self {
-        // SAFETY: `this` is a live valtype.
-        into_raw(unsafe { (*this).clone() })
+    fn copy_raw(&self) -> *mut Self {
+        into_raw(self.clone())
     }
 }
 
@@ -125,6 +124,7 @@ fn new_valtype(ty: ValType) -> *mut wasm_valtype_t {
     into_raw(wasm_valtype_t { ty })
 }
 
+/// A new value type; null for a kind that is not one.
 #[no_mangle]
 pub extern "C" fn wasm_valtype_new(kind: wasm_valkind_t) -> *mut wasm_valtype_t {
     guard(ptr::null_mut(), || match valtype_of_kind(kind) {
@@ -134,19 +134,23 @@ pub extern "C" fn wasm_valtype_new(kind: wasm_valkind_t) -> *mut wasm_valtype_t 
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_valtype_kind(t: *const wasm_valtype_t) -> wasm_valkind_t {
-    // SAFETY: `t` is a live valtype.
-    guard(0, || valkind(unsafe { (*t).ty }))
+pub extern "C" fn wasm_valtype_kind(t: &wasm_valtype_t) -> wasm_valkind_t {
+    valkind(t.ty)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_valtype_copy(t: *const wasm_valtype_t) -> *mut wasm_valtype_t {
-    guard(ptr::null_mut(), || wasm_valtype_t::copy_raw(t))
+pub extern "C" fn wasm_valtype_copy(t: Option<&wasm_valtype_t>) -> *mut wasm_valtype_t {
+    guard(ptr::null_mut(), || copy_of(t))
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_valtype_delete(t: *mut wasm_valtype_t) {
-    guard((), || drop_raw(t))
+pub extern "C" fn wasm_valtype_delete(t: Option<Box<wasm_valtype_t>>) {
+    drop(t)
+}
+
+/// `wasm_X_copy`: a new owned copy; null for null.
+fn copy_of<T: OwnedObject>(t: Option<&T>) -> *mut T {
+    t.map_or(ptr::null_mut(), T::copy_raw)
 }
 
 /// The valtypes of a runtime type list, as an owned C vector.
@@ -186,7 +190,7 @@ pub(crate) enum ExternTypeData {
         shared: bool,
     },
     Tag {
-        functype: *mut wasm_functype_t,
+        functype: Box<wasm_functype_t>,
     },
 }
 
@@ -197,17 +201,12 @@ pub struct wasm_externtype_t {
 
 impl Drop for wasm_externtype_t {
     fn drop(&mut self) {
-        match &mut self.data {
-            ExternTypeData::Func { params, results } => {
-                // SAFETY: the vectors are owned by this type.
-                unsafe {
-                    super::vec::wasm_valtype_vec_delete(params);
-                    super::vec::wasm_valtype_vec_delete(results);
-                }
+        if let ExternTypeData::Func { params, results } = &mut self.data {
+            // SAFETY: the vectors are owned by this type.
+            unsafe {
+                super::vec::wasm_valtype_vec_delete(Some(params));
+                super::vec::wasm_valtype_vec_delete(Some(results));
             }
-            // SAFETY: the tag's function type is owned by this type.
-            ExternTypeData::Tag { functype } => unsafe { wasm_functype_delete(*functype) },
-            _ => {}
         }
     }
 }
@@ -223,14 +222,17 @@ impl wasm_externtype_t {
         }
     }
 
-    pub(crate) fn new_func(ty: &FuncType) -> *mut wasm_functype_t {
-        into_raw(wasm_externtype_t {
+    fn func(ty: &FuncType) -> wasm_externtype_t {
+        wasm_externtype_t {
             data: ExternTypeData::Func {
                 params: valtype_vec(&ty.params),
                 results: valtype_vec(&ty.results),
             },
-        })
-        .cast()
+        }
+    }
+
+    pub(crate) fn new_func(ty: &FuncType) -> *mut wasm_functype_t {
+        into_raw(Self::func(ty)).cast()
     }
 
     pub(crate) fn new_global(ty: &GlobalType) -> *mut wasm_globaltype_t {
@@ -303,45 +305,48 @@ impl wasm_externtype_t {
         })
     }
 
-    fn deep_copy(&self) -> *mut wasm_externtype_t {
-        match &self.data {
-            ExternTypeData::Tag { functype } => into_raw(wasm_externtype_t {
-                data: ExternTypeData::Tag {
-                    // SAFETY: the tag's function type is live.
-                    functype: unsafe { wasm_functype_copy(*functype) },
-                },
-            }),
-            ExternTypeData::Func { params, results } => {
-                let copy = |v: &wasm_valtype_vec_t| {
-                    let mut out = std::mem::MaybeUninit::uninit();
-                    // SAFETY: `v` is valid; `out` is written by the call.
-                    unsafe {
-                        super::vec::wasm_valtype_vec_copy(out.as_mut_ptr(), v);
-                        out.assume_init()
-                    }
-                };
-                into_raw(wasm_externtype_t {
-                    data: ExternTypeData::Func {
-                        params: copy(params),
-                        results: copy(results),
-                    },
-                })
-            }
-            _ => Self::new_extern(&self.to_rust().expect("non-tag types convert")),
-        }
+    fn deep_copy(&self) -> wasm_externtype_t {
+        let data = match &self.data {
+            ExternTypeData::Func { params, results } => ExternTypeData::Func {
+                // SAFETY: the vectors are owned by this type and valid.
+                params: unsafe { params.deep_copy() },
+                results: unsafe { results.deep_copy() },
+            },
+            ExternTypeData::Global {
+                content,
+                mutability,
+            } => ExternTypeData::Global {
+                content: content.clone(),
+                mutability: *mutability,
+            },
+            ExternTypeData::Table { element, limits } => ExternTypeData::Table {
+                element: element.clone(),
+                limits: *limits,
+            },
+            ExternTypeData::Memory { limits, shared } => ExternTypeData::Memory {
+                limits: *limits,
+                shared: *shared,
+            },
+            ExternTypeData::Tag { functype } => ExternTypeData::Tag {
+                functype: Box::new(wasm_functype_t {
+                    ext: functype.ext.deep_copy(),
+                }),
+            },
+        };
+        wasm_externtype_t { data }
     }
 }
 
 impl OwnedObject for wasm_externtype_t {
-    unsafe fn copy_raw(this: *const Self) -> *mut Self {
-        // SAFETY: `this` is a live extern type.
-        unsafe { (*this).deep_copy() }
+    fn copy_raw(&self) -> *mut Self {
+        into_raw(self.deep_copy())
     }
 }
 
 /// Implements a view of [`wasm_externtype_t`] of one kind: its owned-object
-/// behaviour and the checked downcast. (The structs themselves are written
-/// out, so that cbindgen sees them.)
+/// behaviour and the checked downcasts. (The structs themselves are written
+/// out, so that cbindgen sees them.) A view is a `repr(C)` wrapper of the
+/// extern type with its layout, so a `Box` of a view frees the object.
 macro_rules! externtype_view {
     ($view:ident, $kind:expr) => {
         const _: () = assert!(
@@ -350,17 +355,16 @@ macro_rules! externtype_view {
         );
 
         impl $view {
-            /// The view of `ext` if it has this kind, else null.
-            ///
-            /// # Safety
-            /// `ext` is null or a live extern type.
-            pub(crate) unsafe fn from_ext(ext: *const wasm_externtype_t) -> *const $view {
-                // SAFETY: a non-null `ext` is live.
-                if ext.is_null() || unsafe { (*ext).kind() } != $kind {
-                    ptr::null()
-                } else {
-                    ext.cast()
-                }
+            /// The view of `ext` if it has this kind.
+            pub(crate) fn from_ext(ext: &wasm_externtype_t) -> Option<&$view> {
+                // SAFETY: a view is a `repr(C)` wrapper of the extern type.
+                (ext.kind() == $kind).then(|| unsafe { &*ptr::from_ref(ext).cast::<$view>() })
+            }
+
+            /// The view of `ext` if it has this kind, mutably.
+            pub(crate) fn from_ext_mut(ext: &mut wasm_externtype_t) -> Option<&mut $view> {
+                // SAFETY: a view is a `repr(C)` wrapper of the extern type.
+                (ext.kind() == $kind).then(|| unsafe { &mut *ptr::from_mut(ext).cast::<$view>() })
             }
 
             pub(crate) fn data(&self) -> &ExternTypeData {
@@ -369,13 +373,9 @@ macro_rules! externtype_view {
         }
 
         impl OwnedObject for $view {
-            unsafe fn copy_raw(this: *const Self) -> *mut Self {
-                // SAFETY: `this` is a live view; the copy has the same kind.
-                unsafe { wasm_externtype_t::copy_raw(this.cast()) }.cast()
-            }
-            unsafe fn delete_raw(this: *mut Self) {
-                // SAFETY: every view is allocated as a `wasm_externtype_t`.
-                unsafe { drop_raw(this.cast::<wasm_externtype_t>()) }
+            fn copy_raw(&self) -> *mut Self {
+                // The copy has the same kind.
+                self.ext.copy_raw().cast()
             }
         }
     };
@@ -448,404 +448,364 @@ impl wasm_memorytype_t {
     }
 }
 
+/// Boxes a new extern type as the view `V` of its kind.
+fn new_view<V>(data: ExternTypeData) -> *mut V {
+    into_raw(wasm_externtype_t { data }).cast()
+}
+
+/// Takes the elements out of an owned vector the host passes in (null is
+/// the empty vector), leaving it empty.
+///
+/// # Safety
+/// `v` is null or an owned vector created by this library.
+unsafe fn take_vec<V: CVec>(v: Option<&mut V>) -> V {
+    // SAFETY: forwarded from the caller.
+    V::from_vec(v.map_or_else(Vec::new, |v| unsafe { v.take() }))
+}
+
 // Function types
 
+/// Takes both vectors (null is empty).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_functype_new(
-    params: *mut wasm_valtype_vec_t,
-    results: *mut wasm_valtype_vec_t,
+    params: Option<&mut wasm_valtype_vec_t>,
+    results: Option<&mut wasm_valtype_vec_t>,
 ) -> *mut wasm_functype_t {
     guard(ptr::null_mut(), || {
-        // Ownership of both vectors passes to the new type.
-        let take = |v: *mut wasm_valtype_vec_t| {
-            if v.is_null() {
-                wasm_valtype_vec_t::from_vec(Vec::new())
-            } else {
-                // SAFETY: `v` is an owned vector created by this library.
-                wasm_valtype_vec_t::from_vec(unsafe { (*v).take() })
-            }
-        };
-        into_raw(wasm_externtype_t {
-            data: ExternTypeData::Func {
-                params: take(params),
-                results: take(results),
-            },
-        })
-        .cast()
+        // SAFETY: the vectors are null or owned vectors created by us.
+        let (params, results) = unsafe { (take_vec(params), take_vec(results)) };
+        new_view(ExternTypeData::Func { params, results })
     })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_functype_params(
-    t: *const wasm_functype_t,
-) -> *const wasm_valtype_vec_t {
-    guard(ptr::null(), || match unsafe { (*t).data() } {
-        ExternTypeData::Func { params, .. } => params as *const _,
-        _ => ptr::null(),
-    })
+pub extern "C" fn wasm_functype_params(t: &wasm_functype_t) -> &wasm_valtype_vec_t {
+    match t.data() {
+        ExternTypeData::Func { params, .. } => params,
+        _ => unreachable!("a functype view is a function type"),
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_functype_results(
-    t: *const wasm_functype_t,
-) -> *const wasm_valtype_vec_t {
-    guard(ptr::null(), || match unsafe { (*t).data() } {
-        ExternTypeData::Func { results, .. } => results as *const _,
-        _ => ptr::null(),
-    })
+pub extern "C" fn wasm_functype_results(t: &wasm_functype_t) -> &wasm_valtype_vec_t {
+    match t.data() {
+        ExternTypeData::Func { results, .. } => results,
+        _ => unreachable!("a functype view is a function type"),
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_functype_copy(t: *const wasm_functype_t) -> *mut wasm_functype_t {
-    guard(ptr::null_mut(), || wasm_functype_t::copy_raw(t))
+pub extern "C" fn wasm_functype_copy(t: Option<&wasm_functype_t>) -> *mut wasm_functype_t {
+    guard(ptr::null_mut(), || copy_of(t))
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_functype_delete(t: *mut wasm_functype_t) {
-    guard((), || wasm_functype_t::delete_raw(t))
+pub extern "C" fn wasm_functype_delete(t: Option<Box<wasm_functype_t>>) {
+    drop(t)
 }
 
 // Global types
 
+/// Takes `content`; null when it is null or `mutability` is not one.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_globaltype_new(
-    content: *mut wasm_valtype_t,
+pub extern "C" fn wasm_globaltype_new(
+    content: Option<Box<wasm_valtype_t>>,
     mutability: wasm_mutability_t,
 ) -> *mut wasm_globaltype_t {
-    guard(ptr::null_mut(), || {
-        if content.is_null() || (mutability != MUT_CONST && mutability != MUT_VAR) {
-            drop_raw(content);
-            return ptr::null_mut();
-        }
-        // SAFETY: `content` is an owned valtype; the new type takes it.
-        let content = unsafe { Box::from_raw(content) };
-        into_raw(wasm_externtype_t {
-            data: ExternTypeData::Global {
+    guard(ptr::null_mut(), || match content {
+        Some(content) if mutability == MUT_CONST || mutability == MUT_VAR => {
+            new_view(ExternTypeData::Global {
                 content: *content,
                 mutability,
-            },
-        })
-        .cast()
+            })
+        }
+        _ => ptr::null_mut(),
     })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_globaltype_content(
-    t: *const wasm_globaltype_t,
-) -> *const wasm_valtype_t {
-    guard(ptr::null(), || match unsafe { (*t).data() } {
-        ExternTypeData::Global { content, .. } => content as *const _,
-        _ => ptr::null(),
-    })
+pub extern "C" fn wasm_globaltype_content(t: &wasm_globaltype_t) -> &wasm_valtype_t {
+    match t.data() {
+        ExternTypeData::Global { content, .. } => content,
+        _ => unreachable!("a globaltype view is a global type"),
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_globaltype_mutability(
-    t: *const wasm_globaltype_t,
-) -> wasm_mutability_t {
-    guard(MUT_CONST, || match unsafe { (*t).data() } {
+pub extern "C" fn wasm_globaltype_mutability(t: &wasm_globaltype_t) -> wasm_mutability_t {
+    match t.data() {
         ExternTypeData::Global { mutability, .. } => *mutability,
-        _ => MUT_CONST,
-    })
+        _ => unreachable!("a globaltype view is a global type"),
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_globaltype_copy(
-    t: *const wasm_globaltype_t,
-) -> *mut wasm_globaltype_t {
-    guard(ptr::null_mut(), || wasm_globaltype_t::copy_raw(t))
+pub extern "C" fn wasm_globaltype_copy(t: Option<&wasm_globaltype_t>) -> *mut wasm_globaltype_t {
+    guard(ptr::null_mut(), || copy_of(t))
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_globaltype_delete(t: *mut wasm_globaltype_t) {
-    guard((), || wasm_globaltype_t::delete_raw(t))
+pub extern "C" fn wasm_globaltype_delete(t: Option<Box<wasm_globaltype_t>>) {
+    drop(t)
 }
 
 // Table types
 
+/// Takes `element`; null when it is null or not a reference type.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tabletype_new(
-    element: *mut wasm_valtype_t,
-    limits: *const wasm_limits_t,
+pub extern "C" fn wasm_tabletype_new(
+    element: Option<Box<wasm_valtype_t>>,
+    limits: &wasm_limits_t,
 ) -> *mut wasm_tabletype_t {
-    guard(ptr::null_mut(), || {
-        // SAFETY: a non-null `element` is an owned valtype.
-        if element.is_null() || limits.is_null() || !unsafe { (*element).ty.is_ref() } {
-            drop_raw(element);
-            return ptr::null_mut();
-        }
-        // SAFETY: `element` is an owned valtype; the new type takes it.
-        let element = unsafe { Box::from_raw(element) };
-        into_raw(wasm_externtype_t {
-            data: ExternTypeData::Table {
-                element: *element,
-                // SAFETY: `limits` is non-null and valid.
-                limits: unsafe { *limits },
-            },
-        })
-        .cast()
+    guard(ptr::null_mut(), || match element {
+        Some(element) if element.ty.is_ref() => new_view(ExternTypeData::Table {
+            element: *element,
+            limits: *limits,
+        }),
+        _ => ptr::null_mut(),
     })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tabletype_element(
-    t: *const wasm_tabletype_t,
-) -> *const wasm_valtype_t {
-    guard(ptr::null(), || match unsafe { (*t).data() } {
-        ExternTypeData::Table { element, .. } => element as *const _,
-        _ => ptr::null(),
-    })
+pub extern "C" fn wasm_tabletype_element(t: &wasm_tabletype_t) -> &wasm_valtype_t {
+    match t.data() {
+        ExternTypeData::Table { element, .. } => element,
+        _ => unreachable!("a tabletype view is a table type"),
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tabletype_limits(t: *const wasm_tabletype_t) -> *const wasm_limits_t {
-    guard(ptr::null(), || match unsafe { (*t).data() } {
-        ExternTypeData::Table { limits, .. } => limits as *const _,
-        _ => ptr::null(),
-    })
+pub extern "C" fn wasm_tabletype_limits(t: &wasm_tabletype_t) -> &wasm_limits_t {
+    match t.data() {
+        ExternTypeData::Table { limits, .. } => limits,
+        _ => unreachable!("a tabletype view is a table type"),
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tabletype_copy(t: *const wasm_tabletype_t) -> *mut wasm_tabletype_t {
-    guard(ptr::null_mut(), || wasm_tabletype_t::copy_raw(t))
+pub extern "C" fn wasm_tabletype_copy(t: Option<&wasm_tabletype_t>) -> *mut wasm_tabletype_t {
+    guard(ptr::null_mut(), || copy_of(t))
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tabletype_delete(t: *mut wasm_tabletype_t) {
-    guard((), || wasm_tabletype_t::delete_raw(t))
+pub extern "C" fn wasm_tabletype_delete(t: Option<Box<wasm_tabletype_t>>) {
+    drop(t)
 }
 
 // Memory types
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_memorytype_new(
-    limits: *const wasm_limits_t,
-) -> *mut wasm_memorytype_t {
+pub extern "C" fn wasm_memorytype_new(limits: &wasm_limits_t) -> *mut wasm_memorytype_t {
     guard(ptr::null_mut(), || {
-        if limits.is_null() {
-            return ptr::null_mut();
-        }
-        into_raw(wasm_externtype_t {
-            data: ExternTypeData::Memory {
-                // SAFETY: `limits` is non-null and valid.
-                limits: unsafe { *limits },
-                shared: false,
-            },
+        new_view(ExternTypeData::Memory {
+            limits: *limits,
+            shared: false,
         })
-        .cast()
     })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_memorytype_limits(
-    t: *const wasm_memorytype_t,
-) -> *const wasm_limits_t {
-    guard(ptr::null(), || match unsafe { (*t).data() } {
-        ExternTypeData::Memory { limits, .. } => limits as *const _,
-        _ => ptr::null(),
-    })
+pub extern "C" fn wasm_memorytype_limits(t: &wasm_memorytype_t) -> &wasm_limits_t {
+    match t.data() {
+        ExternTypeData::Memory { limits, .. } => limits,
+        _ => unreachable!("a memorytype view is a memory type"),
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_memorytype_copy(
-    t: *const wasm_memorytype_t,
-) -> *mut wasm_memorytype_t {
-    guard(ptr::null_mut(), || wasm_memorytype_t::copy_raw(t))
+pub extern "C" fn wasm_memorytype_copy(t: Option<&wasm_memorytype_t>) -> *mut wasm_memorytype_t {
+    guard(ptr::null_mut(), || copy_of(t))
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_memorytype_delete(t: *mut wasm_memorytype_t) {
-    guard((), || wasm_memorytype_t::delete_raw(t))
+pub extern "C" fn wasm_memorytype_delete(t: Option<Box<wasm_memorytype_t>>) {
+    drop(t)
 }
 
 // Tag types (the runtime has no exception handling; these only describe)
 
+/// Takes `functype`; null when it is null.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tagtype_new(functype: *mut wasm_functype_t) -> *mut wasm_tagtype_t {
-    guard(ptr::null_mut(), || {
-        if functype.is_null() {
-            return ptr::null_mut();
-        }
-        into_raw(wasm_externtype_t {
-            data: ExternTypeData::Tag { functype },
-        })
-        .cast()
+pub extern "C" fn wasm_tagtype_new(functype: Option<Box<wasm_functype_t>>) -> *mut wasm_tagtype_t {
+    guard(ptr::null_mut(), || match functype {
+        Some(functype) => new_view(ExternTypeData::Tag { functype }),
+        None => ptr::null_mut(),
     })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tagtype_functype(t: *const wasm_tagtype_t) -> *const wasm_functype_t {
-    guard(ptr::null(), || match unsafe { (*t).data() } {
-        ExternTypeData::Tag { functype } => *functype as *const _,
-        _ => ptr::null(),
-    })
+pub extern "C" fn wasm_tagtype_functype(t: &wasm_tagtype_t) -> &wasm_functype_t {
+    match t.data() {
+        ExternTypeData::Tag { functype } => functype,
+        _ => unreachable!("a tagtype view is a tag type"),
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tagtype_copy(t: *const wasm_tagtype_t) -> *mut wasm_tagtype_t {
-    guard(ptr::null_mut(), || wasm_tagtype_t::copy_raw(t))
+pub extern "C" fn wasm_tagtype_copy(t: Option<&wasm_tagtype_t>) -> *mut wasm_tagtype_t {
+    guard(ptr::null_mut(), || copy_of(t))
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tagtype_delete(t: *mut wasm_tagtype_t) {
-    guard((), || wasm_tagtype_t::delete_raw(t))
+pub extern "C" fn wasm_tagtype_delete(t: Option<Box<wasm_tagtype_t>>) {
+    drop(t)
 }
 
 // Extern types
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_kind(t: *const wasm_externtype_t) -> wasm_externkind_t {
-    guard(EXTERN_FUNC, || unsafe { (*t).kind() })
+pub extern "C" fn wasm_externtype_kind(t: &wasm_externtype_t) -> wasm_externkind_t {
+    t.kind()
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_copy(
-    t: *const wasm_externtype_t,
-) -> *mut wasm_externtype_t {
-    guard(ptr::null_mut(), || wasm_externtype_t::copy_raw(t))
+pub extern "C" fn wasm_externtype_copy(t: Option<&wasm_externtype_t>) -> *mut wasm_externtype_t {
+    guard(ptr::null_mut(), || copy_of(t))
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_delete(t: *mut wasm_externtype_t) {
-    guard((), || drop_raw(t))
+pub extern "C" fn wasm_externtype_delete(t: Option<Box<wasm_externtype_t>>) {
+    drop(t)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_functype_as_externtype(t: *mut wasm_functype_t) -> *mut wasm_externtype_t {
-    t.cast()
+pub extern "C" fn wasm_functype_as_externtype(
+    t: Option<&mut wasm_functype_t>,
+) -> Option<&mut wasm_externtype_t> {
+    t.map(|t| &mut t.ext)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_globaltype_as_externtype(
-    t: *mut wasm_globaltype_t,
-) -> *mut wasm_externtype_t {
-    t.cast()
+    t: Option<&mut wasm_globaltype_t>,
+) -> Option<&mut wasm_externtype_t> {
+    t.map(|t| &mut t.ext)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_tabletype_as_externtype(t: *mut wasm_tabletype_t) -> *mut wasm_externtype_t {
-    t.cast()
+pub extern "C" fn wasm_tabletype_as_externtype(
+    t: Option<&mut wasm_tabletype_t>,
+) -> Option<&mut wasm_externtype_t> {
+    t.map(|t| &mut t.ext)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_memorytype_as_externtype(
-    t: *mut wasm_memorytype_t,
-) -> *mut wasm_externtype_t {
-    t.cast()
+    t: Option<&mut wasm_memorytype_t>,
+) -> Option<&mut wasm_externtype_t> {
+    t.map(|t| &mut t.ext)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_tagtype_as_externtype(t: *mut wasm_tagtype_t) -> *mut wasm_externtype_t {
-    t.cast()
+pub extern "C" fn wasm_tagtype_as_externtype(
+    t: Option<&mut wasm_tagtype_t>,
+) -> Option<&mut wasm_externtype_t> {
+    t.map(|t| &mut t.ext)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_functype_as_externtype_const(
-    t: *const wasm_functype_t,
-) -> *const wasm_externtype_t {
-    t.cast()
+    t: Option<&wasm_functype_t>,
+) -> Option<&wasm_externtype_t> {
+    t.map(|t| &t.ext)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_globaltype_as_externtype_const(
-    t: *const wasm_globaltype_t,
-) -> *const wasm_externtype_t {
-    t.cast()
+    t: Option<&wasm_globaltype_t>,
+) -> Option<&wasm_externtype_t> {
+    t.map(|t| &t.ext)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_tabletype_as_externtype_const(
-    t: *const wasm_tabletype_t,
-) -> *const wasm_externtype_t {
-    t.cast()
+    t: Option<&wasm_tabletype_t>,
+) -> Option<&wasm_externtype_t> {
+    t.map(|t| &t.ext)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_memorytype_as_externtype_const(
-    t: *const wasm_memorytype_t,
-) -> *const wasm_externtype_t {
-    t.cast()
+    t: Option<&wasm_memorytype_t>,
+) -> Option<&wasm_externtype_t> {
+    t.map(|t| &t.ext)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_tagtype_as_externtype_const(
-    t: *const wasm_tagtype_t,
-) -> *const wasm_externtype_t {
-    t.cast()
+    t: Option<&wasm_tagtype_t>,
+) -> Option<&wasm_externtype_t> {
+    t.map(|t| &t.ext)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_as_functype(
-    t: *mut wasm_externtype_t,
-) -> *mut wasm_functype_t {
-    guard(ptr::null_mut(), || wasm_functype_t::from_ext(t).cast_mut())
+pub extern "C" fn wasm_externtype_as_functype(
+    t: Option<&mut wasm_externtype_t>,
+) -> Option<&mut wasm_functype_t> {
+    t.and_then(wasm_functype_t::from_ext_mut)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_as_globaltype(
-    t: *mut wasm_externtype_t,
-) -> *mut wasm_globaltype_t {
-    guard(ptr::null_mut(), || {
-        wasm_globaltype_t::from_ext(t).cast_mut()
-    })
+pub extern "C" fn wasm_externtype_as_globaltype(
+    t: Option<&mut wasm_externtype_t>,
+) -> Option<&mut wasm_globaltype_t> {
+    t.and_then(wasm_globaltype_t::from_ext_mut)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_as_tabletype(
-    t: *mut wasm_externtype_t,
-) -> *mut wasm_tabletype_t {
-    guard(ptr::null_mut(), || wasm_tabletype_t::from_ext(t).cast_mut())
+pub extern "C" fn wasm_externtype_as_tabletype(
+    t: Option<&mut wasm_externtype_t>,
+) -> Option<&mut wasm_tabletype_t> {
+    t.and_then(wasm_tabletype_t::from_ext_mut)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_as_memorytype(
-    t: *mut wasm_externtype_t,
-) -> *mut wasm_memorytype_t {
-    guard(ptr::null_mut(), || {
-        wasm_memorytype_t::from_ext(t).cast_mut()
-    })
+pub extern "C" fn wasm_externtype_as_memorytype(
+    t: Option<&mut wasm_externtype_t>,
+) -> Option<&mut wasm_memorytype_t> {
+    t.and_then(wasm_memorytype_t::from_ext_mut)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_as_tagtype(
-    t: *mut wasm_externtype_t,
-) -> *mut wasm_tagtype_t {
-    guard(ptr::null_mut(), || wasm_tagtype_t::from_ext(t).cast_mut())
+pub extern "C" fn wasm_externtype_as_tagtype(
+    t: Option<&mut wasm_externtype_t>,
+) -> Option<&mut wasm_tagtype_t> {
+    t.and_then(wasm_tagtype_t::from_ext_mut)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_as_functype_const(
-    t: *const wasm_externtype_t,
-) -> *const wasm_functype_t {
-    guard(ptr::null(), || wasm_functype_t::from_ext(t))
+pub extern "C" fn wasm_externtype_as_functype_const(
+    t: Option<&wasm_externtype_t>,
+) -> Option<&wasm_functype_t> {
+    t.and_then(wasm_functype_t::from_ext)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_as_globaltype_const(
-    t: *const wasm_externtype_t,
-) -> *const wasm_globaltype_t {
-    guard(ptr::null(), || wasm_globaltype_t::from_ext(t))
+pub extern "C" fn wasm_externtype_as_globaltype_const(
+    t: Option<&wasm_externtype_t>,
+) -> Option<&wasm_globaltype_t> {
+    t.and_then(wasm_globaltype_t::from_ext)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_as_tabletype_const(
-    t: *const wasm_externtype_t,
-) -> *const wasm_tabletype_t {
-    guard(ptr::null(), || wasm_tabletype_t::from_ext(t))
+pub extern "C" fn wasm_externtype_as_tabletype_const(
+    t: Option<&wasm_externtype_t>,
+) -> Option<&wasm_tabletype_t> {
+    t.and_then(wasm_tabletype_t::from_ext)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_as_memorytype_const(
-    t: *const wasm_externtype_t,
-) -> *const wasm_memorytype_t {
-    guard(ptr::null(), || wasm_memorytype_t::from_ext(t))
+pub extern "C" fn wasm_externtype_as_memorytype_const(
+    t: Option<&wasm_externtype_t>,
+) -> Option<&wasm_memorytype_t> {
+    t.and_then(wasm_memorytype_t::from_ext)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_as_tagtype_const(
-    t: *const wasm_externtype_t,
-) -> *const wasm_tagtype_t {
-    guard(ptr::null(), || wasm_tagtype_t::from_ext(t))
+pub extern "C" fn wasm_externtype_as_tagtype_const(
+    t: Option<&wasm_externtype_t>,
+) -> Option<&wasm_tagtype_t> {
+    t.and_then(wasm_tagtype_t::from_ext)
 }
 
 // Import types
@@ -853,7 +813,7 @@ pub unsafe extern "C" fn wasm_externtype_as_tagtype_const(
 pub struct wasm_importtype_t {
     module: wasm_name_t,
     name: wasm_name_t,
-    ty: *mut wasm_externtype_t,
+    ty: Box<wasm_externtype_t>,
 }
 
 impl wasm_importtype_t {
@@ -861,165 +821,155 @@ impl wasm_importtype_t {
         into_raw(wasm_importtype_t {
             module: wasm_name_t::from_bytes(module.as_bytes()),
             name: wasm_name_t::from_bytes(name.as_bytes()),
-            ty: wasm_externtype_t::new_extern(ty),
+            // SAFETY: `new_extern` returns a new owned box.
+            ty: unsafe { Box::from_raw(wasm_externtype_t::new_extern(ty)) },
         })
     }
 }
 
 impl Drop for wasm_importtype_t {
     fn drop(&mut self) {
-        // SAFETY: the names and the type are owned by this import type.
+        // SAFETY: the names are owned by this import type.
         unsafe {
-            super::vec::wasm_byte_vec_delete(&mut self.module);
-            super::vec::wasm_byte_vec_delete(&mut self.name);
-            drop_raw(self.ty);
+            super::vec::wasm_byte_vec_delete(Some(&mut self.module));
+            super::vec::wasm_byte_vec_delete(Some(&mut self.name));
         }
     }
 }
 
 impl OwnedObject for wasm_importtype_t {
-    unsafe fn copy_raw(this: *const Self) -> *mut Self {
-        // SAFETY: `this` is a live import type; its parts are valid.
-        unsafe {
-            let this = &*this;
-            into_raw(wasm_importtype_t {
-                module: wasm_name_t::from_bytes(this.module.bytes()),
-                name: wasm_name_t::from_bytes(this.name.bytes()),
-                ty: wasm_externtype_t::copy_raw(this.ty),
-            })
-        }
+    fn copy_raw(&self) -> *mut Self {
+        // SAFETY: the names are valid vectors.
+        let (module, name) = unsafe { (self.module.deep_copy(), self.name.deep_copy()) };
+        into_raw(wasm_importtype_t {
+            module,
+            name,
+            ty: Box::new(self.ty.deep_copy()),
+        })
     }
 }
 
-/// Moves the content of an owned name the host passes in.
-///
-/// # Safety
-/// `name` is null or an owned vector created by this library.
-unsafe fn take_name(name: *mut wasm_name_t) -> wasm_name_t {
-    if name.is_null() {
-        wasm_name_t::from_vec(Vec::new())
-    } else {
-        // SAFETY: forwarded from the caller.
-        wasm_name_t::from_vec(unsafe { (*name).take() })
-    }
+/// Releases an owned name the host passed in.
+fn delete_name(mut name: wasm_name_t) {
+    // SAFETY: `name` owns its buffer (see `take_vec`).
+    unsafe { super::vec::wasm_byte_vec_delete(Some(&mut name)) }
 }
 
+/// Takes the names and the type; null when the type is null.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_importtype_new(
-    module: *mut wasm_name_t,
-    name: *mut wasm_name_t,
-    ty: *mut wasm_externtype_t,
+    module: Option<&mut wasm_name_t>,
+    name: Option<&mut wasm_name_t>,
+    ty: Option<Box<wasm_externtype_t>>,
 ) -> *mut wasm_importtype_t {
     guard(ptr::null_mut(), || {
-        into_raw(wasm_importtype_t {
-            module: take_name(module),
-            name: take_name(name),
-            ty,
-        })
+        // SAFETY: the names are null or owned vectors created by us.
+        let (module, name) = unsafe { (take_vec(module), take_vec(name)) };
+        match ty {
+            Some(ty) => into_raw(wasm_importtype_t { module, name, ty }),
+            None => {
+                delete_name(module);
+                delete_name(name);
+                ptr::null_mut()
+            }
+        }
     })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_importtype_module(t: *const wasm_importtype_t) -> *const wasm_name_t {
-    guard(ptr::null(), || unsafe { &(*t).module as *const _ })
+pub extern "C" fn wasm_importtype_module(t: &wasm_importtype_t) -> &wasm_name_t {
+    &t.module
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_importtype_name(t: *const wasm_importtype_t) -> *const wasm_name_t {
-    guard(ptr::null(), || unsafe { &(*t).name as *const _ })
+pub extern "C" fn wasm_importtype_name(t: &wasm_importtype_t) -> &wasm_name_t {
+    &t.name
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_importtype_type(
-    t: *const wasm_importtype_t,
-) -> *const wasm_externtype_t {
-    guard(ptr::null(), || unsafe { (*t).ty as *const _ })
+pub extern "C" fn wasm_importtype_type(t: &wasm_importtype_t) -> &wasm_externtype_t {
+    &t.ty
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_importtype_copy(
-    t: *const wasm_importtype_t,
-) -> *mut wasm_importtype_t {
-    guard(ptr::null_mut(), || wasm_importtype_t::copy_raw(t))
+pub extern "C" fn wasm_importtype_copy(t: Option<&wasm_importtype_t>) -> *mut wasm_importtype_t {
+    guard(ptr::null_mut(), || copy_of(t))
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_importtype_delete(t: *mut wasm_importtype_t) {
-    guard((), || drop_raw(t))
+pub extern "C" fn wasm_importtype_delete(t: Option<Box<wasm_importtype_t>>) {
+    drop(t)
 }
 
 // Export types
 
 pub struct wasm_exporttype_t {
     name: wasm_name_t,
-    ty: *mut wasm_externtype_t,
+    ty: Box<wasm_externtype_t>,
 }
 
 impl wasm_exporttype_t {
     pub(crate) fn new(name: &str, ty: &ExternType) -> *mut wasm_exporttype_t {
         into_raw(wasm_exporttype_t {
             name: wasm_name_t::from_bytes(name.as_bytes()),
-            ty: wasm_externtype_t::new_extern(ty),
+            // SAFETY: `new_extern` returns a new owned box.
+            ty: unsafe { Box::from_raw(wasm_externtype_t::new_extern(ty)) },
         })
     }
 }
 
 impl Drop for wasm_exporttype_t {
     fn drop(&mut self) {
-        // SAFETY: the name and the type are owned by this export type.
-        unsafe {
-            super::vec::wasm_byte_vec_delete(&mut self.name);
-            drop_raw(self.ty);
-        }
+        // SAFETY: the name is owned by this export type.
+        unsafe { super::vec::wasm_byte_vec_delete(Some(&mut self.name)) }
     }
 }
 
 impl OwnedObject for wasm_exporttype_t {
-    unsafe fn copy_raw(this: *const Self) -> *mut Self {
-        // SAFETY: `this` is a live export type; its parts are valid.
-        unsafe {
-            let this = &*this;
-            into_raw(wasm_exporttype_t {
-                name: wasm_name_t::from_bytes(this.name.bytes()),
-                ty: wasm_externtype_t::copy_raw(this.ty),
-            })
-        }
+    fn copy_raw(&self) -> *mut Self {
+        into_raw(wasm_exporttype_t {
+            // SAFETY: the name is a valid vector.
+            name: unsafe { self.name.deep_copy() },
+            ty: Box::new(self.ty.deep_copy()),
+        })
     }
 }
 
+/// Takes the name and the type; null when the type is null.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_exporttype_new(
-    name: *mut wasm_name_t,
-    ty: *mut wasm_externtype_t,
+    name: Option<&mut wasm_name_t>,
+    ty: Option<Box<wasm_externtype_t>>,
 ) -> *mut wasm_exporttype_t {
     guard(ptr::null_mut(), || {
-        into_raw(wasm_exporttype_t {
-            name: take_name(name),
-            ty,
-        })
+        // SAFETY: the name is null or an owned vector created by us.
+        let name = unsafe { take_vec(name) };
+        match ty {
+            Some(ty) => into_raw(wasm_exporttype_t { name, ty }),
+            None => {
+                delete_name(name);
+                ptr::null_mut()
+            }
+        }
     })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_exporttype_name(t: *const wasm_exporttype_t) -> *const wasm_name_t {
-    guard(ptr::null(), || unsafe { &(*t).name as *const _ })
+pub extern "C" fn wasm_exporttype_name(t: &wasm_exporttype_t) -> &wasm_name_t {
+    &t.name
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_exporttype_type(
-    t: *const wasm_exporttype_t,
-) -> *const wasm_externtype_t {
-    guard(ptr::null(), || unsafe { (*t).ty as *const _ })
+pub extern "C" fn wasm_exporttype_type(t: &wasm_exporttype_t) -> &wasm_externtype_t {
+    &t.ty
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_exporttype_copy(
-    t: *const wasm_exporttype_t,
-) -> *mut wasm_exporttype_t {
-    guard(ptr::null_mut(), || wasm_exporttype_t::copy_raw(t))
+pub extern "C" fn wasm_exporttype_copy(t: Option<&wasm_exporttype_t>) -> *mut wasm_exporttype_t {
+    guard(ptr::null_mut(), || copy_of(t))
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_exporttype_delete(t: *mut wasm_exporttype_t) {
-    guard((), || drop_raw(t))
+pub extern "C" fn wasm_exporttype_delete(t: Option<Box<wasm_exporttype_t>>) {
+    drop(t)
 }

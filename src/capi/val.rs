@@ -4,13 +4,13 @@
 //! reference): `wasm_val_delete` and `wasm_val_vec_delete` release it.
 
 use super::engine::wasm_store_t;
-use super::guard;
 use super::ref_::{ref_of_val, val_of_ref, wasm_ref_t, RefObject};
 use super::types::{
     valkind, wasm_valkind_t, KIND_EXTERNREF, KIND_F32, KIND_F64, KIND_FUNCREF, KIND_I32, KIND_I64,
 };
 use super::vec::{float32_t, float64_t, VecElem};
 use crate::{Store, Val, ValType};
+use std::mem::MaybeUninit;
 use std::ptr;
 
 #[repr(C)]
@@ -109,7 +109,7 @@ impl VecElem for wasm_val_t {
     unsafe fn copy_elem(&self) -> Self {
         if self.is_ref() && !self.ref_ptr().is_null() {
             // SAFETY: a non-null reference of a value is live.
-            let r = unsafe { wasm_ref_t::copy(self.ref_ptr()) };
+            let r = unsafe { (*self.ref_ptr()).copy() };
             wasm_val_t {
                 kind: self.kind,
                 of: wasm_val_union { r#ref: r },
@@ -128,22 +128,18 @@ impl VecElem for wasm_val_t {
     }
 }
 
+/// Releases the reference a value owns; null does nothing.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_val_delete(v: *mut wasm_val_t) {
-    guard((), || {
-        if !v.is_null() {
-            // SAFETY: `v` is an owned value.
-            unsafe { (*v).drop_elem() }
-        }
-    })
+pub unsafe extern "C" fn wasm_val_delete(v: Option<&mut wasm_val_t>) {
+    if let Some(v) = v {
+        // SAFETY: `v` is an owned value.
+        unsafe { v.drop_elem() }
+    }
 }
 
+/// Writes a copy of `v` (with a new reference for a reference value).
 #[no_mangle]
-pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, v: *const wasm_val_t) {
-    guard((), || {
-        if !out.is_null() && !v.is_null() {
-            // SAFETY: `v` is a valid value; `out` is writable.
-            unsafe { out.write((*v).copy_elem()) }
-        }
-    })
+pub unsafe extern "C" fn wasm_val_copy(out: &mut MaybeUninit<wasm_val_t>, v: &wasm_val_t) {
+    // SAFETY: `v` is a valid value.
+    out.write(unsafe { v.copy_elem() });
 }

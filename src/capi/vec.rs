@@ -8,15 +8,19 @@
 //!
 //! A vector's buffer is a boxed slice (`size` elements, null when empty);
 //! `wasm_X_vec_delete` releases the elements (for `own` element pointers and
-//! reference values) and the buffer, and leaves the vector empty.
+//! reference values) and the buffer, and leaves the vector empty. As
+//! everywhere (see "Null pointers" in `mod.rs`): `out` must be valid, a
+//! null vector to copy is the empty one, deleting null does nothing, and
+//! `data` may be null when there are no elements.
 
 use super::trap::wasm_frame_t;
 use super::types::{
     wasm_exporttype_t, wasm_externtype_t, wasm_functype_t, wasm_globaltype_t, wasm_importtype_t,
     wasm_memorytype_t, wasm_tabletype_t, wasm_tagtype_t, wasm_valtype_t,
 };
-use super::{guard, wasm_extern_t, wasm_val_t};
+use super::{wasm_extern_t, wasm_val_t};
 use std::ffi::c_char;
+use std::mem::MaybeUninit;
 use std::ptr;
 
 pub type byte_t = c_char;
@@ -53,9 +57,8 @@ impl VecElem for wasm_byte_t {
 
 /// An object handed to C as an owned pointer, with its `copy` and `delete`.
 pub(crate) trait OwnedObject: Sized {
-    /// # Safety
-    /// `this` points at a live object.
-    unsafe fn copy_raw(this: *const Self) -> *mut Self;
+    /// A new owned copy.
+    fn copy_raw(&self) -> *mut Self;
     /// # Safety
     /// `this` is null or an owned object that is not used afterwards.
     unsafe fn delete_raw(this: *mut Self) {
@@ -69,11 +72,10 @@ impl<T: OwnedObject> VecElem for *mut T {
         ptr::null_mut()
     }
     unsafe fn copy_elem(&self) -> Self {
-        if self.is_null() {
-            ptr::null_mut()
-        } else {
-            // SAFETY: a non-null element is a live object.
-            unsafe { T::copy_raw(*self) }
+        // SAFETY: an element is null or a live object.
+        match unsafe { self.as_ref() } {
+            Some(t) => t.copy_raw(),
+            None => ptr::null_mut(),
         }
     }
     unsafe fn drop_elem(&mut self) {
@@ -126,6 +128,20 @@ pub(crate) trait CVec: Sized {
         }
     }
 
+    /// A vector owning deep copies of the elements.
+    ///
+    /// # Safety
+    /// As for [`CVec::as_slice`], and the elements are valid.
+    unsafe fn deep_copy(&self) -> Self {
+        // SAFETY: forwarded from the caller.
+        Self::from_vec(
+            unsafe { self.as_slice() }
+                .iter()
+                .map(|e| unsafe { e.copy_elem() })
+                .collect(),
+        )
+    }
+
     /// Takes the buffer and the elements out of an owned vector that was
     /// created by one of our `wasm_X_vec_new*` functions, leaving it empty.
     ///
@@ -143,20 +159,10 @@ pub(crate) trait CVec: Sized {
     }
 }
 
-/// Writes a vector to an `out` parameter; null `out` drops it.
-///
-/// # Safety
-/// `out` is null or valid for writes (its old content is not released: the
-/// standard's `out` parameters are uninitialised).
-pub(crate) unsafe fn write_out<V: CVec>(out: *mut V, v: Vec<V::Elem>) {
-    let mut vec = V::from_vec(v);
-    if out.is_null() {
-        // SAFETY: `vec` owns its buffer and elements.
-        unsafe { release(&mut vec) };
-    } else {
-        // SAFETY: the caller guarantees `out` is writable.
-        unsafe { out.write(vec) };
-    }
+/// Writes a new vector owning `v` to an `out` parameter (whose old content
+/// is not released: the standard's `out` parameters are uninitialised).
+pub(crate) fn write_out<V: CVec>(out: &mut MaybeUninit<V>, v: Vec<V::Elem>) {
+    out.write(V::from_vec(v));
 }
 
 /// Releases the elements and the buffer of an owned vector.
@@ -171,59 +177,55 @@ unsafe fn release<V: CVec>(v: &mut V) {
     }
 }
 
-unsafe fn new_empty<V: CVec>(out: *mut V) {
-    guard((), || {
-        // SAFETY: forwarded from the entry point's contract.
-        unsafe { write_out(out, Vec::new()) }
-    })
+fn new_empty<V: CVec>(out: &mut MaybeUninit<V>) {
+    write_out(out, Vec::new())
 }
 
-unsafe fn new_uninitialized<V: CVec>(out: *mut V, size: usize) {
-    guard((), || {
-        let v = std::iter::repeat_with(V::Elem::empty).take(size).collect();
-        // SAFETY: forwarded from the entry point's contract.
-        unsafe { write_out(out, v) }
-    })
+fn new_uninitialized<V: CVec>(out: &mut MaybeUninit<V>, size: usize) {
+    let v = std::iter::repeat_with(V::Elem::empty).take(size).collect();
+    write_out(out, v)
 }
 
 /// Moves `size` elements from `data` (ownership of each element passes to the
-/// new vector; the array itself stays the caller's).
-unsafe fn new<V: CVec>(out: *mut V, size: usize, data: *const V::Elem) {
-    guard((), || {
-        let v = if size == 0 || data.is_null() {
-            Vec::new()
-        } else {
-            // SAFETY: the caller passes `size` valid elements; reading them
-            // bitwise moves their ownership.
-            (0..size)
-                .map(|i| unsafe { ptr::read(data.add(i)) })
-                .collect()
-        };
-        // SAFETY: forwarded from the entry point's contract.
-        unsafe { write_out(out, v) }
-    })
+/// new vector; the array itself stays the caller's). A null `data` is no
+/// elements.
+///
+/// # Safety
+/// `data` is null or points at `size` valid elements.
+unsafe fn new<V: CVec>(out: &mut MaybeUninit<V>, size: usize, data: *const V::Elem) {
+    let v = if size == 0 || data.is_null() {
+        Vec::new()
+    } else {
+        // SAFETY: the caller passes `size` valid elements; reading them
+        // bitwise moves their ownership.
+        (0..size)
+            .map(|i| unsafe { ptr::read(data.add(i)) })
+            .collect()
+    };
+    write_out(out, v)
 }
 
-unsafe fn copy<V: CVec>(out: *mut V, src: *const V) {
-    guard((), || {
-        let v = if src.is_null() {
-            Vec::new()
-        } else {
-            // SAFETY: `src` is a valid vector; its elements are valid.
-            unsafe { (*src).as_slice().iter().map(|e| e.copy_elem()).collect() }
-        };
-        // SAFETY: forwarded from the entry point's contract.
-        unsafe { write_out(out, v) }
-    })
+/// A deep copy of `src`; null is the empty vector.
+///
+/// # Safety
+/// `src` is null or a valid vector of valid elements.
+unsafe fn copy<V: CVec>(out: &mut MaybeUninit<V>, src: Option<&V>) {
+    out.write(match src {
+        // SAFETY: `src` is a valid vector; its elements are valid.
+        Some(src) => unsafe { src.deep_copy() },
+        None => V::from_vec(Vec::new()),
+    });
 }
 
-unsafe fn delete<V: CVec>(v: *mut V) {
-    guard((), || {
-        if !v.is_null() {
-            // SAFETY: `v` is an owned vector created by this library.
-            unsafe { release(&mut *v) }
-        }
-    })
+/// Releases an owned vector; null does nothing.
+///
+/// # Safety
+/// `v` is null or a vector owning its buffer and elements.
+unsafe fn delete<V: CVec>(v: Option<&mut V>) {
+    if let Some(v) = v {
+        // SAFETY: `v` is an owned vector created by this library.
+        unsafe { release(v) }
+    }
 }
 
 /// Declares the `CVec` implementation of one vector struct.
@@ -354,18 +356,21 @@ impl_cvec!(wasm_extern_vec_t, *mut wasm_extern_t);
 // byte
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_byte_vec_new_empty(out: *mut wasm_byte_vec_t) {
+pub extern "C" fn wasm_byte_vec_new_empty(out: &mut MaybeUninit<wasm_byte_vec_t>) {
     new_empty(out)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_byte_vec_new_uninitialized(out: *mut wasm_byte_vec_t, size: usize) {
+pub extern "C" fn wasm_byte_vec_new_uninitialized(
+    out: &mut MaybeUninit<wasm_byte_vec_t>,
+    size: usize,
+) {
     new_uninitialized(out, size)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_byte_vec_new(
-    out: *mut wasm_byte_vec_t,
+    out: &mut MaybeUninit<wasm_byte_vec_t>,
     size: usize,
     data: *const wasm_byte_t,
 ) {
@@ -374,27 +379,27 @@ pub unsafe extern "C" fn wasm_byte_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_byte_vec_copy(
-    out: *mut wasm_byte_vec_t,
-    src: *const wasm_byte_vec_t,
+    out: &mut MaybeUninit<wasm_byte_vec_t>,
+    src: Option<&wasm_byte_vec_t>,
 ) {
     copy(out, src)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_byte_vec_delete(v: *mut wasm_byte_vec_t) {
+pub unsafe extern "C" fn wasm_byte_vec_delete(v: Option<&mut wasm_byte_vec_t>) {
     delete(v)
 }
 
 // valtype
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_valtype_vec_new_empty(out: *mut wasm_valtype_vec_t) {
+pub extern "C" fn wasm_valtype_vec_new_empty(out: &mut MaybeUninit<wasm_valtype_vec_t>) {
     new_empty(out)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_valtype_vec_new_uninitialized(
-    out: *mut wasm_valtype_vec_t,
+pub extern "C" fn wasm_valtype_vec_new_uninitialized(
+    out: &mut MaybeUninit<wasm_valtype_vec_t>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -402,7 +407,7 @@ pub unsafe extern "C" fn wasm_valtype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_valtype_vec_new(
-    out: *mut wasm_valtype_vec_t,
+    out: &mut MaybeUninit<wasm_valtype_vec_t>,
     size: usize,
     data: *const *mut wasm_valtype_t,
 ) {
@@ -411,27 +416,27 @@ pub unsafe extern "C" fn wasm_valtype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_valtype_vec_copy(
-    out: *mut wasm_valtype_vec_t,
-    src: *const wasm_valtype_vec_t,
+    out: &mut MaybeUninit<wasm_valtype_vec_t>,
+    src: Option<&wasm_valtype_vec_t>,
 ) {
     copy(out, src)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_valtype_vec_delete(v: *mut wasm_valtype_vec_t) {
+pub unsafe extern "C" fn wasm_valtype_vec_delete(v: Option<&mut wasm_valtype_vec_t>) {
     delete(v)
 }
 
 // functype
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_functype_vec_new_empty(out: *mut wasm_functype_vec_t) {
+pub extern "C" fn wasm_functype_vec_new_empty(out: &mut MaybeUninit<wasm_functype_vec_t>) {
     new_empty(out)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_functype_vec_new_uninitialized(
-    out: *mut wasm_functype_vec_t,
+pub extern "C" fn wasm_functype_vec_new_uninitialized(
+    out: &mut MaybeUninit<wasm_functype_vec_t>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -439,7 +444,7 @@ pub unsafe extern "C" fn wasm_functype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_functype_vec_new(
-    out: *mut wasm_functype_vec_t,
+    out: &mut MaybeUninit<wasm_functype_vec_t>,
     size: usize,
     data: *const *mut wasm_functype_t,
 ) {
@@ -448,27 +453,27 @@ pub unsafe extern "C" fn wasm_functype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_functype_vec_copy(
-    out: *mut wasm_functype_vec_t,
-    src: *const wasm_functype_vec_t,
+    out: &mut MaybeUninit<wasm_functype_vec_t>,
+    src: Option<&wasm_functype_vec_t>,
 ) {
     copy(out, src)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_functype_vec_delete(v: *mut wasm_functype_vec_t) {
+pub unsafe extern "C" fn wasm_functype_vec_delete(v: Option<&mut wasm_functype_vec_t>) {
     delete(v)
 }
 
 // globaltype
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_globaltype_vec_new_empty(out: *mut wasm_globaltype_vec_t) {
+pub extern "C" fn wasm_globaltype_vec_new_empty(out: &mut MaybeUninit<wasm_globaltype_vec_t>) {
     new_empty(out)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_globaltype_vec_new_uninitialized(
-    out: *mut wasm_globaltype_vec_t,
+pub extern "C" fn wasm_globaltype_vec_new_uninitialized(
+    out: &mut MaybeUninit<wasm_globaltype_vec_t>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -476,7 +481,7 @@ pub unsafe extern "C" fn wasm_globaltype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_globaltype_vec_new(
-    out: *mut wasm_globaltype_vec_t,
+    out: &mut MaybeUninit<wasm_globaltype_vec_t>,
     size: usize,
     data: *const *mut wasm_globaltype_t,
 ) {
@@ -485,27 +490,27 @@ pub unsafe extern "C" fn wasm_globaltype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_globaltype_vec_copy(
-    out: *mut wasm_globaltype_vec_t,
-    src: *const wasm_globaltype_vec_t,
+    out: &mut MaybeUninit<wasm_globaltype_vec_t>,
+    src: Option<&wasm_globaltype_vec_t>,
 ) {
     copy(out, src)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_globaltype_vec_delete(v: *mut wasm_globaltype_vec_t) {
+pub unsafe extern "C" fn wasm_globaltype_vec_delete(v: Option<&mut wasm_globaltype_vec_t>) {
     delete(v)
 }
 
 // tabletype
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tabletype_vec_new_empty(out: *mut wasm_tabletype_vec_t) {
+pub extern "C" fn wasm_tabletype_vec_new_empty(out: &mut MaybeUninit<wasm_tabletype_vec_t>) {
     new_empty(out)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tabletype_vec_new_uninitialized(
-    out: *mut wasm_tabletype_vec_t,
+pub extern "C" fn wasm_tabletype_vec_new_uninitialized(
+    out: &mut MaybeUninit<wasm_tabletype_vec_t>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -513,7 +518,7 @@ pub unsafe extern "C" fn wasm_tabletype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tabletype_vec_new(
-    out: *mut wasm_tabletype_vec_t,
+    out: &mut MaybeUninit<wasm_tabletype_vec_t>,
     size: usize,
     data: *const *mut wasm_tabletype_t,
 ) {
@@ -522,27 +527,27 @@ pub unsafe extern "C" fn wasm_tabletype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tabletype_vec_copy(
-    out: *mut wasm_tabletype_vec_t,
-    src: *const wasm_tabletype_vec_t,
+    out: &mut MaybeUninit<wasm_tabletype_vec_t>,
+    src: Option<&wasm_tabletype_vec_t>,
 ) {
     copy(out, src)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tabletype_vec_delete(v: *mut wasm_tabletype_vec_t) {
+pub unsafe extern "C" fn wasm_tabletype_vec_delete(v: Option<&mut wasm_tabletype_vec_t>) {
     delete(v)
 }
 
 // memorytype
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_memorytype_vec_new_empty(out: *mut wasm_memorytype_vec_t) {
+pub extern "C" fn wasm_memorytype_vec_new_empty(out: &mut MaybeUninit<wasm_memorytype_vec_t>) {
     new_empty(out)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_memorytype_vec_new_uninitialized(
-    out: *mut wasm_memorytype_vec_t,
+pub extern "C" fn wasm_memorytype_vec_new_uninitialized(
+    out: &mut MaybeUninit<wasm_memorytype_vec_t>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -550,7 +555,7 @@ pub unsafe extern "C" fn wasm_memorytype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memorytype_vec_new(
-    out: *mut wasm_memorytype_vec_t,
+    out: &mut MaybeUninit<wasm_memorytype_vec_t>,
     size: usize,
     data: *const *mut wasm_memorytype_t,
 ) {
@@ -559,27 +564,27 @@ pub unsafe extern "C" fn wasm_memorytype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memorytype_vec_copy(
-    out: *mut wasm_memorytype_vec_t,
-    src: *const wasm_memorytype_vec_t,
+    out: &mut MaybeUninit<wasm_memorytype_vec_t>,
+    src: Option<&wasm_memorytype_vec_t>,
 ) {
     copy(out, src)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_memorytype_vec_delete(v: *mut wasm_memorytype_vec_t) {
+pub unsafe extern "C" fn wasm_memorytype_vec_delete(v: Option<&mut wasm_memorytype_vec_t>) {
     delete(v)
 }
 
 // tagtype
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tagtype_vec_new_empty(out: *mut wasm_tagtype_vec_t) {
+pub extern "C" fn wasm_tagtype_vec_new_empty(out: &mut MaybeUninit<wasm_tagtype_vec_t>) {
     new_empty(out)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tagtype_vec_new_uninitialized(
-    out: *mut wasm_tagtype_vec_t,
+pub extern "C" fn wasm_tagtype_vec_new_uninitialized(
+    out: &mut MaybeUninit<wasm_tagtype_vec_t>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -587,7 +592,7 @@ pub unsafe extern "C" fn wasm_tagtype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tagtype_vec_new(
-    out: *mut wasm_tagtype_vec_t,
+    out: &mut MaybeUninit<wasm_tagtype_vec_t>,
     size: usize,
     data: *const *mut wasm_tagtype_t,
 ) {
@@ -596,27 +601,27 @@ pub unsafe extern "C" fn wasm_tagtype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tagtype_vec_copy(
-    out: *mut wasm_tagtype_vec_t,
-    src: *const wasm_tagtype_vec_t,
+    out: &mut MaybeUninit<wasm_tagtype_vec_t>,
+    src: Option<&wasm_tagtype_vec_t>,
 ) {
     copy(out, src)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_tagtype_vec_delete(v: *mut wasm_tagtype_vec_t) {
+pub unsafe extern "C" fn wasm_tagtype_vec_delete(v: Option<&mut wasm_tagtype_vec_t>) {
     delete(v)
 }
 
 // externtype
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_vec_new_empty(out: *mut wasm_externtype_vec_t) {
+pub extern "C" fn wasm_externtype_vec_new_empty(out: &mut MaybeUninit<wasm_externtype_vec_t>) {
     new_empty(out)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_vec_new_uninitialized(
-    out: *mut wasm_externtype_vec_t,
+pub extern "C" fn wasm_externtype_vec_new_uninitialized(
+    out: &mut MaybeUninit<wasm_externtype_vec_t>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -624,7 +629,7 @@ pub unsafe extern "C" fn wasm_externtype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_vec_new(
-    out: *mut wasm_externtype_vec_t,
+    out: &mut MaybeUninit<wasm_externtype_vec_t>,
     size: usize,
     data: *const *mut wasm_externtype_t,
 ) {
@@ -633,27 +638,27 @@ pub unsafe extern "C" fn wasm_externtype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_vec_copy(
-    out: *mut wasm_externtype_vec_t,
-    src: *const wasm_externtype_vec_t,
+    out: &mut MaybeUninit<wasm_externtype_vec_t>,
+    src: Option<&wasm_externtype_vec_t>,
 ) {
     copy(out, src)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_externtype_vec_delete(v: *mut wasm_externtype_vec_t) {
+pub unsafe extern "C" fn wasm_externtype_vec_delete(v: Option<&mut wasm_externtype_vec_t>) {
     delete(v)
 }
 
 // importtype
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_importtype_vec_new_empty(out: *mut wasm_importtype_vec_t) {
+pub extern "C" fn wasm_importtype_vec_new_empty(out: &mut MaybeUninit<wasm_importtype_vec_t>) {
     new_empty(out)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_importtype_vec_new_uninitialized(
-    out: *mut wasm_importtype_vec_t,
+pub extern "C" fn wasm_importtype_vec_new_uninitialized(
+    out: &mut MaybeUninit<wasm_importtype_vec_t>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -661,7 +666,7 @@ pub unsafe extern "C" fn wasm_importtype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_importtype_vec_new(
-    out: *mut wasm_importtype_vec_t,
+    out: &mut MaybeUninit<wasm_importtype_vec_t>,
     size: usize,
     data: *const *mut wasm_importtype_t,
 ) {
@@ -670,27 +675,27 @@ pub unsafe extern "C" fn wasm_importtype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_importtype_vec_copy(
-    out: *mut wasm_importtype_vec_t,
-    src: *const wasm_importtype_vec_t,
+    out: &mut MaybeUninit<wasm_importtype_vec_t>,
+    src: Option<&wasm_importtype_vec_t>,
 ) {
     copy(out, src)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_importtype_vec_delete(v: *mut wasm_importtype_vec_t) {
+pub unsafe extern "C" fn wasm_importtype_vec_delete(v: Option<&mut wasm_importtype_vec_t>) {
     delete(v)
 }
 
 // exporttype
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_exporttype_vec_new_empty(out: *mut wasm_exporttype_vec_t) {
+pub extern "C" fn wasm_exporttype_vec_new_empty(out: &mut MaybeUninit<wasm_exporttype_vec_t>) {
     new_empty(out)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_exporttype_vec_new_uninitialized(
-    out: *mut wasm_exporttype_vec_t,
+pub extern "C" fn wasm_exporttype_vec_new_uninitialized(
+    out: &mut MaybeUninit<wasm_exporttype_vec_t>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -698,7 +703,7 @@ pub unsafe extern "C" fn wasm_exporttype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_exporttype_vec_new(
-    out: *mut wasm_exporttype_vec_t,
+    out: &mut MaybeUninit<wasm_exporttype_vec_t>,
     size: usize,
     data: *const *mut wasm_exporttype_t,
 ) {
@@ -707,32 +712,35 @@ pub unsafe extern "C" fn wasm_exporttype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_exporttype_vec_copy(
-    out: *mut wasm_exporttype_vec_t,
-    src: *const wasm_exporttype_vec_t,
+    out: &mut MaybeUninit<wasm_exporttype_vec_t>,
+    src: Option<&wasm_exporttype_vec_t>,
 ) {
     copy(out, src)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_exporttype_vec_delete(v: *mut wasm_exporttype_vec_t) {
+pub unsafe extern "C" fn wasm_exporttype_vec_delete(v: Option<&mut wasm_exporttype_vec_t>) {
     delete(v)
 }
 
 // val
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_val_vec_new_empty(out: *mut wasm_val_vec_t) {
+pub extern "C" fn wasm_val_vec_new_empty(out: &mut MaybeUninit<wasm_val_vec_t>) {
     new_empty(out)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_val_vec_new_uninitialized(out: *mut wasm_val_vec_t, size: usize) {
+pub extern "C" fn wasm_val_vec_new_uninitialized(
+    out: &mut MaybeUninit<wasm_val_vec_t>,
+    size: usize,
+) {
     new_uninitialized(out, size)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_val_vec_new(
-    out: *mut wasm_val_vec_t,
+    out: &mut MaybeUninit<wasm_val_vec_t>,
     size: usize,
     data: *const wasm_val_t,
 ) {
@@ -740,30 +748,36 @@ pub unsafe extern "C" fn wasm_val_vec_new(
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_val_vec_copy(out: *mut wasm_val_vec_t, src: *const wasm_val_vec_t) {
+pub unsafe extern "C" fn wasm_val_vec_copy(
+    out: &mut MaybeUninit<wasm_val_vec_t>,
+    src: Option<&wasm_val_vec_t>,
+) {
     copy(out, src)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_val_vec_delete(v: *mut wasm_val_vec_t) {
+pub unsafe extern "C" fn wasm_val_vec_delete(v: Option<&mut wasm_val_vec_t>) {
     delete(v)
 }
 
 // frame
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_frame_vec_new_empty(out: *mut wasm_frame_vec_t) {
+pub extern "C" fn wasm_frame_vec_new_empty(out: &mut MaybeUninit<wasm_frame_vec_t>) {
     new_empty(out)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_frame_vec_new_uninitialized(out: *mut wasm_frame_vec_t, size: usize) {
+pub extern "C" fn wasm_frame_vec_new_uninitialized(
+    out: &mut MaybeUninit<wasm_frame_vec_t>,
+    size: usize,
+) {
     new_uninitialized(out, size)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_frame_vec_new(
-    out: *mut wasm_frame_vec_t,
+    out: &mut MaybeUninit<wasm_frame_vec_t>,
     size: usize,
     data: *const *mut wasm_frame_t,
 ) {
@@ -772,27 +786,27 @@ pub unsafe extern "C" fn wasm_frame_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_frame_vec_copy(
-    out: *mut wasm_frame_vec_t,
-    src: *const wasm_frame_vec_t,
+    out: &mut MaybeUninit<wasm_frame_vec_t>,
+    src: Option<&wasm_frame_vec_t>,
 ) {
     copy(out, src)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_frame_vec_delete(v: *mut wasm_frame_vec_t) {
+pub unsafe extern "C" fn wasm_frame_vec_delete(v: Option<&mut wasm_frame_vec_t>) {
     delete(v)
 }
 
 // extern
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_vec_new_empty(out: *mut wasm_extern_vec_t) {
+pub extern "C" fn wasm_extern_vec_new_empty(out: &mut MaybeUninit<wasm_extern_vec_t>) {
     new_empty(out)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_vec_new_uninitialized(
-    out: *mut wasm_extern_vec_t,
+pub extern "C" fn wasm_extern_vec_new_uninitialized(
+    out: &mut MaybeUninit<wasm_extern_vec_t>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -800,7 +814,7 @@ pub unsafe extern "C" fn wasm_extern_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_vec_new(
-    out: *mut wasm_extern_vec_t,
+    out: &mut MaybeUninit<wasm_extern_vec_t>,
     size: usize,
     data: *const *mut wasm_extern_t,
 ) {
@@ -809,13 +823,13 @@ pub unsafe extern "C" fn wasm_extern_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_vec_copy(
-    out: *mut wasm_extern_vec_t,
-    src: *const wasm_extern_vec_t,
+    out: &mut MaybeUninit<wasm_extern_vec_t>,
+    src: Option<&wasm_extern_vec_t>,
 ) {
     copy(out, src)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_vec_delete(v: *mut wasm_extern_vec_t) {
+pub unsafe extern "C" fn wasm_extern_vec_delete(v: Option<&mut wasm_extern_vec_t>) {
     delete(v)
 }

@@ -42,7 +42,8 @@ use brisk::capi::vec::*;
 use brisk::{BoundsChecks, Features};
 use std::collections::HashMap;
 use std::ffi::c_void;
-use std::ptr;
+use std::mem::MaybeUninit;
+use std::ptr::{self, NonNull};
 use std::rc::Rc;
 
 // The value kinds, as `wasm_valkind_t`.
@@ -64,8 +65,8 @@ impl Drop for StoreOwner {
         // SAFETY: both are owned here, and every object of the store is gone
         // (each holds an `Rc` of this owner).
         unsafe {
-            wasm_store_delete(self.store);
-            wasm_engine_delete(self.engine);
+            wasm_store_delete(owned(self.store));
+            wasm_engine_delete(owned(self.engine));
         }
     }
 }
@@ -73,15 +74,31 @@ impl Drop for StoreOwner {
 /// An owned C object, deleted on drop, before its store.
 pub struct Owned<T> {
     ptr: *mut T,
-    delete: unsafe extern "C" fn(*mut T),
+    delete: extern "C" fn(Option<Box<T>>),
     _store: Rc<StoreOwner>,
 }
 
 impl<T> Drop for Owned<T> {
     fn drop(&mut self) {
         // SAFETY: `ptr` is owned by this handle alone.
-        unsafe { (self.delete)(self.ptr) }
+        (self.delete)(unsafe { owned(self.ptr) })
     }
+}
+
+/// An owned pointer a C function returned (null or a new object), as the
+/// `Option<Box<T>>` that `wasm_X_delete` and the constructors taking an
+/// owned part take.
+///
+/// # Safety
+/// `ptr` is null or an owned object not used afterwards.
+unsafe fn owned<T>(ptr: *mut T) -> Option<Box<T>> {
+    // SAFETY: forwarded from the caller.
+    NonNull::new(ptr).map(|p| unsafe { Box::from_raw(p.as_ptr()) })
+}
+
+/// The raw pointer of an optional one.
+fn raw<T>(ptr: Option<NonNull<T>>) -> *mut T {
+    ptr.map_or(ptr::null_mut(), NonNull::as_ptr)
 }
 
 pub type CModule = Rc<Owned<wasm_module_t>>;
@@ -179,16 +196,14 @@ impl CApi {
         &self,
         module: *mut wasm_module_t,
     ) -> Result<*mut wasm_module_t, EngineError> {
-        let mut bytes = wasm_byte_vec_t {
-            size: 0,
-            data: ptr::null_mut(),
-        };
+        let mut bytes = MaybeUninit::uninit();
         // SAFETY: forwarded from the caller; `bytes` is written and owned here.
         let copy = unsafe {
-            wasm_module_serialize(module, &mut bytes);
-            wasm_module_delete(module);
-            let copy = wasm_module_deserialize(self.store(), &bytes);
-            wasm_byte_vec_delete(&mut bytes);
+            wasm_module_serialize(&*module, &mut bytes);
+            let mut bytes = bytes.assume_init();
+            wasm_module_delete(owned(module));
+            let copy = wasm_module_deserialize(self.store(), Some(&bytes));
+            wasm_byte_vec_delete(Some(&mut bytes));
             copy
         };
         if copy.is_null() {
@@ -200,11 +215,11 @@ impl CApi {
         Ok(copy)
     }
 
-    fn store(&self) -> *mut wasm_store_t {
-        self.owner.store
+    fn store(&self) -> NonNull<wasm_store_t> {
+        NonNull::new(self.owner.store).expect("the store was checked when made")
     }
 
-    fn own<T>(&self, ptr: *mut T, delete: unsafe extern "C" fn(*mut T)) -> Rc<Owned<T>> {
+    fn own<T>(&self, ptr: *mut T, delete: extern "C" fn(Option<Box<T>>)) -> Rc<Owned<T>> {
         Rc::new(Owned {
             ptr,
             delete,
@@ -264,13 +279,11 @@ impl CApi {
             // SAFETY: the host info was made by `Box::into_raw` below.
             drop(unsafe { Box::from_raw(data.cast::<u32>()) });
         }
-        // SAFETY: the store is live; the foreign object takes the payload.
-        unsafe {
-            let foreign = wasm_foreign_new(self.store());
-            let payload = Box::into_raw(Box::new(n)).cast::<c_void>();
-            wasm_foreign_set_host_info_with_finalizer(foreign, payload, Some(free_payload));
-            wasm_foreign_as_ref(foreign)
-        }
+        let foreign = NonNull::new(wasm_foreign_new(self.store())).expect("wasm_foreign_new");
+        let payload = Box::into_raw(Box::new(n)).cast::<c_void>();
+        // SAFETY: the foreign object is live and takes the payload.
+        unsafe { wasm_foreign_set_host_info_with_finalizer(foreign, payload, Some(free_payload)) };
+        raw(wasm_foreign_as_ref(Some(foreign)))
     }
 }
 
@@ -409,7 +422,7 @@ unsafe fn from_c(v: &wasm_val_t) -> Result<Value, EngineError> {
             WASM_F64 => Value::F64(v.of.f64.to_bits()),
             WASM_FUNCREF => {
                 let r = v.of.r#ref;
-                if !r.is_null() && wasm_ref_as_func(r).is_null() {
+                if !r.is_null() && wasm_ref_as_func(NonNull::new(r)).is_none() {
                     return Err(inconsistent("a funcref value is not a function".into()));
                 }
                 Value::FuncRef {
@@ -422,10 +435,10 @@ unsafe fn from_c(v: &wasm_val_t) -> Result<Value, EngineError> {
                     ExternVal::Null
                 } else {
                     // Only `host_ref` attaches host info in this store.
-                    let info = wasm_ref_get_host_info(r).cast::<u32>();
+                    let info = wasm_ref_get_host_info(&*r).cast::<u32>();
                     if info.is_null() {
                         ExternVal::Foreign
-                    } else if wasm_ref_as_foreign(r).is_null() {
+                    } else if wasm_ref_as_foreign(NonNull::new(r)).is_none() {
                         return Err(inconsistent(format!(
                             "ref.extern {} came back as another kind of reference",
                             *info
@@ -449,9 +462,7 @@ unsafe fn from_c(v: &wasm_val_t) -> Result<Value, EngineError> {
 ///
 /// # Safety
 /// `v` is a valid byte vector.
-unsafe fn string(v: *const wasm_byte_vec_t) -> String {
-    // SAFETY: forwarded from the caller.
-    let v = unsafe { &*v };
+unsafe fn string(v: &wasm_byte_vec_t) -> String {
     let bytes: &[u8] = if v.size == 0 {
         &[]
     } else {
@@ -467,16 +478,14 @@ unsafe fn string(v: *const wasm_byte_vec_t) -> String {
 /// # Safety
 /// `trap` is an owned, live trap.
 unsafe fn take_trap_message(trap: *mut wasm_trap_t) -> String {
-    let mut message = wasm_byte_vec_t {
-        size: 0,
-        data: ptr::null_mut(),
-    };
+    let mut message = MaybeUninit::uninit();
     // SAFETY: `trap` is live; `message` is written, then owned here.
     unsafe {
-        wasm_trap_message(trap, &mut message);
+        wasm_trap_message(&*trap, &mut message);
+        let mut message = message.assume_init();
         let text = string(&message);
-        wasm_byte_vec_delete(&mut message);
-        wasm_trap_delete(trap);
+        wasm_byte_vec_delete(Some(&mut message));
+        wasm_trap_delete(owned(trap));
         text
     }
 }
@@ -490,18 +499,17 @@ unsafe fn func_kinds(f: *const wasm_func_t) -> (Vec<wasm_valkind_t>, Vec<wasm_va
     // SAFETY: `f` is live; the type is owned here, and its vectors (borrowed
     // from it) hold live valtypes.
     unsafe {
-        let ty = wasm_func_type(f);
-        let kinds = |v: *const wasm_valtype_vec_t| -> Vec<wasm_valkind_t> {
-            let v = &*v;
+        let ty = wasm_func_type(&*f);
+        let kinds = |v: &wasm_valtype_vec_t| -> Vec<wasm_valkind_t> {
             (0..v.size)
-                .map(|i| wasm_valtype_kind(*v.data.add(i)))
+                .map(|i| wasm_valtype_kind(&**v.data.add(i)))
                 .collect()
         };
         let both = (
-            kinds(wasm_functype_params(ty)),
-            kinds(wasm_functype_results(ty)),
+            kinds(wasm_functype_params(&*ty)),
+            kinds(wasm_functype_results(&*ty)),
         );
-        wasm_functype_delete(ty);
+        wasm_functype_delete(owned(ty));
         both
     }
 }
@@ -517,13 +525,12 @@ fn byte_vec(bytes: &[u8]) -> wasm_byte_vec_t {
 /// An owned vector of new value types.
 fn valtype_vec(kinds: &[wasm_valkind_t]) -> wasm_valtype_vec_t {
     let types: Vec<*mut wasm_valtype_t> = kinds.iter().map(|&k| wasm_valtype_new(k)).collect();
-    let mut out = wasm_valtype_vec_t {
-        size: 0,
-        data: ptr::null_mut(),
-    };
+    let mut out = MaybeUninit::uninit();
     // SAFETY: `types` holds `len` owned valtypes, moved into `out`.
-    unsafe { wasm_valtype_vec_new(&mut out, types.len(), types.as_ptr()) };
-    out
+    unsafe {
+        wasm_valtype_vec_new(&mut out, types.len(), types.as_ptr());
+        out.assume_init()
+    }
 }
 
 /// `spectest.print`: does nothing (the tests only check that the calls link
@@ -538,7 +545,7 @@ unsafe extern "C" fn print_callback(
 /// The environment of the other `spectest.print_*` functions: what their
 /// arguments must be.
 struct PrintEnv {
-    store: *mut wasm_store_t,
+    store: NonNull<wasm_store_t>,
     name: &'static str,
     params: Vec<wasm_valkind_t>,
 }
@@ -564,7 +571,7 @@ unsafe extern "C" fn print_with_env_callback(
              slots, expected {:?} and none\0",
             env.name, results.size, env.params
         );
-        wasm_trap_new(env.store, &byte_vec(message.as_bytes()))
+        wasm_trap_new(env.store, Some(&byte_vec(message.as_bytes())))
     }
 }
 
@@ -594,19 +601,19 @@ impl Backend for CApi {
             if config.is_null() {
                 return Err("wasm_config_new failed".into());
             }
-            if !brisk_config_features_set(config, features as u8)
-                || !brisk_config_bounds_checks_set(config, bounds_checks as u8)
+            if !brisk_config_features_set(&mut *config, features as u8)
+                || !brisk_config_bounds_checks_set(&mut *config, bounds_checks as u8)
             {
-                wasm_config_delete(config);
+                wasm_config_delete(owned(config));
                 return Err("brisk_config_*_set refused the configuration".into());
             }
-            let engine = wasm_engine_new_with_config(config);
-            if engine.is_null() {
+            let engine = wasm_engine_new_with_config(owned(config));
+            let Some(engine_nn) = NonNull::new(engine) else {
                 return Err("wasm_engine_new_with_config failed".into());
-            }
-            let store = wasm_store_new(engine);
+            };
+            let store = wasm_store_new(engine_nn);
             if store.is_null() {
-                wasm_engine_delete(engine);
+                wasm_engine_delete(owned(engine));
                 return Err("wasm_store_new failed".into());
             }
             Ok(CApi {
@@ -634,9 +641,9 @@ impl Backend for CApi {
             // SAFETY: the functype takes both vectors; the function copies
             // the type, which is deleted after; the function owns `env`.
             let func = unsafe {
-                let ty = wasm_functype_new(&mut params, &mut results);
+                let ty = wasm_functype_new(Some(&mut params), Some(&mut results));
                 let func = if kinds.is_empty() {
-                    wasm_func_new(self.store(), ty, Some(print_callback))
+                    wasm_func_new(self.store(), &*ty, Some(print_callback))
                 } else {
                     let env = Box::into_raw(Box::new(PrintEnv {
                         store: self.store(),
@@ -645,19 +652,22 @@ impl Backend for CApi {
                     }));
                     wasm_func_new_with_env(
                         self.store(),
-                        ty,
+                        &*ty,
                         Some(print_with_env_callback),
                         env.cast(),
                         Some(free_print_env),
                     )
                 };
-                wasm_functype_delete(ty);
+                wasm_functype_delete(owned(ty));
                 func
             };
             if func.is_null() {
                 return Err(format!("wasm_func_new failed for spectest.{name}"));
             }
-            exports.push((name.to_string(), self.own_extern(wasm_func_as_extern(func))));
+            exports.push((
+                name.to_string(),
+                self.own_extern(raw(wasm_func_as_extern(NonNull::new(func)))),
+            ));
         }
 
         let globals = [
@@ -672,11 +682,11 @@ impl Backend for CApi {
             // type, which is deleted after.
             let global = unsafe {
                 let ty = wasm_globaltype_new(
-                    wasm_valtype_new(kind),
+                    owned(wasm_valtype_new(kind)),
                     wasm_mutability_enum::WASM_CONST as wasm_mutability_t,
                 );
-                let global = wasm_global_new(self.store(), ty, &init);
-                wasm_globaltype_delete(ty);
+                let global = wasm_global_new(self.store(), &*ty, &init);
+                wasm_globaltype_delete(owned(ty));
                 global
             };
             if global.is_null() {
@@ -684,16 +694,16 @@ impl Backend for CApi {
             }
             exports.push((
                 name.to_string(),
-                self.own_extern(wasm_global_as_extern(global)),
+                self.own_extern(raw(wasm_global_as_extern(NonNull::new(global)))),
             ));
         }
 
         // SAFETY: the tabletype takes the valtype and copies the limits.
         let table = unsafe {
             let limits = wasm_limits_t { min: 10, max: 20 };
-            let ty = wasm_tabletype_new(wasm_valtype_new(WASM_FUNCREF), &limits);
-            let table = wasm_table_new(self.store(), ty, ptr::null_mut());
-            wasm_tabletype_delete(ty);
+            let ty = wasm_tabletype_new(owned(wasm_valtype_new(WASM_FUNCREF)), &limits);
+            let table = wasm_table_new(self.store(), &*ty, None);
+            wasm_tabletype_delete(owned(ty));
             table
         };
         if table.is_null() {
@@ -701,15 +711,15 @@ impl Backend for CApi {
         }
         exports.push((
             "table".to_string(),
-            self.own_extern(wasm_table_as_extern(table)),
+            self.own_extern(raw(wasm_table_as_extern(NonNull::new(table)))),
         ));
 
         // SAFETY: the memorytype copies the limits.
         let memory = unsafe {
             let limits = wasm_limits_t { min: 1, max: 2 };
             let ty = wasm_memorytype_new(&limits);
-            let memory = wasm_memory_new(self.store(), ty);
-            wasm_memorytype_delete(ty);
+            let memory = wasm_memory_new(self.store(), &*ty);
+            wasm_memorytype_delete(owned(ty));
             memory
         };
         if memory.is_null() {
@@ -717,7 +727,7 @@ impl Backend for CApi {
         }
         exports.push((
             "memory".to_string(),
-            self.own_extern(wasm_memory_as_extern(memory)),
+            self.own_extern(raw(wasm_memory_as_extern(NonNull::new(memory)))),
         ));
         Ok(exports)
     }
@@ -727,8 +737,8 @@ impl Backend for CApi {
         // SAFETY: the store is live; `binary` is only read.
         let (valid, module) = unsafe {
             (
-                wasm_module_validate(self.store(), &binary),
-                wasm_module_new(self.store(), &binary),
+                wasm_module_validate(self.store(), Some(&binary)),
+                wasm_module_new(self.store(), Some(&binary)),
             )
         };
         let compiled = !module.is_null();
@@ -737,7 +747,7 @@ impl Backend for CApi {
         // a bug.
         if compiled && !valid {
             // SAFETY: owned here.
-            unsafe { wasm_module_delete(module) };
+            wasm_module_delete(unsafe { owned(module) });
             return Err(EngineError::Other(
                 "C API inconsistency",
                 "wasm_module_new compiled a module that wasm_module_validate rejects".into(),
@@ -752,15 +762,12 @@ impl Backend for CApi {
             };
             return Ok(self.own(module, wasm_module_delete));
         }
-        let mut error = wasm_byte_vec_t {
-            size: 0,
-            data: ptr::null_mut(),
-        };
+        let mut error = MaybeUninit::uninit();
         // SAFETY: as above; `error` is written on failure and owned here.
-        let again = unsafe { brisk_module_new(self.store(), &binary, &mut error) };
+        let again = unsafe { brisk_module_new(self.store(), Some(&binary), Some(&mut error)) };
         if !again.is_null() {
             // SAFETY: owned here.
-            unsafe { wasm_module_delete(again) };
+            wasm_module_delete(unsafe { owned(again) });
             return Err(EngineError::Other(
                 "C API inconsistency",
                 "wasm_module_new refused a module that brisk_module_new compiled".into(),
@@ -768,32 +775,31 @@ impl Backend for CApi {
         }
         // SAFETY: `error` was written by the failed call.
         let message = unsafe {
+            let mut error = error.assume_init();
             let message = string(&error);
-            wasm_byte_vec_delete(&mut error);
+            wasm_byte_vec_delete(Some(&mut error));
             message
         };
         Err(EngineError::Compile(message))
     }
 
     fn imports(&self, module: &CModule) -> Vec<(String, String)> {
-        let mut imports = wasm_importtype_vec_t {
-            size: 0,
-            data: ptr::null_mut(),
-        };
+        let mut imports = MaybeUninit::uninit();
         // SAFETY: the module is live; the vector is owned here and each
         // element is a live importtype until the vector is deleted.
         unsafe {
-            wasm_module_imports(module.ptr, &mut imports);
+            wasm_module_imports(&*module.ptr, &mut imports);
+            let mut imports = imports.assume_init();
             let names = (0..imports.size)
                 .map(|i| {
-                    let t = *imports.data.add(i);
+                    let t = &**imports.data.add(i);
                     (
                         string(wasm_importtype_module(t)),
                         string(wasm_importtype_name(t)),
                     )
                 })
                 .collect();
-            wasm_importtype_vec_delete(&mut imports);
+            wasm_importtype_vec_delete(Some(&mut imports));
             names
         }
     }
@@ -810,9 +816,14 @@ impl Backend for CApi {
             size: externs.len(),
             data: externs.as_ptr() as *mut *mut wasm_extern_t,
         };
-        let mut trap = ptr::null_mut();
-        // SAFETY: the store and module are live; `imports` holds live externs.
-        let instance = unsafe { wasm_instance_new(self.store(), module.ptr, &imports, &mut trap) };
+        let mut trap = MaybeUninit::uninit();
+        // SAFETY: the store and module are live; `imports` holds live externs;
+        // `trap` is written either way.
+        let (instance, trap) = unsafe {
+            let instance =
+                wasm_instance_new(self.store(), &*module.ptr, Some(&imports), Some(&mut trap));
+            (instance, trap.assume_init())
+        };
         if instance.is_null() {
             return Err(EngineError::Instantiate(if trap.is_null() {
                 "wasm_instance_new failed without a trap".into()
@@ -823,7 +834,7 @@ impl Backend for CApi {
         }
         if !trap.is_null() {
             // SAFETY: owned here; a success should not report one.
-            unsafe { wasm_trap_delete(trap) };
+            wasm_trap_delete(unsafe { owned(trap) });
         }
         let instance = Owned {
             ptr: instance,
@@ -831,22 +842,17 @@ impl Backend for CApi {
             _store: self.owner.clone(),
         };
 
-        let mut types = wasm_exporttype_vec_t {
-            size: 0,
-            data: ptr::null_mut(),
-        };
-        let mut externs = wasm_extern_vec_t {
-            size: 0,
-            data: ptr::null_mut(),
-        };
+        let mut types = MaybeUninit::uninit();
+        let mut externs = MaybeUninit::uninit();
         // SAFETY: both vectors are written and owned here; each extern is
         // copied before the vector (and its externs) is deleted.
         let exports = unsafe {
-            wasm_module_exports(module.ptr, &mut types);
-            wasm_instance_exports(instance.ptr, &mut externs);
+            wasm_module_exports(&*module.ptr, &mut types);
+            wasm_instance_exports(&*instance.ptr, &mut externs);
+            let (mut types, mut externs) = (types.assume_init(), externs.assume_init());
             if types.size != externs.size {
-                wasm_exporttype_vec_delete(&mut types);
-                wasm_extern_vec_delete(&mut externs);
+                wasm_exporttype_vec_delete(Some(&mut types));
+                wasm_extern_vec_delete(Some(&mut externs));
                 return Err(EngineError::Other(
                     "C API inconsistency",
                     "wasm_instance_exports and wasm_module_exports differ in length".into(),
@@ -855,8 +861,8 @@ impl Backend for CApi {
             let mut exports = Vec::with_capacity(types.size);
             let mut mismatch = None;
             for i in 0..types.size {
-                let ty = *types.data.add(i);
-                let ext = *externs.data.add(i);
+                let ty = &**types.data.add(i);
+                let ext = &**externs.data.add(i);
                 let name = string(wasm_exporttype_name(ty));
                 let declared = wasm_externtype_kind(wasm_exporttype_type(ty));
                 if declared != wasm_extern_kind(ext) {
@@ -866,10 +872,10 @@ impl Backend for CApi {
                         wasm_extern_kind(ext)
                     ));
                 }
-                exports.push((name, self.own_extern(wasm_extern_copy(ext))));
+                exports.push((name, self.own_extern(wasm_extern_copy(Some(ext)))));
             }
-            wasm_exporttype_vec_delete(&mut types);
-            wasm_extern_vec_delete(&mut externs);
+            wasm_exporttype_vec_delete(Some(&mut types));
+            wasm_extern_vec_delete(Some(&mut externs));
             if let Some(m) = mismatch {
                 return Err(EngineError::Other("C API inconsistency", m));
             }
@@ -894,7 +900,7 @@ impl Backend for CApi {
 
     fn kind(&self, ext: &CExtern) -> ExternKind {
         // SAFETY: the extern is live.
-        match unsafe { wasm_extern_kind(ext.ptr) } {
+        match wasm_extern_kind(unsafe { &*ext.ptr }) {
             k if k == wasm_externkind_enum::WASM_EXTERN_FUNC as u8 => ExternKind::Func,
             k if k == wasm_externkind_enum::WASM_EXTERN_GLOBAL as u8 => ExternKind::Global,
             k if k == wasm_externkind_enum::WASM_EXTERN_TABLE as u8 => ExternKind::Table,
@@ -904,10 +910,11 @@ impl Backend for CApi {
 
     fn call(&mut self, func: &CExtern, args: &[Value]) -> Result<Vec<Value>, EngineError> {
         // SAFETY: the extern is live.
-        let f = unsafe { wasm_extern_as_func(func.ptr) };
-        if f.is_null() {
+        let Some(f) = (unsafe { wasm_extern_as_func(NonNull::new(func.ptr)) }) else {
             return Err(EngineError::Other("type error", "not a function".into()));
-        }
+        };
+        // SAFETY: `f` is live.
+        let f = unsafe { f.as_ref() };
         // SAFETY: `f` is live.
         let kinds = unsafe { func_kinds(f) };
         if kinds.0.contains(&BRISK_V128) || kinds.1.contains(&BRISK_V128) {
@@ -920,27 +927,22 @@ impl Backend for CApi {
                 Err(e) => {
                     for mut v in c_args {
                         // SAFETY: each value owns its reference.
-                        unsafe { wasm_val_delete(&mut v) };
+                        unsafe { wasm_val_delete(Some(&mut v)) };
                     }
                     return Err(e);
                 }
             }
         }
-        let mut arg_vec = wasm_val_vec_t {
-            size: 0,
-            data: ptr::null_mut(),
-        };
-        let mut results = wasm_val_vec_t {
-            size: 0,
-            data: ptr::null_mut(),
-        };
+        let mut arg_vec = MaybeUninit::uninit();
+        let mut results = MaybeUninit::uninit();
         // SAFETY: the values move into `arg_vec`; both vectors are owned
         // here and deleted below, with the references they hold.
         unsafe {
             wasm_val_vec_new(&mut arg_vec, c_args.len(), c_args.as_ptr());
             wasm_val_vec_new_uninitialized(&mut results, wasm_func_result_arity(f));
-            let trap = wasm_func_call(f, &arg_vec, &mut results);
-            wasm_val_vec_delete(&mut arg_vec);
+            let (mut arg_vec, mut results) = (arg_vec.assume_init(), results.assume_init());
+            let trap = wasm_func_call(f, Some(&arg_vec), Some(&mut results));
+            wasm_val_vec_delete(Some(&mut arg_vec));
             let outcome = if trap.is_null() {
                 let kinds = func_kinds(f).1;
                 (0..results.size)
@@ -962,27 +964,26 @@ impl Backend for CApi {
             } else {
                 Err(EngineError::Trap(take_trap_message(trap)))
             };
-            wasm_val_vec_delete(&mut results);
+            wasm_val_vec_delete(Some(&mut results));
             outcome
         }
     }
 
     fn global_get(&mut self, global: &CExtern) -> Result<Value, EngineError> {
         // SAFETY: the extern is live.
-        let g = unsafe { wasm_extern_as_global(global.ptr) };
-        if g.is_null() {
+        let Some(g) = (unsafe { wasm_extern_as_global(NonNull::new(global.ptr)) }) else {
             return Err(EngineError::Other("type error", "not a global".into()));
-        }
-        let mut v = wasm_val_t {
-            kind: WASM_I32,
-            of: wasm_val_union { i64: 0 },
         };
+        // SAFETY: `g` is live.
+        let g = unsafe { g.as_ref() };
+        let mut v = MaybeUninit::uninit();
         // SAFETY: `g` is live; `v` is written and owned here.
-        let value = unsafe {
+        let (value, v) = unsafe {
             wasm_global_get(g, &mut v);
+            let mut v = v.assume_init();
             let value = from_c(&v);
-            wasm_val_delete(&mut v);
-            value
+            wasm_val_delete(Some(&mut v));
+            (value, v)
         };
         if v.kind != BRISK_V128 {
             return value;
@@ -992,9 +993,9 @@ impl Backend for CApi {
         // SAFETY: `g` is live; its type is owned here.
         let mutable = unsafe {
             let ty = wasm_global_type(g);
-            let mutable = wasm_globaltype_mutability(ty)
+            let mutable = wasm_globaltype_mutability(&*ty)
                 == wasm_mutability_enum::WASM_VAR as wasm_mutability_t;
-            wasm_globaltype_delete(ty);
+            wasm_globaltype_delete(owned(ty));
             mutable
         };
         let whole = self.global_get_v128(global, mutable)?;
