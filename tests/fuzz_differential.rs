@@ -875,11 +875,23 @@ impl Shape {
     fn known_reference_bugs(self) -> &'static [(u64, &'static str)] {
         match self {
             Shape::Default => KNOWN_REFERENCE_BUGS,
-            Shape::MutatedLocals => &[(
-                1379,
-                "the default shape's seed 1379 (a wasmi bug below an `if (param f64)`) \
-                 survives the mutation: an i64 global differs; wasmtime agrees with brisk",
-            )],
+            Shape::MutatedLocals => &[
+                (
+                    1379,
+                    "the default shape's seed 1379 (a wasmi bug below an `if (param f64)`) \
+                     survives the mutation: an i64 global differs; wasmtime agrees with brisk",
+                ),
+                (
+                    4651,
+                    "as the default shape's 4651: wasmi returns 0 for an i64 result where \
+                     wasmtime and brisk agree on -8357499234340965718",
+                ),
+                (
+                    8530,
+                    "as the default shape's 8530: wasmi returns wrong values for four of five \
+                     results of export \"2\"; wasmtime agrees with brisk",
+                ),
+            ],
             Shape::LongFunctions => &[
                 (
                     8530,
@@ -1278,7 +1290,7 @@ fn differential_against_wasmi_host_imports() {
 
 #[test]
 fn differential_against_wasmi_mutated_locals() {
-    main_loop(Shape::MutatedLocals, seeds(&[1379], 500));
+    main_loop(Shape::MutatedLocals, seeds(&[1379, 4651, 8530], 500));
 }
 
 #[test]
