@@ -74,10 +74,10 @@
 //! | an index or offset: `wasm_frame_func_index`, `wasm_frame_func_offset`, `wasm_frame_module_offset` | all ones, `UINT32_MAX` or `SIZE_MAX` (0 is the first function or byte) |
 //! | a vector written to `out` (`wasm_module_exports`, `wasm_instance_exports`, `wasm_trap_message`, `wasm_trap_trace`, `wasm_module_serialize`, ...) | the empty vector: size 0, data null (a message without even its NUL) |
 //! | a `wasm_val_t` written to `out` (`wasm_global_get`, `wasm_val_copy`) | a value of kind `0xff` with all bits zero (`wasm_val_delete` of it does nothing) |
-//! | `wasm_func_call` | a new trap that says which argument was null, never null, which would read as success; with a null function no store is known, and the trap belongs to none (a trap needs a store only for its frames' instances, and this one has no frames) |
+//! | `wasm_func_call` | a new trap, "wasm_func_call: null function", never null, which would read as success; with no function there is no store to find, and the trap belongs to none (a trap needs its store only for its frames' instances, and this one has no frames) |
 //! | `wasm_instance_new` | null, and a trap saying why in `trap` when that is not null (a trap of no store if `store` is null) |
 //! | `brisk_module_new` | null, and the reason in `error` when that is not null |
-//! | nothing: setters, `wasm_X_set_host_info(_with_finalizer)`, `wasm_X_vec_new*` and other writers of `out` | nothing happens; a finalizer given along does not run (its info was never taken) |
+//! | nothing: setters (`wasm_global_set`, `wasm_X_set_host_info(_with_finalizer)`, `brisk_config_max_wasm_stack_set`, ...) and writers to a null `out` | nothing happens, but for owned arguments (below); a finalizer given along does not run (its info was never taken) |
 //!
 //! A null `out` receives nothing. A call that takes ownership of arguments
 //! and gives nothing back releases them, as the constructors with a null
@@ -105,8 +105,8 @@
 //! Arrays (`wasm_X_vec_new`'s elements, a vector's `data`) stay raw
 //! pointers: a reference would cover their first element only; a null array
 //! is no elements. A `wasm_ref_t` is only the header of the object it
-//! stands for, so `wasm_ref_delete` takes a `NonNull` (it dispatches on the
-//! header) and the results that widen it (`wasm_ref_as_X_const`) are raw
+//! stands for, so `wasm_ref_delete` takes an `Option<NonNull>`, not a
+//! `Box` (it dispatches on the header), and the results that widen it (`wasm_ref_as_X_const`) are raw
 //! pointers.
 //!
 //! # Panics
