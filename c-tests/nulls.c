@@ -1,8 +1,14 @@
 // The null policy (src/capi/mod.rs, "Null pointers"): the pointers a host may
-// leave null, and what null means there. Nulls where the standard passes an
-// object are undefined behaviour, as in other engines, and are not exercised.
+// leave null, and what null means there; and, for a few of the others (a
+// null object, store, type or out parameter), the "nothing answer" they give
+// instead of a crash. tests/capi_nulls.rs calls every function with nulls.
+
+#include <stdint.h>
 
 #include "common.h"
+
+// What a kind accessor answers for null: no kind has it.
+#define NO_KIND 0xff
 
 static int finalized = 0;
 
@@ -303,6 +309,72 @@ static void parts(wasm_store_t* store) {
   printf("a null part makes a constructor return null\n");
 }
 
+// A null where the standard passes an object: the call does nothing and
+// gives its nothing answer, never a plausible value.
+static void nothing_answers(wasm_store_t* store) {
+  // Kinds: 0xff, which no kind has (0 would read as WASM_I32).
+  CHECK_EQ_INT(wasm_valtype_kind(NULL), NO_KIND);
+  CHECK_EQ_INT(wasm_externtype_kind(NULL), NO_KIND);
+  CHECK_EQ_INT(wasm_extern_kind(NULL), NO_KIND);
+  CHECK_EQ_INT(wasm_globaltype_mutability(NULL), NO_KIND);
+  // Pointers, sizes, bools: null, 0, false; indices and offsets: all ones.
+  CHECK(wasm_store_new(NULL) == NULL);
+  CHECK(wasm_functype_params(NULL) == NULL && wasm_importtype_name(NULL) == NULL);
+  CHECK(wasm_memory_data(NULL) == NULL && wasm_memory_data_size(NULL) == 0);
+  CHECK(wasm_memory_size(NULL) == 0 && !wasm_memory_grow(NULL, 1));
+  CHECK(wasm_table_get(NULL, 0) == NULL && wasm_table_size(NULL) == 0);
+  CHECK(!wasm_table_set(NULL, 0, NULL) && !wasm_table_grow(NULL, 1, NULL));
+  CHECK(wasm_func_param_arity(NULL) == 0 && wasm_func_type(NULL) == NULL);
+  CHECK(wasm_func_get_host_info(NULL) == NULL && wasm_trap_origin(NULL) == NULL);
+  CHECK(wasm_frame_func_index(NULL) == UINT32_MAX);
+  CHECK(wasm_frame_func_offset(NULL) == SIZE_MAX && wasm_frame_module_offset(NULL) == SIZE_MAX);
+  wasm_byte_vec_t bytes = WASM_EMPTY_VEC;
+  CHECK(wasm_module_new(NULL, &bytes) == NULL && !wasm_module_validate(NULL, &bytes));
+  // Out parameters: the empty vector, or a value of no kind.
+  wasm_exporttype_vec_t exports;
+  wasm_module_exports(NULL, &exports);
+  CHECK(exports.size == 0 && exports.data == NULL);
+  wasm_message_t msg;
+  wasm_trap_message(NULL, &msg);
+  CHECK(msg.size == 0 && msg.data == NULL);
+  wasm_val_t v = WASM_I32_VAL(7);
+  wasm_global_get(NULL, &v);
+  CHECK_EQ_INT(v.kind, NO_KIND);
+  wasm_val_delete(&v);
+  wasm_val_copy(&v, NULL);
+  CHECK_EQ_INT(v.kind, NO_KIND);
+  // A null out parameter receives nothing; what the call owned is released.
+  wasm_module_exports(NULL, NULL);
+  wasm_valtype_t* owned = wasm_valtype_new_i32();
+  wasm_valtype_vec_new(NULL, 1, &owned);
+  CHECK(wasm_tabletype_new(wasm_valtype_new_funcref(), NULL) == NULL);
+  printf("a null handle gives the nothing answer\n");
+
+  // Calls trap, even with no store to find.
+  wasm_trap_t* trap = wasm_func_call(NULL, NULL, NULL);
+  CHECK(trap != NULL);
+  printf("wasm_func_call(NULL): %s\n", trap_message(trap));
+  wasm_trap_delete(trap);
+  trap = NULL;
+  CHECK(wasm_instance_new(store, NULL, NULL, &trap) == NULL);
+  CHECK(trap != NULL);
+  printf("wasm_instance_new(store, NULL): %s\n", trap_message(trap));
+  wasm_trap_delete(trap);
+
+  // Setters do nothing, and a finalizer given along does not run; a host
+  // function that cannot be made runs its environment's finalizer.
+  wasm_global_set(NULL, &v);
+  finalized = 0;
+  wasm_func_set_host_info_with_finalizer(NULL, &finalized, count_finalizer);
+  CHECK_EQ_INT(finalized, 0);
+  wasm_functype_t* ft = wasm_functype_new_0_0();
+  CHECK(wasm_func_new_with_env(NULL, ft, nop, &finalized, count_finalizer) == NULL);
+  CHECK_EQ_INT(finalized, 1);
+  CHECK(wasm_func_new(store, NULL, NULL) == NULL);
+  wasm_functype_delete(ft);
+  printf("null setters do nothing\n");
+}
+
 // References: null is the null reference.
 static void null_refs(wasm_store_t* store) {
   wasm_limits_t limits = {1, 10};
@@ -344,6 +416,7 @@ int main(int argc, char** argv) {
   calls(store);
   parts(store);
   null_refs(store);
+  nothing_answers(store);
   wasm_store_delete(store);
   wasm_engine_delete(engine);
   return 0;

@@ -45,10 +45,12 @@ typedef uint8_t brisk_bounds_checks_t;
 extern "C" {
 #endif // __cplusplus
 
-// Which WebAssembly standard modules may use; false for an unknown value.
+// Which WebAssembly standard modules may use; false for an unknown value
+// (or a null `config`).
 WASM_API_EXTERN bool brisk_config_features_set(wasm_config_t *config, brisk_features_t features);
 
-// How memory accesses are kept in bounds; false for an unknown value.
+// How memory accesses are kept in bounds; false for an unknown value (or a
+// null `config`).
 WASM_API_EXTERN
 bool brisk_config_bounds_checks_set(wasm_config_t *config,
                                     brisk_bounds_checks_t mode);
@@ -62,7 +64,7 @@ WASM_API_EXTERN void brisk_config_parallel_compilation_set(wasm_config_t *config
 
 // `wasm_module_new` that says why it failed: on failure returns null and,
 // if `error` is not null, stores the reason there (an owned, NUL-terminated
-// message). A null `binary` is empty, so invalid.
+// message). A null `binary` is empty, so invalid; a null `store` fails.
 WASM_API_EXTERN
 wasm_module_t *brisk_module_new(wasm_store_t *store,
                                 const wasm_byte_vec_t *binary,

@@ -232,6 +232,7 @@ WASM_API_EXTERN struct wasm_store_t *wasm_store_new(struct wasm_engine_t *engine
 // finalizers and host-info finalizers run here.
 WASM_API_EXTERN void wasm_store_delete(struct wasm_store_t *store);
 
+// The kind; 0xff (no kind at all) for null.
 WASM_API_EXTERN wasm_externkind_t wasm_extern_kind(const struct wasm_extern_t *e);
 
 WASM_API_EXTERN struct wasm_externtype_t *wasm_extern_type(const struct wasm_extern_t *e);
@@ -297,15 +298,16 @@ WASM_API_EXTERN const struct wasm_ref_t *wasm_extern_as_ref_const(const struct w
 
 WASM_API_EXTERN const struct wasm_extern_t *wasm_ref_as_extern_const(const struct wasm_ref_t *r);
 
-// A host function; null when `callback` is null or `ty` has a null value
-// type.
+// A host function; null when `store`, `ty` or `callback` is null or `ty`
+// has a null value type.
 WASM_API_EXTERN
 struct wasm_func_t *wasm_func_new(struct wasm_store_t *store,
                                   const struct wasm_functype_t *ty,
                                   wasm_func_callback_t callback);
 
 // As `wasm_func_new`; `finalizer(env)` runs when the store is deleted (or
-// right away if the function cannot be created).
+// right away if the function cannot be created, as for a null `store`,
+// `ty` or `callback`).
 WASM_API_EXTERN
 struct wasm_func_t *wasm_func_new_with_env(struct wasm_store_t *store,
                                            const struct wasm_functype_t *ty,
@@ -321,7 +323,9 @@ WASM_API_EXTERN size_t wasm_func_result_arity(const struct wasm_func_t *f);
 
 // Calls `f`. Returns null on success, with the results written to
 // `results` (whose size must be the result arity), or an owned trap. A null
-// `args` or `results` is the empty vector; the two are distinct vectors.
+// `args` or `results` is the empty vector; the two are distinct vectors. A
+// null `f` returns a trap that says so (a trap of no store: there is none
+// to find), never null, which would read as success.
 WASM_API_EXTERN
 struct wasm_trap_t *wasm_func_call(const struct wasm_func_t *f,
                                    const struct wasm_val_vec_t *args,
@@ -351,7 +355,7 @@ WASM_API_EXTERN const struct wasm_ref_t *wasm_func_as_ref_const(const struct was
 WASM_API_EXTERN const struct wasm_func_t *wasm_ref_as_func_const(const struct wasm_ref_t *r);
 
 // A new global of type `ty` holding `val`; null when `val` does not have
-// the global's value type.
+// the global's value type, or any argument is null.
 WASM_API_EXTERN
 struct wasm_global_t *wasm_global_new(struct wasm_store_t *store,
                                       const struct wasm_globaltype_t *ty,
@@ -359,11 +363,12 @@ struct wasm_global_t *wasm_global_new(struct wasm_store_t *store,
 
 WASM_API_EXTERN struct wasm_globaltype_t *wasm_global_type(const struct wasm_global_t *g);
 
-// Writes the value (owning a new reference for reference types) to `out`.
+// Writes the value (owning a new reference for reference types) to `out`;
+// for a null global, a value of kind 0xff (no kind at all) and zero bits.
 WASM_API_EXTERN void wasm_global_get(const struct wasm_global_t *g, struct wasm_val_t *out);
 
 // Sets a mutable global; a value of the wrong type, or a constant global,
-// leaves it unchanged.
+// leaves it unchanged (as does a null `g` or `val`: nothing happens).
 WASM_API_EXTERN void wasm_global_set(struct wasm_global_t *g, const struct wasm_val_t *val);
 
 WASM_API_EXTERN void wasm_global_delete(struct wasm_global_t *g);
@@ -392,16 +397,17 @@ WASM_API_EXTERN const struct wasm_global_t *wasm_ref_as_global_const(const struc
 // Instantiates `module` with `imports` in the module's import order (null
 // is no imports).
 //
-// On failure (a missing, null or mistyped import, or a trap in the start
-// function) returns null and, if `trap` is not null, stores a trap saying
-// why; on success stores null there.
+// On failure (a null store or module, a missing, null or mistyped import,
+// or a trap in the start function) returns null and, if `trap` is not
+// null, stores a trap saying why (a trap of no store when `store` is
+// null); on success stores null there.
 WASM_API_EXTERN
 struct wasm_instance_t *wasm_instance_new(struct wasm_store_t *store,
                                           const struct wasm_module_t *module,
                                           const struct wasm_extern_vec_t *imports,
                                           struct wasm_trap_t **trap);
 
-// The exports, in the module's export order.
+// The exports, in the module's export order (none for a null instance).
 WASM_API_EXTERN
 void wasm_instance_exports(const struct wasm_instance_t *i,
                            struct wasm_extern_vec_t *out);
@@ -477,12 +483,13 @@ WASM_API_EXTERN const struct wasm_ref_t *wasm_memory_as_ref_const(const struct w
 WASM_API_EXTERN const struct wasm_memory_t *wasm_ref_as_memory_const(const struct wasm_ref_t *r);
 
 // Compiles a module; null when the bytes are malformed or invalid (a null
-// `binary` is empty, so invalid).
+// `binary` is empty, so invalid) or `store` is null.
 WASM_API_EXTERN
 struct wasm_module_t *wasm_module_new(struct wasm_store_t *store,
                                       const struct wasm_byte_vec_t *binary);
 
-// Whether `binary` is a valid module (a null `binary` is empty: no).
+// Whether `binary` is a valid module (a null `binary` is empty: no; a null
+// `store`: no).
 WASM_API_EXTERN
 bool wasm_module_validate(struct wasm_store_t *store,
                           const struct wasm_byte_vec_t *binary);
@@ -501,7 +508,8 @@ void wasm_module_serialize(const struct wasm_module_t *m,
                            struct wasm_byte_vec_t *out);
 
 // Loads what `wasm_module_serialize` wrote; null for corrupted data or data
-// from another version or configuration (a null `bytes` is empty).
+// from another version or configuration (a null `bytes` is empty), and for
+// a null `store`.
 WASM_API_EXTERN
 struct wasm_module_t *wasm_module_deserialize(struct wasm_store_t *store,
                                               const struct wasm_byte_vec_t *bytes);
@@ -509,7 +517,7 @@ struct wasm_module_t *wasm_module_deserialize(struct wasm_store_t *store,
 WASM_API_EXTERN struct wasm_shared_module_t *wasm_module_share(const struct wasm_module_t *m);
 
 // The shared module as a module of `store`; null when the store's engine is
-// not the one the module was compiled with.
+// not the one the module was compiled with, or either is null.
 WASM_API_EXTERN
 struct wasm_module_t *wasm_module_obtain(struct wasm_store_t *store,
                                          const struct wasm_shared_module_t *shared);
@@ -642,13 +650,14 @@ WASM_API_EXTERN
 struct wasm_trap_t *wasm_trap_new(struct wasm_store_t *store,
                                   const wasm_message_t *message);
 
-// The message, NUL-terminated.
+// The message, NUL-terminated; for a null trap, the empty vector (not even
+// a NUL).
 WASM_API_EXTERN void wasm_trap_message(const struct wasm_trap_t *t, wasm_message_t *out);
 
 // The innermost frame, or null when the trap has no wasm frames.
 WASM_API_EXTERN struct wasm_frame_t *wasm_trap_origin(const struct wasm_trap_t *t);
 
-// The frames, innermost first.
+// The frames, innermost first (none for a null trap).
 WASM_API_EXTERN void wasm_trap_trace(const struct wasm_trap_t *t, struct wasm_frame_vec_t *out);
 
 WASM_API_EXTERN void wasm_trap_delete(struct wasm_trap_t *t);
@@ -679,20 +688,24 @@ WASM_API_EXTERN struct wasm_frame_t *wasm_frame_copy(const struct wasm_frame_t *
 WASM_API_EXTERN void wasm_frame_delete(struct wasm_frame_t *f);
 
 // The instance the frame's function belongs to, borrowed from the frame
-// (null when unknown).
+// (null when unknown, or for a null frame).
 WASM_API_EXTERN struct wasm_instance_t *wasm_frame_instance(const struct wasm_frame_t *f);
 
+// The function's index in its module (`UINT32_MAX` for a null frame).
 WASM_API_EXTERN uint32_t wasm_frame_func_index(const struct wasm_frame_t *f);
 
-// Offset of the trapping instruction from the start of the function's body.
+// Offset of the trapping instruction from the start of the function's body
+// (`SIZE_MAX` for a null frame).
 WASM_API_EXTERN size_t wasm_frame_func_offset(const struct wasm_frame_t *f);
 
-// Offset of the trapping instruction in the module's bytes.
+// Offset of the trapping instruction in the module's bytes (`SIZE_MAX` for
+// a null frame).
 WASM_API_EXTERN size_t wasm_frame_module_offset(const struct wasm_frame_t *f);
 
 // A new value type; null for a kind that is not one.
 WASM_API_EXTERN struct wasm_valtype_t *wasm_valtype_new(wasm_valkind_t kind);
 
+// The kind; 0xff (no kind at all) for null.
 WASM_API_EXTERN wasm_valkind_t wasm_valtype_kind(const struct wasm_valtype_t *t);
 
 WASM_API_EXTERN struct wasm_valtype_t *wasm_valtype_copy(const struct wasm_valtype_t *t);
@@ -722,13 +735,15 @@ struct wasm_globaltype_t *wasm_globaltype_new(struct wasm_valtype_t *content,
 WASM_API_EXTERN
 const struct wasm_valtype_t *wasm_globaltype_content(const struct wasm_globaltype_t *t);
 
+// The mutability; 0xff (neither constant nor variable) for null.
 WASM_API_EXTERN wasm_mutability_t wasm_globaltype_mutability(const struct wasm_globaltype_t *t);
 
 WASM_API_EXTERN struct wasm_globaltype_t *wasm_globaltype_copy(const struct wasm_globaltype_t *t);
 
 WASM_API_EXTERN void wasm_globaltype_delete(struct wasm_globaltype_t *t);
 
-// Takes `element`; null when it is null or not a reference type.
+// Takes `element`; null when it or `limits` is null, or it is not a
+// reference type.
 WASM_API_EXTERN
 struct wasm_tabletype_t *wasm_tabletype_new(struct wasm_valtype_t *element,
                                             const struct wasm_limits_t *limits);
@@ -760,6 +775,7 @@ WASM_API_EXTERN struct wasm_tagtype_t *wasm_tagtype_copy(const struct wasm_tagty
 
 WASM_API_EXTERN void wasm_tagtype_delete(struct wasm_tagtype_t *t);
 
+// The kind; 0xff (no kind at all) for null.
 WASM_API_EXTERN wasm_externkind_t wasm_externtype_kind(const struct wasm_externtype_t *t);
 
 WASM_API_EXTERN struct wasm_externtype_t *wasm_externtype_copy(const struct wasm_externtype_t *t);
@@ -854,7 +870,8 @@ WASM_API_EXTERN void wasm_exporttype_delete(struct wasm_exporttype_t *t);
 // Releases the reference a value owns; null does nothing.
 WASM_API_EXTERN void wasm_val_delete(struct wasm_val_t *v);
 
-// Writes a copy of `v` (with a new reference for a reference value).
+// Writes a copy of `v` (with a new reference for a reference value); for a
+// null `v`, a value of kind 0xff (no kind at all) and zero bits.
 WASM_API_EXTERN void wasm_val_copy(struct wasm_val_t *out, const struct wasm_val_t *v);
 
 WASM_API_EXTERN void wasm_byte_vec_new_empty(struct wasm_byte_vec_t *out);

@@ -41,12 +41,14 @@ pub enum brisk_bounds_checks_enum {
     BRISK_BOUNDS_CHECKS_EXPLICIT = 1,
 }
 
-/// Which WebAssembly standard modules may use; false for an unknown value.
+/// Which WebAssembly standard modules may use; false for an unknown value
+/// (or a null `config`).
 #[no_mangle]
 pub extern "C" fn brisk_config_features_set(
-    config: &mut wasm_config_t,
+    config: Option<&mut wasm_config_t>,
     features: brisk_features_t,
 ) -> bool {
+    let Some(config) = config else { return false };
     config.config.features = match features {
         x if x == brisk_features_enum::BRISK_FEATURES_WASM1 as u8 => Features::Wasm1,
         x if x == brisk_features_enum::BRISK_FEATURES_WASM2 as u8 => Features::Wasm2,
@@ -55,12 +57,14 @@ pub extern "C" fn brisk_config_features_set(
     true
 }
 
-/// How memory accesses are kept in bounds; false for an unknown value.
+/// How memory accesses are kept in bounds; false for an unknown value (or a
+/// null `config`).
 #[no_mangle]
 pub extern "C" fn brisk_config_bounds_checks_set(
-    config: &mut wasm_config_t,
+    config: Option<&mut wasm_config_t>,
     mode: brisk_bounds_checks_t,
 ) -> bool {
+    let Some(config) = config else { return false };
     config.config.bounds_checks = match mode {
         x if x == brisk_bounds_checks_enum::BRISK_BOUNDS_CHECKS_GUARD_PAGES as u8 => {
             BoundsChecks::GuardPages
@@ -76,28 +80,39 @@ pub extern "C" fn brisk_config_bounds_checks_set(
 /// How much native stack wasm may use per call from the host, in bytes;
 /// deeper recursion traps with "call stack exhausted".
 #[no_mangle]
-pub extern "C" fn brisk_config_max_wasm_stack_set(config: &mut wasm_config_t, bytes: usize) {
-    config.config.max_wasm_stack = bytes;
+pub extern "C" fn brisk_config_max_wasm_stack_set(
+    config: Option<&mut wasm_config_t>,
+    bytes: usize,
+) {
+    if let Some(config) = config {
+        config.config.max_wasm_stack = bytes;
+    }
 }
 
 /// Whether to compile the functions of a module on several threads.
 #[no_mangle]
-pub extern "C" fn brisk_config_parallel_compilation_set(config: &mut wasm_config_t, enable: bool) {
-    config.config.parallel_compilation = enable;
+pub extern "C" fn brisk_config_parallel_compilation_set(
+    config: Option<&mut wasm_config_t>,
+    enable: bool,
+) {
+    if let Some(config) = config {
+        config.config.parallel_compilation = enable;
+    }
 }
 
 /// `wasm_module_new` that says why it failed: on failure returns null and,
 /// if `error` is not null, stores the reason there (an owned, NUL-terminated
-/// message). A null `binary` is empty, so invalid.
+/// message). A null `binary` is empty, so invalid; a null `store` fails.
 #[no_mangle]
 pub unsafe extern "C" fn brisk_module_new(
-    store: NonNull<wasm_store_t>,
+    store: Option<NonNull<wasm_store_t>>,
     binary: Option<&wasm_byte_vec_t>,
     error: Option<&mut MaybeUninit<wasm_message_t>>,
 ) -> *mut wasm_module_t {
     let result = guard(Err("brisk_module_new panicked".to_string()), || {
-        // SAFETY: `store` is live; `binary` is null or a valid vector.
+        // SAFETY: `store` is null or live; `binary` is null or a valid vector.
         let (engine, bytes) = unsafe { (engine_of(store), bytes_of(binary)) };
+        let engine = engine.ok_or_else(|| "brisk_module_new: null store".to_string())?;
         Module::new(&engine, bytes).map_err(|e| e.to_string())
     });
     match result {

@@ -122,7 +122,12 @@ impl Drop for wasm_store_t {
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_store_new(engine: NonNull<wasm_engine_t>) -> *mut wasm_store_t {
+pub unsafe extern "C" fn wasm_store_new(
+    engine: Option<NonNull<wasm_engine_t>>,
+) -> *mut wasm_store_t {
+    let Some(engine) = engine else {
+        return ptr::null_mut();
+    };
     guard(ptr::null_mut(), || {
         // SAFETY: `engine` is live (and may be in use on other threads:
         // engines are shared, so only a shared borrow).

@@ -15,7 +15,7 @@ use super::types::{
     wasm_externkind_t, wasm_externtype_t, EXTERN_FUNC, EXTERN_GLOBAL, EXTERN_MEMORY, EXTERN_TABLE,
 };
 use super::vec::OwnedObject;
-use super::{guard, into_raw, HostInfo};
+use super::{guard, into_raw, HostInfo, NO_KIND};
 use crate::{Extern, Func, FuncType, Global, Memory, Table};
 use std::cell::OnceCell;
 use std::ffi::c_void;
@@ -200,13 +200,17 @@ impl wasm_func_t {
     }
 }
 
+/// The kind; 0xff (no kind at all) for null.
 #[no_mangle]
-pub extern "C" fn wasm_extern_kind(e: &wasm_extern_t) -> wasm_externkind_t {
-    e.kind()
+pub extern "C" fn wasm_extern_kind(e: Option<&wasm_extern_t>) -> wasm_externkind_t {
+    e.map_or(NO_KIND, wasm_extern_t::kind)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_type(e: &wasm_extern_t) -> *mut wasm_externtype_t {
+pub unsafe extern "C" fn wasm_extern_type(e: Option<&wasm_extern_t>) -> *mut wasm_externtype_t {
+    let Some(e) = e else {
+        return ptr::null_mut();
+    };
     guard(ptr::null_mut(), || {
         // SAFETY: an entry point of the extern's store, which outlives it.
         let ty = e.which.ty(unsafe { e.store().store() });
@@ -332,18 +336,21 @@ pub extern "C" fn wasm_extern_same(a: Option<&wasm_extern_t>, b: Option<&wasm_ex
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_extern_get_host_info(e: &wasm_extern_t) -> *mut c_void {
+pub extern "C" fn wasm_extern_get_host_info(e: Option<&wasm_extern_t>) -> *mut c_void {
     ref_get_host_info(e)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_extern_set_host_info(e: NonNull<wasm_extern_t>, info: *mut c_void) {
+pub unsafe extern "C" fn wasm_extern_set_host_info(
+    e: Option<NonNull<wasm_extern_t>>,
+    info: *mut c_void,
+) {
     ref_set_host_info(e, info, None)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_set_host_info_with_finalizer(
-    e: NonNull<wasm_extern_t>,
+    e: Option<NonNull<wasm_extern_t>>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {

@@ -161,11 +161,11 @@ impl HostFunc {
 }
 
 fn new_host_func(
-    store: NonNull<wasm_store_t>,
-    ty: &wasm_functype_t,
+    store: Option<NonNull<wasm_store_t>>,
+    ty: Option<&wasm_functype_t>,
     callback: Callback,
 ) -> *mut wasm_func_t {
-    let Some(ty) = ty.to_rust() else {
+    let (Some(store), Some(ty)) = (store, ty.and_then(wasm_functype_t::to_rust)) else {
         return ptr::null_mut();
     };
     let host = HostFunc {
@@ -183,12 +183,12 @@ fn new_host_func(
     wasm_func_t::new(store.as_ptr(), func)
 }
 
-/// A host function; null when `callback` is null or `ty` has a null value
-/// type.
+/// A host function; null when `store`, `ty` or `callback` is null or `ty`
+/// has a null value type.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_new(
-    store: NonNull<wasm_store_t>,
-    ty: &wasm_functype_t,
+    store: Option<NonNull<wasm_store_t>>,
+    ty: Option<&wasm_functype_t>,
     callback: wasm_func_callback_t,
 ) -> *mut wasm_func_t {
     guard(ptr::null_mut(), || match callback {
@@ -198,11 +198,12 @@ pub unsafe extern "C" fn wasm_func_new(
 }
 
 /// As `wasm_func_new`; `finalizer(env)` runs when the store is deleted (or
-/// right away if the function cannot be created).
+/// right away if the function cannot be created, as for a null `store`,
+/// `ty` or `callback`).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_new_with_env(
-    store: NonNull<wasm_store_t>,
-    ty: &wasm_functype_t,
+    store: Option<NonNull<wasm_store_t>>,
+    ty: Option<&wasm_functype_t>,
     callback: wasm_func_callback_with_env_t,
     env: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
@@ -215,18 +216,20 @@ pub unsafe extern "C" fn wasm_func_new_with_env(
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_func_type(f: &wasm_func_t) -> *mut wasm_functype_t {
-    guard(ptr::null_mut(), || wasm_externtype_t::new_func(f.ty()))
+pub unsafe extern "C" fn wasm_func_type(f: Option<&wasm_func_t>) -> *mut wasm_functype_t {
+    guard(ptr::null_mut(), || {
+        f.map_or(ptr::null_mut(), |f| wasm_externtype_t::new_func(f.ty()))
+    })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_func_param_arity(f: &wasm_func_t) -> usize {
-    f.ty().params.len()
+pub unsafe extern "C" fn wasm_func_param_arity(f: Option<&wasm_func_t>) -> usize {
+    f.map_or(0, |f| f.ty().params.len())
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_func_result_arity(f: &wasm_func_t) -> usize {
-    f.ty().results.len()
+pub unsafe extern "C" fn wasm_func_result_arity(f: Option<&wasm_func_t>) -> usize {
+    f.map_or(0, |f| f.ty().results.len())
 }
 
 fn is_num(ty: ValType) -> bool {
@@ -323,13 +326,18 @@ fn call_checked(
 
 /// Calls `f`. Returns null on success, with the results written to
 /// `results` (whose size must be the result arity), or an owned trap. A null
-/// `args` or `results` is the empty vector; the two are distinct vectors.
+/// `args` or `results` is the empty vector; the two are distinct vectors. A
+/// null `f` returns a trap that says so (a trap of no store: there is none
+/// to find), never null, which would read as success.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_call(
-    f: &wasm_func_t,
+    f: Option<&wasm_func_t>,
     args: Option<&wasm_val_vec_t>,
     results: Option<&mut wasm_val_vec_t>,
 ) -> *mut wasm_trap_t {
+    let Some(f) = f else {
+        return wasm_trap_t::from_message(ptr::null_mut(), "wasm_func_call: null function");
+    };
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let c_store = f.ext.store();
         let ty = f.ty();
@@ -388,18 +396,21 @@ pub extern "C" fn wasm_func_same(a: Option<&wasm_func_t>, b: Option<&wasm_func_t
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_func_get_host_info(f: &wasm_func_t) -> *mut c_void {
+pub extern "C" fn wasm_func_get_host_info(f: Option<&wasm_func_t>) -> *mut c_void {
     ref_get_host_info(f)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_func_set_host_info(f: NonNull<wasm_func_t>, info: *mut c_void) {
+pub unsafe extern "C" fn wasm_func_set_host_info(
+    f: Option<NonNull<wasm_func_t>>,
+    info: *mut c_void,
+) {
     ref_set_host_info(f, info, None)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_set_host_info_with_finalizer(
-    f: NonNull<wasm_func_t>,
+    f: Option<NonNull<wasm_func_t>>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {

@@ -16,13 +16,16 @@ use std::mem::MaybeUninit;
 use std::ptr::{self, NonNull};
 
 /// A new global of type `ty` holding `val`; null when `val` does not have
-/// the global's value type.
+/// the global's value type, or any argument is null.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_global_new(
-    store: NonNull<wasm_store_t>,
-    ty: &wasm_globaltype_t,
-    val: &wasm_val_t,
+    store: Option<NonNull<wasm_store_t>>,
+    ty: Option<&wasm_globaltype_t>,
+    val: Option<&wasm_val_t>,
 ) -> *mut wasm_global_t {
+    let (Some(store), Some(ty), Some(val)) = (store, ty, val) else {
+        return ptr::null_mut();
+    };
     guard(ptr::null_mut(), || {
         // SAFETY: `store` is live.
         let c_store = unsafe { store.as_ref() };
@@ -43,7 +46,10 @@ pub unsafe extern "C" fn wasm_global_new(
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_global_type(g: &wasm_global_t) -> *mut wasm_globaltype_t {
+pub unsafe extern "C" fn wasm_global_type(g: Option<&wasm_global_t>) -> *mut wasm_globaltype_t {
+    let Some(g) = g else {
+        return ptr::null_mut();
+    };
     guard(ptr::null_mut(), || {
         // SAFETY: an entry point of the global's store.
         let ty = g.global().ty(unsafe { g.ext.store().store() });
@@ -51,9 +57,18 @@ pub unsafe extern "C" fn wasm_global_type(g: &wasm_global_t) -> *mut wasm_global
     })
 }
 
-/// Writes the value (owning a new reference for reference types) to `out`.
+/// Writes the value (owning a new reference for reference types) to `out`;
+/// for a null global, a value of kind 0xff (no kind at all) and zero bits.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_global_get(g: &wasm_global_t, out: &mut MaybeUninit<wasm_val_t>) {
+pub unsafe extern "C" fn wasm_global_get(
+    g: Option<&wasm_global_t>,
+    out: Option<&mut MaybeUninit<wasm_val_t>>,
+) {
+    let Some(out) = out else { return };
+    let Some(g) = g else {
+        out.write(wasm_val_t::none());
+        return;
+    };
     // SAFETY: an entry point of the global's store.
     let rt = unsafe { g.ext.store().store() };
     let v = g.global().get(rt);
@@ -71,9 +86,15 @@ pub unsafe extern "C" fn wasm_global_get(g: &wasm_global_t, out: &mut MaybeUnini
 }
 
 /// Sets a mutable global; a value of the wrong type, or a constant global,
-/// leaves it unchanged.
+/// leaves it unchanged (as does a null `g` or `val`: nothing happens).
 #[no_mangle]
-pub unsafe extern "C" fn wasm_global_set(g: NonNull<wasm_global_t>, val: &wasm_val_t) {
+pub unsafe extern "C" fn wasm_global_set(
+    g: Option<NonNull<wasm_global_t>>,
+    val: Option<&wasm_val_t>,
+) {
+    let (Some(g), Some(val)) = (g, val) else {
+        return;
+    };
     // SAFETY: `g` is live; only shared borrows of it are made.
     let g = unsafe { g.as_ref() };
     let c_store = g.ext.store();
@@ -107,18 +128,21 @@ pub extern "C" fn wasm_global_same(a: Option<&wasm_global_t>, b: Option<&wasm_gl
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_global_get_host_info(g: &wasm_global_t) -> *mut c_void {
+pub extern "C" fn wasm_global_get_host_info(g: Option<&wasm_global_t>) -> *mut c_void {
     ref_get_host_info(g)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_global_set_host_info(g: NonNull<wasm_global_t>, info: *mut c_void) {
+pub unsafe extern "C" fn wasm_global_set_host_info(
+    g: Option<NonNull<wasm_global_t>>,
+    info: *mut c_void,
+) {
     ref_set_host_info(g, info, None)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_global_set_host_info_with_finalizer(
-    g: NonNull<wasm_global_t>,
+    g: Option<NonNull<wasm_global_t>>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {

@@ -55,16 +55,26 @@ impl RefObject for wasm_instance_t {
 /// Instantiates `module` with `imports` in the module's import order (null
 /// is no imports).
 ///
-/// On failure (a missing, null or mistyped import, or a trap in the start
-/// function) returns null and, if `trap` is not null, stores a trap saying
-/// why; on success stores null there.
+/// On failure (a null store or module, a missing, null or mistyped import,
+/// or a trap in the start function) returns null and, if `trap` is not
+/// null, stores a trap saying why (a trap of no store when `store` is
+/// null); on success stores null there.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_instance_new(
-    store: NonNull<wasm_store_t>,
-    module: &wasm_module_t,
+    store: Option<NonNull<wasm_store_t>>,
+    module: Option<&wasm_module_t>,
     imports: Option<&wasm_extern_vec_t>,
     trap: Option<&mut MaybeUninit<*mut wasm_trap_t>>,
 ) -> *mut wasm_instance_t {
+    let (Some(store), Some(module)) = (store, module) else {
+        if let Some(out) = trap {
+            let which = if store.is_none() { "store" } else { "module" };
+            let message = format!("wasm_instance_new: null {which}");
+            let store_ptr = store.map_or(ptr::null_mut(), NonNull::as_ptr);
+            out.write(wasm_trap_t::from_message(store_ptr, message));
+        }
+        return ptr::null_mut();
+    };
     let store_ptr = store.as_ptr();
     // SAFETY: `store` is live; only shared borrows of it are made.
     let c_store = unsafe { store.as_ref() };
@@ -106,19 +116,24 @@ pub unsafe extern "C" fn wasm_instance_new(
     }
 }
 
-/// The exports, in the module's export order.
+/// The exports, in the module's export order (none for a null instance).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_instance_exports(
-    i: &wasm_instance_t,
-    out: &mut MaybeUninit<wasm_extern_vec_t>,
+    i: Option<&wasm_instance_t>,
+    out: Option<&mut MaybeUninit<wasm_extern_vec_t>>,
 ) {
-    // SAFETY: the store outlives the instance; an entry point of it.
-    let exports = i.instance.exports(unsafe { (*i.store).store() });
-    let v = exports
-        .into_iter()
-        .map(|(_, e)| wasm_extern_t::new(i.store, e))
-        .collect();
-    write_out(out, v)
+    let Some(out) = out else {
+        return;
+    };
+    let v = i.map_or_else(Vec::new, |i| {
+        // SAFETY: the store outlives the instance; an entry point of it.
+        let exports = i.instance.exports(unsafe { (*i.store).store() });
+        exports
+            .into_iter()
+            .map(|(_, e)| wasm_extern_t::new(i.store, e))
+            .collect()
+    });
+    write_out(Some(out), v)
 }
 
 #[no_mangle]
@@ -140,13 +155,13 @@ pub extern "C" fn wasm_instance_same(
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_instance_get_host_info(i: &wasm_instance_t) -> *mut c_void {
+pub extern "C" fn wasm_instance_get_host_info(i: Option<&wasm_instance_t>) -> *mut c_void {
     ref_get_host_info(i)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_instance_set_host_info(
-    i: NonNull<wasm_instance_t>,
+    i: Option<NonNull<wasm_instance_t>>,
     info: *mut c_void,
 ) {
     ref_set_host_info(i, info, None)
@@ -154,7 +169,7 @@ pub unsafe extern "C" fn wasm_instance_set_host_info(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_instance_set_host_info_with_finalizer(
-    i: NonNull<wasm_instance_t>,
+    i: Option<NonNull<wasm_instance_t>>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {

@@ -19,9 +19,12 @@ pub type wasm_memory_pages_t = u32;
 /// cannot be reserved.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_new(
-    store: NonNull<wasm_store_t>,
-    ty: &wasm_memorytype_t,
+    store: Option<NonNull<wasm_store_t>>,
+    ty: Option<&wasm_memorytype_t>,
 ) -> *mut wasm_memory_t {
+    let (Some(store), Some(ty)) = (store, ty) else {
+        return ptr::null_mut();
+    };
     guard(ptr::null_mut(), || {
         // SAFETY: `store` is live; an entry point of this store.
         match Memory::new(unsafe { store.as_ref().store() }, ty.to_rust()) {
@@ -32,7 +35,10 @@ pub unsafe extern "C" fn wasm_memory_new(
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_memory_type(m: &wasm_memory_t) -> *mut wasm_memorytype_t {
+pub unsafe extern "C" fn wasm_memory_type(m: Option<&wasm_memory_t>) -> *mut wasm_memorytype_t {
+    let Some(m) = m else {
+        return ptr::null_mut();
+    };
     guard(ptr::null_mut(), || {
         // SAFETY: an entry point of the memory's store.
         let ty = m.memory().ty(unsafe { m.ext.store().store() });
@@ -42,7 +48,10 @@ pub unsafe extern "C" fn wasm_memory_type(m: &wasm_memory_t) -> *mut wasm_memory
 
 /// The base of the memory's bytes; valid until the memory grows.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_memory_data(m: NonNull<wasm_memory_t>) -> *mut byte_t {
+pub unsafe extern "C" fn wasm_memory_data(m: Option<NonNull<wasm_memory_t>>) -> *mut byte_t {
+    let Some(m) = m else {
+        return ptr::null_mut();
+    };
     // SAFETY: `m` is live; an entry point of its store.
     let m = unsafe { m.as_ref() };
     m.memory().data_ptr(unsafe { m.ext.store().store() }).cast()
@@ -50,14 +59,20 @@ pub unsafe extern "C" fn wasm_memory_data(m: NonNull<wasm_memory_t>) -> *mut byt
 
 /// The size in bytes.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_memory_data_size(m: &wasm_memory_t) -> usize {
+pub unsafe extern "C" fn wasm_memory_data_size(m: Option<&wasm_memory_t>) -> usize {
+    let Some(m) = m else {
+        return 0;
+    };
     // SAFETY: an entry point of the memory's store.
     m.memory().data_size(unsafe { m.ext.store().store() })
 }
 
 /// The size in pages.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_memory_size(m: &wasm_memory_t) -> wasm_memory_pages_t {
+pub unsafe extern "C" fn wasm_memory_size(m: Option<&wasm_memory_t>) -> wasm_memory_pages_t {
+    let Some(m) = m else {
+        return 0;
+    };
     // SAFETY: an entry point of the memory's store.
     m.memory().size(unsafe { m.ext.store().store() })
 }
@@ -65,9 +80,12 @@ pub unsafe extern "C" fn wasm_memory_size(m: &wasm_memory_t) -> wasm_memory_page
 /// Grows by `delta` pages; false past the maximum or when out of memory.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_grow(
-    m: NonNull<wasm_memory_t>,
+    m: Option<NonNull<wasm_memory_t>>,
     delta: wasm_memory_pages_t,
 ) -> bool {
+    let Some(m) = m else {
+        return false;
+    };
     guard(false, || {
         // SAFETY: `m` is live; an entry point of its store.
         let m = unsafe { m.as_ref() };
@@ -93,18 +111,21 @@ pub extern "C" fn wasm_memory_same(a: Option<&wasm_memory_t>, b: Option<&wasm_me
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_memory_get_host_info(m: &wasm_memory_t) -> *mut c_void {
+pub extern "C" fn wasm_memory_get_host_info(m: Option<&wasm_memory_t>) -> *mut c_void {
     ref_get_host_info(m)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_memory_set_host_info(m: NonNull<wasm_memory_t>, info: *mut c_void) {
+pub unsafe extern "C" fn wasm_memory_set_host_info(
+    m: Option<NonNull<wasm_memory_t>>,
+    info: *mut c_void,
+) {
     ref_set_host_info(m, info, None)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memory_set_host_info_with_finalizer(
-    m: NonNull<wasm_memory_t>,
+    m: Option<NonNull<wasm_memory_t>>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {

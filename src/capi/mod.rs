@@ -22,14 +22,18 @@
 //!
 //! # Null pointers
 //!
-//! One rule for every family, written in the Rust signatures: `&T`,
-//! `&mut T`, `NonNull<T>`, `Box<T>` and an `Option` of any of them are
-//! passed as a plain pointer, and cbindgen writes each as one, so the ABI
-//! and the header are the standard's while the types say which pointers may
-//! be null.
+//! Every entry point survives a null pointer, and one rule says what it
+//! answers, written in the Rust signatures: every pointer parameter is an
+//! `Option` (`Option<&T>`, `Option<&mut T>`, `Option<NonNull<T>>`,
+//! `Option<Box<T>>`), which Rust passes as a plain pointer and cbindgen
+//! writes as one, so the ABI and the header are the standard's while the
+//! types make every null a case the body must handle. `tests/capi_nulls.rs`
+//! holds every exported function to it: it reads the declarations from the
+//! headers, calls each function with null for every pointer (each call in a
+//! child process of its own, so that one crash cannot hide another) and
+//! checks that none crashes and that each gives the answer below.
 //!
-//! A pointer may be null where null means something, and then it is an
-//! `Option` and is handled:
+//! Where the standard gives null a meaning, null means that:
 //!
 //! - Owned objects: `wasm_X_delete(NULL)` does nothing and
 //!   `wasm_X_copy(NULL)` returns null, for every `X` (a host's owned pointer
@@ -55,26 +59,55 @@
 //!   opaque (any value), a null finalizer is none, and a null callback makes
 //!   `wasm_func_new` return null.
 //!
-//! Every other pointer must be valid: the object a function reads or acts
-//! on, a store or engine, a type given to a constructor, a `wasm_val_t*` or
-//! `wasm_limits_t*`, and every `out` parameter. A null there is undefined
-//! behaviour, as in every other engine: in practice the process crashes at
-//! the call; it never gets a plausible answer. The signatures take
+//! Every other null is the host's mistake: the object a function reads or
+//! acts on, a store or engine, a type given to a constructor, a
+//! `wasm_val_t*` or `wasm_limits_t*`, an `out` parameter. The call then
+//! does nothing and gives the *nothing answer* of its result, never a value
+//! that could be a real one:
 //!
-//! - `&T` for a `const T*`;
-//! - `&mut T`, or `&mut MaybeUninit<T>` for an `out` parameter, for a `T*`
-//!   that the call uses alone (configurations, types, vectors, values);
-//! - `NonNull<T>` for the `T*` of engines, stores and reference objects.
-//!   These are shared, so an exclusive `&mut` would be a lie: an engine
-//!   between threads, a store with the host functions that call back into
-//!   it in the middle of a call, and a reference object with its other views
-//!   (`wasm_table_set(t, 0, wasm_table_as_ref(t))` passes one object twice).
+//! | result | nothing answer |
+//! | --- | --- |
+//! | a pointer: a new object, a borrowed part (`wasm_functype_params`, `wasm_importtype_name`, ...), host info, `wasm_memory_data`, `wasm_table_get`, `wasm_frame_instance` | null |
+//! | `bool` (`wasm_memory_grow`, `wasm_table_set`, `wasm_module_validate`, `brisk_config_features_set`, ...) | `false` |
+//! | a size, count or arity (`wasm_memory_size`, `wasm_table_size`, `wasm_func_param_arity`, ...) | 0 |
+//! | a kind: `wasm_valtype_kind`, `wasm_externtype_kind`, `wasm_extern_kind`, `wasm_globaltype_mutability` | `0xff`, which no kind or mutability has (0 would read as `WASM_I32`, `WASM_EXTERN_FUNC`, `WASM_CONST`; `wasm_valkind_is_ref` holds for it, as for every value from 128) |
+//! | an index or offset: `wasm_frame_func_index`, `wasm_frame_func_offset`, `wasm_frame_module_offset` | all ones, `UINT32_MAX` or `SIZE_MAX` (0 is the first function or byte) |
+//! | a vector written to `out` (`wasm_module_exports`, `wasm_instance_exports`, `wasm_trap_message`, `wasm_trap_trace`, `wasm_module_serialize`, ...) | the empty vector: size 0, data null (a message without even its NUL) |
+//! | a `wasm_val_t` written to `out` (`wasm_global_get`, `wasm_val_copy`) | a value of kind `0xff` with all bits zero (`wasm_val_delete` of it does nothing) |
+//! | `wasm_func_call` | a new trap, "wasm_func_call: null function", never null, which would read as success; with no function there is no store to find, and the trap belongs to none (a trap needs its store only for its frames' instances, and this one has no frames) |
+//! | `wasm_instance_new` | null, and a trap saying why in `trap` when that is not null (a trap of no store if `store` is null) |
+//! | `brisk_module_new` | null, and the reason in `error` when that is not null |
+//! | nothing: setters (`wasm_global_set`, `wasm_X_set_host_info(_with_finalizer)`, `brisk_config_max_wasm_stack_set`, ...) and writers to a null `out` | nothing happens, but for owned arguments (below); a finalizer given along does not run (its info was never taken) |
+//!
+//! A null `out` receives nothing. A call that takes ownership of arguments
+//! and gives nothing back releases them, as the constructors with a null
+//! owned part do: `wasm_X_vec_new` with a null `out` deletes the elements,
+//! `wasm_tabletype_new` with null limits deletes the element type, and
+//! `wasm_func_new_with_env` with a null store or type runs the
+//! environment's finalizer right away.
+//!
+//! Null is the one invalid pointer a callee can recognise: a dangling,
+//! freed or mistyped pointer is still undefined behaviour, as in every
+//! engine. The signatures take
+//!
+//! - `Option<&T>` for a `const T*`;
+//! - `Option<&mut T>`, or `Option<&mut MaybeUninit<T>>` for an `out`
+//!   parameter, for a `T*` that the call uses alone (configurations, types,
+//!   vectors, values);
+//! - `Option<NonNull<T>>` for the `T*` of engines, stores and reference
+//!   objects. These are shared, so an exclusive `&mut` would be a lie: an
+//!   engine between threads, a store with the host functions that call back
+//!   into it in the middle of a call, and a reference object with its other
+//!   views (`wasm_table_set(t, 0, wasm_table_as_ref(t))` passes one object
+//!   twice);
+//! - `Option<Box<T>>` for an owned object the call takes.
 //!
 //! Arrays (`wasm_X_vec_new`'s elements, a vector's `data`) stay raw
-//! pointers: a reference would cover their first element only. A
-//! `wasm_ref_t` is only the header of the object it stands for, so
-//! `wasm_ref_delete` takes a `NonNull` (it dispatches on the header) and the
-//! results that widen it (`wasm_ref_as_X_const`) are raw pointers.
+//! pointers: a reference would cover their first element only; a null array
+//! is no elements. A `wasm_ref_t` is only the header of the object it
+//! stands for, so `wasm_ref_delete` takes an `Option<NonNull>`, not a
+//! `Box` (it dispatches on the header), and the results that widen it (`wasm_ref_as_X_const`) are raw
+//! pointers.
 //!
 //! # Panics
 //!
@@ -94,8 +127,8 @@
 //!   cannot panic, and a function that writes an `out` value, returns
 //!   nothing, or returns a pointer for which null is also an answer
 //!   (`wasm_table_get`, `wasm_trap_origin`) has no result that a host could
-//!   tell from a real one: `wasm_valtype_kind` answering 0 would read as
-//!   `WASM_I32`, an empty `out` vector as "no exports". Should one of them
+//!   tell from a real one: an empty `out` vector would read as "no
+//!   exports", a null `wasm_table_get` as a null element. Should one of them
 //!   panic, the unwinding reaches its `extern "C"` boundary and Rust aborts
 //!   the process with a message, as it does when memory runs out.
 //!
@@ -137,6 +170,17 @@ pub use vec::*;
 
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// What a kind accessor answers for null (see "Null pointers"): no value
+/// kind, extern kind or mutability has it (0 would read as `WASM_I32`,
+/// `WASM_EXTERN_FUNC` or `WASM_CONST`). Not in a header: cbindgen would put
+/// a public constant in `wasm.h` too, which is the standard's alone.
+pub(crate) const NO_KIND: u8 = 0xff;
+
+/// What an index or offset accessor answers for null: all ones, which no
+/// function index or byte offset reaches.
+pub(crate) const NO_INDEX_U32: u32 = u32::MAX;
+pub(crate) const NO_OFFSET: usize = usize::MAX;
 
 /// Runs the body of an entry point whose result can say it failed; a panic
 /// becomes `on_panic`, that failure (null, a trap, `false`: never a value

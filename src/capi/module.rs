@@ -63,25 +63,28 @@ pub(crate) unsafe fn bytes_of(binary: Option<&wasm_byte_vec_t>) -> &[u8] {
     binary.map_or(&[], |b| unsafe { b.bytes() })
 }
 
-/// The engine of a store.
+/// The engine of a store; `None` for null.
 ///
 /// # Safety
-/// `store` is live.
-pub(crate) unsafe fn engine_of(store: NonNull<wasm_store_t>) -> Engine {
+/// `store` is null or live.
+pub(crate) unsafe fn engine_of(store: Option<NonNull<wasm_store_t>>) -> Option<Engine> {
     // SAFETY: `store` is live; an entry point of this store.
-    unsafe { store.as_ref().store() }.engine().clone()
+    Some(unsafe { store?.as_ref().store() }.engine().clone())
 }
 
 /// Compiles a module; null when the bytes are malformed or invalid (a null
-/// `binary` is empty, so invalid).
+/// `binary` is empty, so invalid) or `store` is null.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_new(
-    store: NonNull<wasm_store_t>,
+    store: Option<NonNull<wasm_store_t>>,
     binary: Option<&wasm_byte_vec_t>,
 ) -> *mut wasm_module_t {
     guard(ptr::null_mut(), || {
-        // SAFETY: `store` is live; `binary` is null or a valid vector.
+        // SAFETY: `store` is null or live; `binary` is null or a valid vector.
         let (engine, bytes) = unsafe { (engine_of(store), bytes_of(binary)) };
+        let Some(engine) = engine else {
+            return ptr::null_mut();
+        };
         match Module::new(&engine, bytes) {
             Ok(module) => wasm_module_t::new_raw(module),
             Err(_) => ptr::null_mut(),
@@ -89,63 +92,80 @@ pub unsafe extern "C" fn wasm_module_new(
     })
 }
 
-/// Whether `binary` is a valid module (a null `binary` is empty: no).
+/// Whether `binary` is a valid module (a null `binary` is empty: no; a null
+/// `store`: no).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_validate(
-    store: NonNull<wasm_store_t>,
+    store: Option<NonNull<wasm_store_t>>,
     binary: Option<&wasm_byte_vec_t>,
 ) -> bool {
     guard(false, || {
-        // SAFETY: `store` is live; `binary` is null or a valid vector.
+        // SAFETY: `store` is null or live; `binary` is null or a valid vector.
         let (engine, bytes) = unsafe { (engine_of(store), bytes_of(binary)) };
-        Module::validate(&engine, bytes).is_ok()
+        engine.is_some_and(|engine| Module::validate(&engine, bytes).is_ok())
     })
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_module_imports(
-    m: &wasm_module_t,
-    out: &mut MaybeUninit<wasm_importtype_vec_t>,
+    m: Option<&wasm_module_t>,
+    out: Option<&mut MaybeUninit<wasm_importtype_vec_t>>,
 ) {
-    let v = m
-        .module
-        .imports()
-        .iter()
-        .map(|i| wasm_importtype_t::new(&i.module, &i.name, &i.ty))
-        .collect();
-    write_out(out, v)
+    let Some(out) = out else { return };
+    let v = m.map_or_else(Vec::new, |m| {
+        m.module
+            .imports()
+            .iter()
+            .map(|i| wasm_importtype_t::new(&i.module, &i.name, &i.ty))
+            .collect()
+    });
+    write_out(Some(out), v)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_module_exports(
-    m: &wasm_module_t,
-    out: &mut MaybeUninit<wasm_exporttype_vec_t>,
+    m: Option<&wasm_module_t>,
+    out: Option<&mut MaybeUninit<wasm_exporttype_vec_t>>,
 ) {
-    let v = m
-        .module
-        .exports()
-        .iter()
-        .map(|e| wasm_exporttype_t::new(&e.name, &e.ty))
-        .collect();
-    write_out(out, v)
+    let Some(out) = out else { return };
+    let v = m.map_or_else(Vec::new, |m| {
+        m.module
+            .exports()
+            .iter()
+            .map(|e| wasm_exporttype_t::new(&e.name, &e.ty))
+            .collect()
+    });
+    write_out(Some(out), v)
 }
 
 /// The compiled module, in the runtime's versioned, checksummed format.
 #[no_mangle]
-pub extern "C" fn wasm_module_serialize(m: &wasm_module_t, out: &mut MaybeUninit<wasm_byte_vec_t>) {
-    out.write(wasm_byte_vec_t::from_bytes(&m.module.serialize()));
+pub extern "C" fn wasm_module_serialize(
+    m: Option<&wasm_module_t>,
+    out: Option<&mut MaybeUninit<wasm_byte_vec_t>>,
+) {
+    if let Some(out) = out {
+        out.write(m.map_or_else(
+            || wasm_byte_vec_t::from_bytes(&[]),
+            |m| wasm_byte_vec_t::from_bytes(&m.module.serialize()),
+        ));
+    }
 }
 
 /// Loads what `wasm_module_serialize` wrote; null for corrupted data or data
-/// from another version or configuration (a null `bytes` is empty).
+/// from another version or configuration (a null `bytes` is empty), and for
+/// a null `store`.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_deserialize(
-    store: NonNull<wasm_store_t>,
+    store: Option<NonNull<wasm_store_t>>,
     bytes: Option<&wasm_byte_vec_t>,
 ) -> *mut wasm_module_t {
     guard(ptr::null_mut(), || {
-        // SAFETY: `store` is live; `bytes` is null or a valid vector.
+        // SAFETY: `store` is null or live; `bytes` is null or a valid vector.
         let (engine, bytes) = unsafe { (engine_of(store), bytes_of(bytes)) };
+        let Some(engine) = engine else {
+            return ptr::null_mut();
+        };
         match Module::deserialize(&engine, bytes) {
             Ok(module) => wasm_module_t::new_raw(module),
             Err(_) => ptr::null_mut(),
@@ -160,24 +180,28 @@ pub struct wasm_shared_module_t {
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_module_share(m: &wasm_module_t) -> *mut wasm_shared_module_t {
+pub extern "C" fn wasm_module_share(m: Option<&wasm_module_t>) -> *mut wasm_shared_module_t {
     guard(ptr::null_mut(), || {
-        into_raw(wasm_shared_module_t {
-            module: m.module.clone(),
+        m.map_or(ptr::null_mut(), |m| {
+            into_raw(wasm_shared_module_t {
+                module: m.module.clone(),
+            })
         })
     })
 }
 
 /// The shared module as a module of `store`; null when the store's engine is
-/// not the one the module was compiled with.
+/// not the one the module was compiled with, or either is null.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_obtain(
-    store: NonNull<wasm_store_t>,
-    shared: &wasm_shared_module_t,
+    store: Option<NonNull<wasm_store_t>>,
+    shared: Option<&wasm_shared_module_t>,
 ) -> *mut wasm_module_t {
     guard(ptr::null_mut(), || {
-        // SAFETY: `store` is live.
-        let engine = unsafe { engine_of(store) };
+        // SAFETY: `store` is null or live.
+        let (Some(engine), Some(shared)) = (unsafe { engine_of(store) }, shared) else {
+            return ptr::null_mut();
+        };
         // Compiled code is specific to its engine (type ids, configuration).
         if !shared.module.engine().same(&engine) {
             return ptr::null_mut();
@@ -207,18 +231,21 @@ pub extern "C" fn wasm_module_same(a: Option<&wasm_module_t>, b: Option<&wasm_mo
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_module_get_host_info(m: &wasm_module_t) -> *mut c_void {
+pub extern "C" fn wasm_module_get_host_info(m: Option<&wasm_module_t>) -> *mut c_void {
     ref_get_host_info(m)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_module_set_host_info(m: NonNull<wasm_module_t>, info: *mut c_void) {
+pub unsafe extern "C" fn wasm_module_set_host_info(
+    m: Option<NonNull<wasm_module_t>>,
+    info: *mut c_void,
+) {
     ref_set_host_info(m, info, None)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_set_host_info_with_finalizer(
-    m: NonNull<wasm_module_t>,
+    m: Option<NonNull<wasm_module_t>>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {

@@ -134,19 +134,25 @@ pub(crate) fn ref_same<T: RefObject>(a: Option<&T>, b: Option<&T>) -> bool {
     }
 }
 
-pub(crate) fn ref_get_host_info<T: RefObject>(this: &T) -> *mut c_void {
-    this.with_host_info(|slot| slot.as_ref().map_or(ptr::null_mut(), HostInfo::data))
+/// `wasm_X_get_host_info`: the info, or null if there is none (or no object).
+pub(crate) fn ref_get_host_info<T: RefObject>(this: Option<&T>) -> *mut c_void {
+    this.map_or(ptr::null_mut(), |this| {
+        this.with_host_info(|slot| slot.as_ref().map_or(ptr::null_mut(), HostInfo::data))
+    })
 }
 
 /// `wasm_X_set_host_info(_with_finalizer)`; the old info's finalizer runs.
+/// Without an object, nothing happens (the new finalizer does not run: the
+/// info was never the object's).
 ///
 /// # Safety
-/// `this` is a live object.
+/// `this` is null or a live object.
 pub(crate) unsafe fn ref_set_host_info<T: RefObject>(
-    this: NonNull<T>,
+    this: Option<NonNull<T>>,
     data: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
+    let Some(this) = this else { return };
     // SAFETY: `this` is live; only shared borrows of it are made.
     let this = unsafe { this.as_ref() };
     let new = HostInfo::new(data, finalizer);
@@ -266,18 +272,18 @@ pub extern "C" fn wasm_ref_same(a: Option<&wasm_ref_t>, b: Option<&wasm_ref_t>) 
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_ref_get_host_info(r: &wasm_ref_t) -> *mut c_void {
+pub extern "C" fn wasm_ref_get_host_info(r: Option<&wasm_ref_t>) -> *mut c_void {
     ref_get_host_info(r)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_ref_set_host_info(r: NonNull<wasm_ref_t>, info: *mut c_void) {
+pub unsafe extern "C" fn wasm_ref_set_host_info(r: Option<NonNull<wasm_ref_t>>, info: *mut c_void) {
     ref_set_host_info(r, info, None)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_set_host_info_with_finalizer(
-    r: NonNull<wasm_ref_t>,
+    r: Option<NonNull<wasm_ref_t>>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
@@ -435,7 +441,10 @@ impl RefObject for wasm_foreign_t {
 
 /// A new foreign object of `store`.
 #[no_mangle]
-pub extern "C" fn wasm_foreign_new(store: NonNull<wasm_store_t>) -> *mut wasm_foreign_t {
+pub extern "C" fn wasm_foreign_new(store: Option<NonNull<wasm_store_t>>) -> *mut wasm_foreign_t {
+    let Some(store) = store else {
+        return ptr::null_mut();
+    };
     guard(ptr::null_mut(), || wasm_foreign_t::new_raw(store.as_ptr()))
 }
 
@@ -458,18 +467,21 @@ pub extern "C" fn wasm_foreign_same(
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_foreign_get_host_info(f: &wasm_foreign_t) -> *mut c_void {
+pub extern "C" fn wasm_foreign_get_host_info(f: Option<&wasm_foreign_t>) -> *mut c_void {
     ref_get_host_info(f)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_foreign_set_host_info(f: NonNull<wasm_foreign_t>, info: *mut c_void) {
+pub unsafe extern "C" fn wasm_foreign_set_host_info(
+    f: Option<NonNull<wasm_foreign_t>>,
+    info: *mut c_void,
+) {
     ref_set_host_info(f, info, None)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_foreign_set_host_info_with_finalizer(
-    f: NonNull<wasm_foreign_t>,
+    f: Option<NonNull<wasm_foreign_t>>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {

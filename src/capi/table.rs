@@ -32,10 +32,13 @@ unsafe fn element(
 /// null reference); null when `init` cannot be an element of the table.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_new(
-    store: NonNull<wasm_store_t>,
-    ty: &wasm_tabletype_t,
+    store: Option<NonNull<wasm_store_t>>,
+    ty: Option<&wasm_tabletype_t>,
     init: Option<NonNull<wasm_ref_t>>,
 ) -> *mut wasm_table_t {
+    let (Some(store), Some(ty)) = (store, ty) else {
+        return ptr::null_mut();
+    };
     guard(ptr::null_mut(), || {
         // SAFETY: `store` is live.
         let c_store = unsafe { store.as_ref() };
@@ -53,7 +56,10 @@ pub unsafe extern "C" fn wasm_table_new(
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_table_type(t: &wasm_table_t) -> *mut wasm_tabletype_t {
+pub unsafe extern "C" fn wasm_table_type(t: Option<&wasm_table_t>) -> *mut wasm_tabletype_t {
+    let Some(t) = t else {
+        return ptr::null_mut();
+    };
     guard(ptr::null_mut(), || {
         // SAFETY: an entry point of the table's store.
         let ty = t.table().ty(unsafe { t.ext.store().store() });
@@ -65,9 +71,12 @@ pub unsafe extern "C" fn wasm_table_type(t: &wasm_table_t) -> *mut wasm_tabletyp
 /// an index out of bounds.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_get(
-    t: &wasm_table_t,
+    t: Option<&wasm_table_t>,
     index: wasm_table_size_t,
 ) -> *mut wasm_ref_t {
+    let Some(t) = t else {
+        return ptr::null_mut();
+    };
     // SAFETY: an entry point of the table's store.
     let rt = unsafe { t.ext.store().store() };
     match t.table().get(rt, index) {
@@ -80,10 +89,13 @@ pub unsafe extern "C" fn wasm_table_get(
 /// of bounds or when `r` cannot be an element of this table.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_set(
-    t: NonNull<wasm_table_t>,
+    t: Option<NonNull<wasm_table_t>>,
     index: wasm_table_size_t,
     r: Option<NonNull<wasm_ref_t>>,
 ) -> bool {
+    let Some(t) = t else {
+        return false;
+    };
     guard(false, || {
         // SAFETY: `t` is live (and may be `r` too: only shared borrows).
         let t = unsafe { t.as_ref() };
@@ -99,7 +111,10 @@ pub unsafe extern "C" fn wasm_table_set(
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_table_size(t: &wasm_table_t) -> wasm_table_size_t {
+pub unsafe extern "C" fn wasm_table_size(t: Option<&wasm_table_t>) -> wasm_table_size_t {
+    let Some(t) = t else {
+        return 0;
+    };
     // SAFETY: an entry point of the table's store.
     t.table().size(unsafe { t.ext.store().store() })
 }
@@ -108,10 +123,13 @@ pub unsafe extern "C" fn wasm_table_size(t: &wasm_table_t) -> wasm_table_size_t 
 /// false past the maximum.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_grow(
-    t: NonNull<wasm_table_t>,
+    t: Option<NonNull<wasm_table_t>>,
     delta: wasm_table_size_t,
     init: Option<NonNull<wasm_ref_t>>,
 ) -> bool {
+    let Some(t) = t else {
+        return false;
+    };
     guard(false, || {
         // SAFETY: `t` is live (and may be `init` too: only shared borrows).
         let t = unsafe { t.as_ref() };
@@ -142,18 +160,21 @@ pub extern "C" fn wasm_table_same(a: Option<&wasm_table_t>, b: Option<&wasm_tabl
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_table_get_host_info(t: &wasm_table_t) -> *mut c_void {
+pub extern "C" fn wasm_table_get_host_info(t: Option<&wasm_table_t>) -> *mut c_void {
     ref_get_host_info(t)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_table_set_host_info(t: NonNull<wasm_table_t>, info: *mut c_void) {
+pub unsafe extern "C" fn wasm_table_set_host_info(
+    t: Option<NonNull<wasm_table_t>>,
+    info: *mut c_void,
+) {
     ref_set_host_info(t, info, None)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_set_host_info_with_finalizer(
-    t: NonNull<wasm_table_t>,
+    t: Option<NonNull<wasm_table_t>>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {

@@ -12,7 +12,7 @@ use super::ref_::{
     ref_set_host_info, wasm_ref_t, with_shared, RefHeader, RefKind, RefObject, SharedHostInfo,
 };
 use super::vec::{wasm_frame_vec_t, wasm_message_t, write_out, OwnedObject};
-use super::{drop_raw, guard, into_raw, HostInfo};
+use super::{drop_raw, guard, into_raw, HostInfo, NO_INDEX_U32, NO_OFFSET};
 use crate::{FrameInfo, Trap};
 use std::ffi::c_void;
 use std::mem::MaybeUninit;
@@ -95,9 +95,12 @@ impl RefObject for wasm_trap_t {
 /// A trap with `message` (null is the empty message).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_trap_new(
-    store: NonNull<wasm_store_t>,
+    store: Option<NonNull<wasm_store_t>>,
     message: Option<&wasm_message_t>,
 ) -> *mut wasm_trap_t {
+    let Some(store) = store else {
+        return ptr::null_mut();
+    };
     guard(ptr::null_mut(), || {
         // SAFETY: `message` is null or a valid byte vector.
         let bytes = unsafe { super::module::bytes_of(message) };
@@ -106,9 +109,20 @@ pub unsafe extern "C" fn wasm_trap_new(
     })
 }
 
-/// The message, NUL-terminated.
+/// The message, NUL-terminated; for a null trap, the empty vector (not even
+/// a NUL).
 #[no_mangle]
-pub extern "C" fn wasm_trap_message(t: &wasm_trap_t, out: &mut MaybeUninit<wasm_message_t>) {
+pub extern "C" fn wasm_trap_message(
+    t: Option<&wasm_trap_t>,
+    out: Option<&mut MaybeUninit<wasm_message_t>>,
+) {
+    let Some(out) = out else {
+        return;
+    };
+    let Some(t) = t else {
+        out.write(wasm_message_t::from_bytes(&[]));
+        return;
+    };
     let mut bytes = t.trap().message().as_bytes().to_vec();
     bytes.push(0);
     out.write(wasm_message_t::from_bytes(&bytes));
@@ -116,18 +130,29 @@ pub extern "C" fn wasm_trap_message(t: &wasm_trap_t, out: &mut MaybeUninit<wasm_
 
 /// The innermost frame, or null when the trap has no wasm frames.
 #[no_mangle]
-pub extern "C" fn wasm_trap_origin(t: &wasm_trap_t) -> *mut wasm_frame_t {
+pub extern "C" fn wasm_trap_origin(t: Option<&wasm_trap_t>) -> *mut wasm_frame_t {
+    let Some(t) = t else {
+        return ptr::null_mut();
+    };
     t.trap()
         .frames()
         .first()
         .map_or(ptr::null_mut(), |f| t.frame(f))
 }
 
-/// The frames, innermost first.
+/// The frames, innermost first (none for a null trap).
 #[no_mangle]
-pub extern "C" fn wasm_trap_trace(t: &wasm_trap_t, out: &mut MaybeUninit<wasm_frame_vec_t>) {
-    let frames = t.trap().frames().iter().map(|f| t.frame(f)).collect();
-    write_out(out, frames)
+pub extern "C" fn wasm_trap_trace(
+    t: Option<&wasm_trap_t>,
+    out: Option<&mut MaybeUninit<wasm_frame_vec_t>>,
+) {
+    let Some(out) = out else {
+        return;
+    };
+    let frames = t.map_or_else(Vec::new, |t| {
+        t.trap().frames().iter().map(|f| t.frame(f)).collect()
+    });
+    write_out(Some(out), frames)
 }
 
 #[no_mangle]
@@ -146,18 +171,21 @@ pub extern "C" fn wasm_trap_same(a: Option<&wasm_trap_t>, b: Option<&wasm_trap_t
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_trap_get_host_info(t: &wasm_trap_t) -> *mut c_void {
+pub extern "C" fn wasm_trap_get_host_info(t: Option<&wasm_trap_t>) -> *mut c_void {
     ref_get_host_info(t)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn wasm_trap_set_host_info(t: NonNull<wasm_trap_t>, info: *mut c_void) {
+pub unsafe extern "C" fn wasm_trap_set_host_info(
+    t: Option<NonNull<wasm_trap_t>>,
+    info: *mut c_void,
+) {
     ref_set_host_info(t, info, None)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_trap_set_host_info_with_finalizer(
-    t: NonNull<wasm_trap_t>,
+    t: Option<NonNull<wasm_trap_t>>,
     info: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
@@ -229,25 +257,40 @@ pub extern "C" fn wasm_frame_delete(f: Option<Box<wasm_frame_t>>) {
 }
 
 /// The instance the frame's function belongs to, borrowed from the frame
-/// (null when unknown).
+/// (null when unknown, or for a null frame).
 #[no_mangle]
-pub extern "C" fn wasm_frame_instance(f: &wasm_frame_t) -> *mut wasm_instance_t {
+pub extern "C" fn wasm_frame_instance(f: Option<&wasm_frame_t>) -> *mut wasm_instance_t {
+    let Some(f) = f else {
+        return ptr::null_mut();
+    };
     f.instance
 }
 
+/// The function's index in its module (`UINT32_MAX` for a null frame).
 #[no_mangle]
-pub extern "C" fn wasm_frame_func_index(f: &wasm_frame_t) -> u32 {
+pub extern "C" fn wasm_frame_func_index(f: Option<&wasm_frame_t>) -> u32 {
+    let Some(f) = f else {
+        return NO_INDEX_U32;
+    };
     f.info.func_index
 }
 
-/// Offset of the trapping instruction from the start of the function's body.
+/// Offset of the trapping instruction from the start of the function's body
+/// (`SIZE_MAX` for a null frame).
 #[no_mangle]
-pub extern "C" fn wasm_frame_func_offset(f: &wasm_frame_t) -> usize {
+pub extern "C" fn wasm_frame_func_offset(f: Option<&wasm_frame_t>) -> usize {
+    let Some(f) = f else {
+        return NO_OFFSET;
+    };
     f.info.func_offset
 }
 
-/// Offset of the trapping instruction in the module's bytes.
+/// Offset of the trapping instruction in the module's bytes (`SIZE_MAX` for
+/// a null frame).
 #[no_mangle]
-pub extern "C" fn wasm_frame_module_offset(f: &wasm_frame_t) -> usize {
+pub extern "C" fn wasm_frame_module_offset(f: Option<&wasm_frame_t>) -> usize {
+    let Some(f) = f else {
+        return NO_OFFSET;
+    };
     f.info.module_offset
 }

@@ -7,7 +7,7 @@
 //! of the views can be deleted.
 
 use super::vec::{wasm_name_t, wasm_valtype_vec_t, CVec, OwnedObject};
-use super::{guard, into_raw};
+use super::{guard, into_raw, NO_KIND};
 use crate::{ExternType, FuncType, GlobalType, MemoryType, TableType, ValType};
 use std::ptr;
 
@@ -133,9 +133,10 @@ pub extern "C" fn wasm_valtype_new(kind: wasm_valkind_t) -> *mut wasm_valtype_t 
     })
 }
 
+/// The kind; 0xff (no kind at all) for null.
 #[no_mangle]
-pub extern "C" fn wasm_valtype_kind(t: &wasm_valtype_t) -> wasm_valkind_t {
-    valkind(t.ty)
+pub extern "C" fn wasm_valtype_kind(t: Option<&wasm_valtype_t>) -> wasm_valkind_t {
+    t.map_or(NO_KIND, |t| valkind(t.ty))
 }
 
 #[no_mangle]
@@ -479,17 +480,19 @@ pub unsafe extern "C" fn wasm_functype_new(
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_functype_params(t: &wasm_functype_t) -> &wasm_valtype_vec_t {
-    match t.data() {
-        ExternTypeData::Func { params, .. } => params,
+pub extern "C" fn wasm_functype_params(t: Option<&wasm_functype_t>) -> Option<&wasm_valtype_vec_t> {
+    match t?.data() {
+        ExternTypeData::Func { params, .. } => Some(params),
         _ => unreachable!("a functype view is a function type"),
     }
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_functype_results(t: &wasm_functype_t) -> &wasm_valtype_vec_t {
-    match t.data() {
-        ExternTypeData::Func { results, .. } => results,
+pub extern "C" fn wasm_functype_results(
+    t: Option<&wasm_functype_t>,
+) -> Option<&wasm_valtype_vec_t> {
+    match t?.data() {
+        ExternTypeData::Func { results, .. } => Some(results),
         _ => unreachable!("a functype view is a function type"),
     }
 }
@@ -524,18 +527,22 @@ pub extern "C" fn wasm_globaltype_new(
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_globaltype_content(t: &wasm_globaltype_t) -> &wasm_valtype_t {
-    match t.data() {
-        ExternTypeData::Global { content, .. } => content,
+pub extern "C" fn wasm_globaltype_content(
+    t: Option<&wasm_globaltype_t>,
+) -> Option<&wasm_valtype_t> {
+    match t?.data() {
+        ExternTypeData::Global { content, .. } => Some(content),
         _ => unreachable!("a globaltype view is a global type"),
     }
 }
 
+/// The mutability; 0xff (neither constant nor variable) for null.
 #[no_mangle]
-pub extern "C" fn wasm_globaltype_mutability(t: &wasm_globaltype_t) -> wasm_mutability_t {
-    match t.data() {
-        ExternTypeData::Global { mutability, .. } => *mutability,
-        _ => unreachable!("a globaltype view is a global type"),
+pub extern "C" fn wasm_globaltype_mutability(t: Option<&wasm_globaltype_t>) -> wasm_mutability_t {
+    match t.map(wasm_globaltype_t::data) {
+        Some(ExternTypeData::Global { mutability, .. }) => *mutability,
+        Some(_) => unreachable!("a globaltype view is a global type"),
+        None => NO_KIND,
     }
 }
 
@@ -551,14 +558,15 @@ pub extern "C" fn wasm_globaltype_delete(t: Option<Box<wasm_globaltype_t>>) {
 
 // Table types
 
-/// Takes `element`; null when it is null or not a reference type.
+/// Takes `element`; null when it or `limits` is null, or it is not a
+/// reference type.
 #[no_mangle]
 pub extern "C" fn wasm_tabletype_new(
     element: Option<Box<wasm_valtype_t>>,
-    limits: &wasm_limits_t,
+    limits: Option<&wasm_limits_t>,
 ) -> *mut wasm_tabletype_t {
-    guard(ptr::null_mut(), || match element {
-        Some(element) if element.ty.is_ref() => new_view(ExternTypeData::Table {
+    guard(ptr::null_mut(), || match (element, limits) {
+        (Some(element), Some(limits)) if element.ty.is_ref() => new_view(ExternTypeData::Table {
             element: *element,
             limits: *limits,
         }),
@@ -567,17 +575,17 @@ pub extern "C" fn wasm_tabletype_new(
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_tabletype_element(t: &wasm_tabletype_t) -> &wasm_valtype_t {
-    match t.data() {
-        ExternTypeData::Table { element, .. } => element,
+pub extern "C" fn wasm_tabletype_element(t: Option<&wasm_tabletype_t>) -> Option<&wasm_valtype_t> {
+    match t?.data() {
+        ExternTypeData::Table { element, .. } => Some(element),
         _ => unreachable!("a tabletype view is a table type"),
     }
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_tabletype_limits(t: &wasm_tabletype_t) -> &wasm_limits_t {
-    match t.data() {
-        ExternTypeData::Table { limits, .. } => limits,
+pub extern "C" fn wasm_tabletype_limits(t: Option<&wasm_tabletype_t>) -> Option<&wasm_limits_t> {
+    match t?.data() {
+        ExternTypeData::Table { limits, .. } => Some(limits),
         _ => unreachable!("a tabletype view is a table type"),
     }
 }
@@ -595,19 +603,20 @@ pub extern "C" fn wasm_tabletype_delete(t: Option<Box<wasm_tabletype_t>>) {
 // Memory types
 
 #[no_mangle]
-pub extern "C" fn wasm_memorytype_new(limits: &wasm_limits_t) -> *mut wasm_memorytype_t {
-    guard(ptr::null_mut(), || {
-        new_view(ExternTypeData::Memory {
+pub extern "C" fn wasm_memorytype_new(limits: Option<&wasm_limits_t>) -> *mut wasm_memorytype_t {
+    guard(ptr::null_mut(), || match limits {
+        Some(limits) => new_view(ExternTypeData::Memory {
             limits: *limits,
             shared: false,
-        })
+        }),
+        None => ptr::null_mut(),
     })
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_memorytype_limits(t: &wasm_memorytype_t) -> &wasm_limits_t {
-    match t.data() {
-        ExternTypeData::Memory { limits, .. } => limits,
+pub extern "C" fn wasm_memorytype_limits(t: Option<&wasm_memorytype_t>) -> Option<&wasm_limits_t> {
+    match t?.data() {
+        ExternTypeData::Memory { limits, .. } => Some(limits),
         _ => unreachable!("a memorytype view is a memory type"),
     }
 }
@@ -634,9 +643,9 @@ pub extern "C" fn wasm_tagtype_new(functype: Option<Box<wasm_functype_t>>) -> *m
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_tagtype_functype(t: &wasm_tagtype_t) -> &wasm_functype_t {
-    match t.data() {
-        ExternTypeData::Tag { functype } => functype,
+pub extern "C" fn wasm_tagtype_functype(t: Option<&wasm_tagtype_t>) -> Option<&wasm_functype_t> {
+    match t?.data() {
+        ExternTypeData::Tag { functype } => Some(functype),
         _ => unreachable!("a tagtype view is a tag type"),
     }
 }
@@ -653,9 +662,10 @@ pub extern "C" fn wasm_tagtype_delete(t: Option<Box<wasm_tagtype_t>>) {
 
 // Extern types
 
+/// The kind; 0xff (no kind at all) for null.
 #[no_mangle]
-pub extern "C" fn wasm_externtype_kind(t: &wasm_externtype_t) -> wasm_externkind_t {
-    t.kind()
+pub extern "C" fn wasm_externtype_kind(t: Option<&wasm_externtype_t>) -> wasm_externkind_t {
+    t.map_or(NO_KIND, wasm_externtype_t::kind)
 }
 
 #[no_mangle]
@@ -877,18 +887,20 @@ pub unsafe extern "C" fn wasm_importtype_new(
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_importtype_module(t: &wasm_importtype_t) -> &wasm_name_t {
-    &t.module
+pub extern "C" fn wasm_importtype_module(t: Option<&wasm_importtype_t>) -> Option<&wasm_name_t> {
+    t.map(|t| &t.module)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_importtype_name(t: &wasm_importtype_t) -> &wasm_name_t {
-    &t.name
+pub extern "C" fn wasm_importtype_name(t: Option<&wasm_importtype_t>) -> Option<&wasm_name_t> {
+    t.map(|t| &t.name)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_importtype_type(t: &wasm_importtype_t) -> &wasm_externtype_t {
-    &t.ty
+pub extern "C" fn wasm_importtype_type(
+    t: Option<&wasm_importtype_t>,
+) -> Option<&wasm_externtype_t> {
+    t.map(|t| &*t.ty)
 }
 
 #[no_mangle]
@@ -955,13 +967,15 @@ pub unsafe extern "C" fn wasm_exporttype_new(
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_exporttype_name(t: &wasm_exporttype_t) -> &wasm_name_t {
-    &t.name
+pub extern "C" fn wasm_exporttype_name(t: Option<&wasm_exporttype_t>) -> Option<&wasm_name_t> {
+    t.map(|t| &t.name)
 }
 
 #[no_mangle]
-pub extern "C" fn wasm_exporttype_type(t: &wasm_exporttype_t) -> &wasm_externtype_t {
-    &t.ty
+pub extern "C" fn wasm_exporttype_type(
+    t: Option<&wasm_exporttype_t>,
+) -> Option<&wasm_externtype_t> {
+    t.map(|t| &*t.ty)
 }
 
 #[no_mangle]

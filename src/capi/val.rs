@@ -9,6 +9,7 @@ use super::types::{
     valkind, wasm_valkind_t, KIND_EXTERNREF, KIND_F32, KIND_F64, KIND_FUNCREF, KIND_I32, KIND_I64,
 };
 use super::vec::{float32_t, float64_t, VecElem};
+use super::NO_KIND;
 use crate::{Store, Val, ValType};
 use std::mem::MaybeUninit;
 use std::ptr;
@@ -41,6 +42,15 @@ impl wasm_val_t {
     pub(crate) fn ref_ptr(&self) -> *mut wasm_ref_t {
         // SAFETY: reference values store a pointer in `of`.
         unsafe { self.of.r#ref }
+    }
+
+    /// The value written for nothing (see "Null pointers" in `mod.rs`): of
+    /// no kind, all bits zero.
+    pub(crate) fn none() -> wasm_val_t {
+        wasm_val_t {
+            kind: NO_KIND,
+            of: wasm_val_union { i64: 0 },
+        }
     }
 
     fn null_ref(kind: wasm_valkind_t) -> wasm_val_t {
@@ -137,9 +147,15 @@ pub unsafe extern "C" fn wasm_val_delete(v: Option<&mut wasm_val_t>) {
     }
 }
 
-/// Writes a copy of `v` (with a new reference for a reference value).
+/// Writes a copy of `v` (with a new reference for a reference value); for a
+/// null `v`, a value of kind 0xff (no kind at all) and zero bits.
 #[no_mangle]
-pub unsafe extern "C" fn wasm_val_copy(out: &mut MaybeUninit<wasm_val_t>, v: &wasm_val_t) {
-    // SAFETY: `v` is a valid value.
-    out.write(unsafe { v.copy_elem() });
+pub unsafe extern "C" fn wasm_val_copy(
+    out: Option<&mut MaybeUninit<wasm_val_t>>,
+    v: Option<&wasm_val_t>,
+) {
+    if let Some(out) = out {
+        // SAFETY: `v` is null or a valid value.
+        out.write(v.map_or_else(wasm_val_t::none, |v| unsafe { v.copy_elem() }));
+    }
 }

@@ -9,9 +9,10 @@
 //! A vector's buffer is a boxed slice (`size` elements, null when empty);
 //! `wasm_X_vec_delete` releases the elements (for `own` element pointers and
 //! reference values) and the buffer, and leaves the vector empty. As
-//! everywhere (see "Null pointers" in `mod.rs`): `out` must be valid, a
-//! null vector to copy is the empty one, deleting null does nothing, and
-//! `data` may be null when there are no elements.
+//! everywhere (see "Null pointers" in `mod.rs`): a null vector to copy is
+//! the empty one, deleting null does nothing, `data` may be null when there
+//! are no elements, and a null `out` receives nothing (`wasm_X_vec_new`
+//! then releases the elements it was given).
 
 use super::trap::wasm_frame_t;
 use super::types::{
@@ -160,9 +161,21 @@ pub(crate) trait CVec: Sized {
 }
 
 /// Writes a new vector owning `v` to an `out` parameter (whose old content
-/// is not released: the standard's `out` parameters are uninitialised).
-pub(crate) fn write_out<V: CVec>(out: &mut MaybeUninit<V>, v: Vec<V::Elem>) {
-    out.write(V::from_vec(v));
+/// is not released: the standard's `out` parameters are uninitialised). A
+/// null `out` receives nothing, and the elements, which the call owns, are
+/// released (see "Null pointers" in `mod.rs`).
+pub(crate) fn write_out<V: CVec>(out: Option<&mut MaybeUninit<V>>, v: Vec<V::Elem>) {
+    match out {
+        Some(out) => {
+            out.write(V::from_vec(v));
+        }
+        None => {
+            for mut e in v {
+                // SAFETY: the elements are valid and owned by this call.
+                unsafe { e.drop_elem() };
+            }
+        }
+    }
 }
 
 /// Releases the elements and the buffer of an owned vector.
@@ -177,22 +190,25 @@ unsafe fn release<V: CVec>(v: &mut V) {
     }
 }
 
-fn new_empty<V: CVec>(out: &mut MaybeUninit<V>) {
+fn new_empty<V: CVec>(out: Option<&mut MaybeUninit<V>>) {
     write_out(out, Vec::new())
 }
 
-fn new_uninitialized<V: CVec>(out: &mut MaybeUninit<V>, size: usize) {
+fn new_uninitialized<V: CVec>(out: Option<&mut MaybeUninit<V>>, size: usize) {
+    if out.is_none() {
+        return;
+    }
     let v = std::iter::repeat_with(V::Elem::empty).take(size).collect();
     write_out(out, v)
 }
 
 /// Moves `size` elements from `data` (ownership of each element passes to the
 /// new vector; the array itself stays the caller's). A null `data` is no
-/// elements.
+/// elements; with a null `out` the elements are released.
 ///
 /// # Safety
 /// `data` is null or points at `size` valid elements.
-unsafe fn new<V: CVec>(out: &mut MaybeUninit<V>, size: usize, data: *const V::Elem) {
+unsafe fn new<V: CVec>(out: Option<&mut MaybeUninit<V>>, size: usize, data: *const V::Elem) {
     let v = if size == 0 || data.is_null() {
         Vec::new()
     } else {
@@ -209,12 +225,14 @@ unsafe fn new<V: CVec>(out: &mut MaybeUninit<V>, size: usize, data: *const V::El
 ///
 /// # Safety
 /// `src` is null or a valid vector of valid elements.
-unsafe fn copy<V: CVec>(out: &mut MaybeUninit<V>, src: Option<&V>) {
-    out.write(match src {
-        // SAFETY: `src` is a valid vector; its elements are valid.
-        Some(src) => unsafe { src.deep_copy() },
-        None => V::from_vec(Vec::new()),
-    });
+unsafe fn copy<V: CVec>(out: Option<&mut MaybeUninit<V>>, src: Option<&V>) {
+    if let Some(out) = out {
+        out.write(match src {
+            // SAFETY: `src` is a valid vector; its elements are valid.
+            Some(src) => unsafe { src.deep_copy() },
+            None => V::from_vec(Vec::new()),
+        });
+    }
 }
 
 /// Releases an owned vector; null does nothing.
@@ -356,13 +374,13 @@ impl_cvec!(wasm_extern_vec_t, *mut wasm_extern_t);
 // byte
 
 #[no_mangle]
-pub extern "C" fn wasm_byte_vec_new_empty(out: &mut MaybeUninit<wasm_byte_vec_t>) {
+pub extern "C" fn wasm_byte_vec_new_empty(out: Option<&mut MaybeUninit<wasm_byte_vec_t>>) {
     new_empty(out)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_byte_vec_new_uninitialized(
-    out: &mut MaybeUninit<wasm_byte_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_byte_vec_t>>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -370,7 +388,7 @@ pub extern "C" fn wasm_byte_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_byte_vec_new(
-    out: &mut MaybeUninit<wasm_byte_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_byte_vec_t>>,
     size: usize,
     data: *const wasm_byte_t,
 ) {
@@ -379,7 +397,7 @@ pub unsafe extern "C" fn wasm_byte_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_byte_vec_copy(
-    out: &mut MaybeUninit<wasm_byte_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_byte_vec_t>>,
     src: Option<&wasm_byte_vec_t>,
 ) {
     copy(out, src)
@@ -393,13 +411,13 @@ pub unsafe extern "C" fn wasm_byte_vec_delete(v: Option<&mut wasm_byte_vec_t>) {
 // valtype
 
 #[no_mangle]
-pub extern "C" fn wasm_valtype_vec_new_empty(out: &mut MaybeUninit<wasm_valtype_vec_t>) {
+pub extern "C" fn wasm_valtype_vec_new_empty(out: Option<&mut MaybeUninit<wasm_valtype_vec_t>>) {
     new_empty(out)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_valtype_vec_new_uninitialized(
-    out: &mut MaybeUninit<wasm_valtype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_valtype_vec_t>>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -407,7 +425,7 @@ pub extern "C" fn wasm_valtype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_valtype_vec_new(
-    out: &mut MaybeUninit<wasm_valtype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_valtype_vec_t>>,
     size: usize,
     data: *const *mut wasm_valtype_t,
 ) {
@@ -416,7 +434,7 @@ pub unsafe extern "C" fn wasm_valtype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_valtype_vec_copy(
-    out: &mut MaybeUninit<wasm_valtype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_valtype_vec_t>>,
     src: Option<&wasm_valtype_vec_t>,
 ) {
     copy(out, src)
@@ -430,13 +448,13 @@ pub unsafe extern "C" fn wasm_valtype_vec_delete(v: Option<&mut wasm_valtype_vec
 // functype
 
 #[no_mangle]
-pub extern "C" fn wasm_functype_vec_new_empty(out: &mut MaybeUninit<wasm_functype_vec_t>) {
+pub extern "C" fn wasm_functype_vec_new_empty(out: Option<&mut MaybeUninit<wasm_functype_vec_t>>) {
     new_empty(out)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_functype_vec_new_uninitialized(
-    out: &mut MaybeUninit<wasm_functype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_functype_vec_t>>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -444,7 +462,7 @@ pub extern "C" fn wasm_functype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_functype_vec_new(
-    out: &mut MaybeUninit<wasm_functype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_functype_vec_t>>,
     size: usize,
     data: *const *mut wasm_functype_t,
 ) {
@@ -453,7 +471,7 @@ pub unsafe extern "C" fn wasm_functype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_functype_vec_copy(
-    out: &mut MaybeUninit<wasm_functype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_functype_vec_t>>,
     src: Option<&wasm_functype_vec_t>,
 ) {
     copy(out, src)
@@ -467,13 +485,15 @@ pub unsafe extern "C" fn wasm_functype_vec_delete(v: Option<&mut wasm_functype_v
 // globaltype
 
 #[no_mangle]
-pub extern "C" fn wasm_globaltype_vec_new_empty(out: &mut MaybeUninit<wasm_globaltype_vec_t>) {
+pub extern "C" fn wasm_globaltype_vec_new_empty(
+    out: Option<&mut MaybeUninit<wasm_globaltype_vec_t>>,
+) {
     new_empty(out)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_globaltype_vec_new_uninitialized(
-    out: &mut MaybeUninit<wasm_globaltype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_globaltype_vec_t>>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -481,7 +501,7 @@ pub extern "C" fn wasm_globaltype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_globaltype_vec_new(
-    out: &mut MaybeUninit<wasm_globaltype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_globaltype_vec_t>>,
     size: usize,
     data: *const *mut wasm_globaltype_t,
 ) {
@@ -490,7 +510,7 @@ pub unsafe extern "C" fn wasm_globaltype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_globaltype_vec_copy(
-    out: &mut MaybeUninit<wasm_globaltype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_globaltype_vec_t>>,
     src: Option<&wasm_globaltype_vec_t>,
 ) {
     copy(out, src)
@@ -504,13 +524,15 @@ pub unsafe extern "C" fn wasm_globaltype_vec_delete(v: Option<&mut wasm_globalty
 // tabletype
 
 #[no_mangle]
-pub extern "C" fn wasm_tabletype_vec_new_empty(out: &mut MaybeUninit<wasm_tabletype_vec_t>) {
+pub extern "C" fn wasm_tabletype_vec_new_empty(
+    out: Option<&mut MaybeUninit<wasm_tabletype_vec_t>>,
+) {
     new_empty(out)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_tabletype_vec_new_uninitialized(
-    out: &mut MaybeUninit<wasm_tabletype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_tabletype_vec_t>>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -518,7 +540,7 @@ pub extern "C" fn wasm_tabletype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tabletype_vec_new(
-    out: &mut MaybeUninit<wasm_tabletype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_tabletype_vec_t>>,
     size: usize,
     data: *const *mut wasm_tabletype_t,
 ) {
@@ -527,7 +549,7 @@ pub unsafe extern "C" fn wasm_tabletype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tabletype_vec_copy(
-    out: &mut MaybeUninit<wasm_tabletype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_tabletype_vec_t>>,
     src: Option<&wasm_tabletype_vec_t>,
 ) {
     copy(out, src)
@@ -541,13 +563,15 @@ pub unsafe extern "C" fn wasm_tabletype_vec_delete(v: Option<&mut wasm_tabletype
 // memorytype
 
 #[no_mangle]
-pub extern "C" fn wasm_memorytype_vec_new_empty(out: &mut MaybeUninit<wasm_memorytype_vec_t>) {
+pub extern "C" fn wasm_memorytype_vec_new_empty(
+    out: Option<&mut MaybeUninit<wasm_memorytype_vec_t>>,
+) {
     new_empty(out)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_memorytype_vec_new_uninitialized(
-    out: &mut MaybeUninit<wasm_memorytype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_memorytype_vec_t>>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -555,7 +579,7 @@ pub extern "C" fn wasm_memorytype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memorytype_vec_new(
-    out: &mut MaybeUninit<wasm_memorytype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_memorytype_vec_t>>,
     size: usize,
     data: *const *mut wasm_memorytype_t,
 ) {
@@ -564,7 +588,7 @@ pub unsafe extern "C" fn wasm_memorytype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_memorytype_vec_copy(
-    out: &mut MaybeUninit<wasm_memorytype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_memorytype_vec_t>>,
     src: Option<&wasm_memorytype_vec_t>,
 ) {
     copy(out, src)
@@ -578,13 +602,13 @@ pub unsafe extern "C" fn wasm_memorytype_vec_delete(v: Option<&mut wasm_memoryty
 // tagtype
 
 #[no_mangle]
-pub extern "C" fn wasm_tagtype_vec_new_empty(out: &mut MaybeUninit<wasm_tagtype_vec_t>) {
+pub extern "C" fn wasm_tagtype_vec_new_empty(out: Option<&mut MaybeUninit<wasm_tagtype_vec_t>>) {
     new_empty(out)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_tagtype_vec_new_uninitialized(
-    out: &mut MaybeUninit<wasm_tagtype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_tagtype_vec_t>>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -592,7 +616,7 @@ pub extern "C" fn wasm_tagtype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tagtype_vec_new(
-    out: &mut MaybeUninit<wasm_tagtype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_tagtype_vec_t>>,
     size: usize,
     data: *const *mut wasm_tagtype_t,
 ) {
@@ -601,7 +625,7 @@ pub unsafe extern "C" fn wasm_tagtype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tagtype_vec_copy(
-    out: &mut MaybeUninit<wasm_tagtype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_tagtype_vec_t>>,
     src: Option<&wasm_tagtype_vec_t>,
 ) {
     copy(out, src)
@@ -615,13 +639,15 @@ pub unsafe extern "C" fn wasm_tagtype_vec_delete(v: Option<&mut wasm_tagtype_vec
 // externtype
 
 #[no_mangle]
-pub extern "C" fn wasm_externtype_vec_new_empty(out: &mut MaybeUninit<wasm_externtype_vec_t>) {
+pub extern "C" fn wasm_externtype_vec_new_empty(
+    out: Option<&mut MaybeUninit<wasm_externtype_vec_t>>,
+) {
     new_empty(out)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_externtype_vec_new_uninitialized(
-    out: &mut MaybeUninit<wasm_externtype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_externtype_vec_t>>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -629,7 +655,7 @@ pub extern "C" fn wasm_externtype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_vec_new(
-    out: &mut MaybeUninit<wasm_externtype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_externtype_vec_t>>,
     size: usize,
     data: *const *mut wasm_externtype_t,
 ) {
@@ -638,7 +664,7 @@ pub unsafe extern "C" fn wasm_externtype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_vec_copy(
-    out: &mut MaybeUninit<wasm_externtype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_externtype_vec_t>>,
     src: Option<&wasm_externtype_vec_t>,
 ) {
     copy(out, src)
@@ -652,13 +678,15 @@ pub unsafe extern "C" fn wasm_externtype_vec_delete(v: Option<&mut wasm_externty
 // importtype
 
 #[no_mangle]
-pub extern "C" fn wasm_importtype_vec_new_empty(out: &mut MaybeUninit<wasm_importtype_vec_t>) {
+pub extern "C" fn wasm_importtype_vec_new_empty(
+    out: Option<&mut MaybeUninit<wasm_importtype_vec_t>>,
+) {
     new_empty(out)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_importtype_vec_new_uninitialized(
-    out: &mut MaybeUninit<wasm_importtype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_importtype_vec_t>>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -666,7 +694,7 @@ pub extern "C" fn wasm_importtype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_importtype_vec_new(
-    out: &mut MaybeUninit<wasm_importtype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_importtype_vec_t>>,
     size: usize,
     data: *const *mut wasm_importtype_t,
 ) {
@@ -675,7 +703,7 @@ pub unsafe extern "C" fn wasm_importtype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_importtype_vec_copy(
-    out: &mut MaybeUninit<wasm_importtype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_importtype_vec_t>>,
     src: Option<&wasm_importtype_vec_t>,
 ) {
     copy(out, src)
@@ -689,13 +717,15 @@ pub unsafe extern "C" fn wasm_importtype_vec_delete(v: Option<&mut wasm_importty
 // exporttype
 
 #[no_mangle]
-pub extern "C" fn wasm_exporttype_vec_new_empty(out: &mut MaybeUninit<wasm_exporttype_vec_t>) {
+pub extern "C" fn wasm_exporttype_vec_new_empty(
+    out: Option<&mut MaybeUninit<wasm_exporttype_vec_t>>,
+) {
     new_empty(out)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_exporttype_vec_new_uninitialized(
-    out: &mut MaybeUninit<wasm_exporttype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_exporttype_vec_t>>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -703,7 +733,7 @@ pub extern "C" fn wasm_exporttype_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_exporttype_vec_new(
-    out: &mut MaybeUninit<wasm_exporttype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_exporttype_vec_t>>,
     size: usize,
     data: *const *mut wasm_exporttype_t,
 ) {
@@ -712,7 +742,7 @@ pub unsafe extern "C" fn wasm_exporttype_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_exporttype_vec_copy(
-    out: &mut MaybeUninit<wasm_exporttype_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_exporttype_vec_t>>,
     src: Option<&wasm_exporttype_vec_t>,
 ) {
     copy(out, src)
@@ -726,13 +756,13 @@ pub unsafe extern "C" fn wasm_exporttype_vec_delete(v: Option<&mut wasm_exportty
 // val
 
 #[no_mangle]
-pub extern "C" fn wasm_val_vec_new_empty(out: &mut MaybeUninit<wasm_val_vec_t>) {
+pub extern "C" fn wasm_val_vec_new_empty(out: Option<&mut MaybeUninit<wasm_val_vec_t>>) {
     new_empty(out)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_val_vec_new_uninitialized(
-    out: &mut MaybeUninit<wasm_val_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_val_vec_t>>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -740,7 +770,7 @@ pub extern "C" fn wasm_val_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_val_vec_new(
-    out: &mut MaybeUninit<wasm_val_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_val_vec_t>>,
     size: usize,
     data: *const wasm_val_t,
 ) {
@@ -749,7 +779,7 @@ pub unsafe extern "C" fn wasm_val_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_val_vec_copy(
-    out: &mut MaybeUninit<wasm_val_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_val_vec_t>>,
     src: Option<&wasm_val_vec_t>,
 ) {
     copy(out, src)
@@ -763,13 +793,13 @@ pub unsafe extern "C" fn wasm_val_vec_delete(v: Option<&mut wasm_val_vec_t>) {
 // frame
 
 #[no_mangle]
-pub extern "C" fn wasm_frame_vec_new_empty(out: &mut MaybeUninit<wasm_frame_vec_t>) {
+pub extern "C" fn wasm_frame_vec_new_empty(out: Option<&mut MaybeUninit<wasm_frame_vec_t>>) {
     new_empty(out)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_frame_vec_new_uninitialized(
-    out: &mut MaybeUninit<wasm_frame_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_frame_vec_t>>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -777,7 +807,7 @@ pub extern "C" fn wasm_frame_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_frame_vec_new(
-    out: &mut MaybeUninit<wasm_frame_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_frame_vec_t>>,
     size: usize,
     data: *const *mut wasm_frame_t,
 ) {
@@ -786,7 +816,7 @@ pub unsafe extern "C" fn wasm_frame_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_frame_vec_copy(
-    out: &mut MaybeUninit<wasm_frame_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_frame_vec_t>>,
     src: Option<&wasm_frame_vec_t>,
 ) {
     copy(out, src)
@@ -800,13 +830,13 @@ pub unsafe extern "C" fn wasm_frame_vec_delete(v: Option<&mut wasm_frame_vec_t>)
 // extern
 
 #[no_mangle]
-pub extern "C" fn wasm_extern_vec_new_empty(out: &mut MaybeUninit<wasm_extern_vec_t>) {
+pub extern "C" fn wasm_extern_vec_new_empty(out: Option<&mut MaybeUninit<wasm_extern_vec_t>>) {
     new_empty(out)
 }
 
 #[no_mangle]
 pub extern "C" fn wasm_extern_vec_new_uninitialized(
-    out: &mut MaybeUninit<wasm_extern_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_extern_vec_t>>,
     size: usize,
 ) {
     new_uninitialized(out, size)
@@ -814,7 +844,7 @@ pub extern "C" fn wasm_extern_vec_new_uninitialized(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_vec_new(
-    out: &mut MaybeUninit<wasm_extern_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_extern_vec_t>>,
     size: usize,
     data: *const *mut wasm_extern_t,
 ) {
@@ -823,7 +853,7 @@ pub unsafe extern "C" fn wasm_extern_vec_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_vec_copy(
-    out: &mut MaybeUninit<wasm_extern_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_extern_vec_t>>,
     src: Option<&wasm_extern_vec_t>,
 ) {
     copy(out, src)

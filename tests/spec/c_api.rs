@@ -199,7 +199,7 @@ impl CApi {
         let mut bytes = MaybeUninit::uninit();
         // SAFETY: forwarded from the caller; `bytes` is written and owned here.
         let copy = unsafe {
-            wasm_module_serialize(&*module, &mut bytes);
+            wasm_module_serialize(Some(&*module), Some(&mut bytes));
             let mut bytes = bytes.assume_init();
             wasm_module_delete(owned(module));
             let copy = wasm_module_deserialize(self.store(), Some(&bytes));
@@ -215,8 +215,8 @@ impl CApi {
         Ok(copy)
     }
 
-    fn store(&self) -> NonNull<wasm_store_t> {
-        NonNull::new(self.owner.store).expect("the store was checked when made")
+    fn store(&self) -> Option<NonNull<wasm_store_t>> {
+        Some(NonNull::new(self.owner.store).expect("the store was checked when made"))
     }
 
     fn own<T>(&self, ptr: *mut T, delete: extern "C" fn(Option<Box<T>>)) -> Rc<Owned<T>> {
@@ -282,7 +282,9 @@ impl CApi {
         let foreign = NonNull::new(wasm_foreign_new(self.store())).expect("wasm_foreign_new");
         let payload = Box::into_raw(Box::new(n)).cast::<c_void>();
         // SAFETY: the foreign object is live and takes the payload.
-        unsafe { wasm_foreign_set_host_info_with_finalizer(foreign, payload, Some(free_payload)) };
+        unsafe {
+            wasm_foreign_set_host_info_with_finalizer(Some(foreign), payload, Some(free_payload))
+        };
         raw(wasm_foreign_as_ref(Some(foreign)))
     }
 }
@@ -435,7 +437,7 @@ unsafe fn from_c(v: &wasm_val_t) -> Result<Value, EngineError> {
                     ExternVal::Null
                 } else {
                     // Only `host_ref` attaches host info in this store.
-                    let info = wasm_ref_get_host_info(&*r).cast::<u32>();
+                    let info = wasm_ref_get_host_info(Some(&*r)).cast::<u32>();
                     if info.is_null() {
                         ExternVal::Foreign
                     } else if wasm_ref_as_foreign(NonNull::new(r)).is_none() {
@@ -481,7 +483,7 @@ unsafe fn take_trap_message(trap: *mut wasm_trap_t) -> String {
     let mut message = MaybeUninit::uninit();
     // SAFETY: `trap` is live; `message` is written, then owned here.
     unsafe {
-        wasm_trap_message(&*trap, &mut message);
+        wasm_trap_message(Some(&*trap), Some(&mut message));
         let mut message = message.assume_init();
         let text = string(&message);
         wasm_byte_vec_delete(Some(&mut message));
@@ -499,15 +501,15 @@ unsafe fn func_kinds(f: *const wasm_func_t) -> (Vec<wasm_valkind_t>, Vec<wasm_va
     // SAFETY: `f` is live; the type is owned here, and its vectors (borrowed
     // from it) hold live valtypes.
     unsafe {
-        let ty = wasm_func_type(&*f);
+        let ty = wasm_func_type(Some(&*f));
         let kinds = |v: &wasm_valtype_vec_t| -> Vec<wasm_valkind_t> {
             (0..v.size)
-                .map(|i| wasm_valtype_kind(&**v.data.add(i)))
+                .map(|i| wasm_valtype_kind(Some(&**v.data.add(i))))
                 .collect()
         };
         let both = (
-            kinds(wasm_functype_params(&*ty)),
-            kinds(wasm_functype_results(&*ty)),
+            kinds(wasm_functype_params(Some(&*ty)).expect("a functype has params")),
+            kinds(wasm_functype_results(Some(&*ty)).expect("a functype has results")),
         );
         wasm_functype_delete(owned(ty));
         both
@@ -528,7 +530,7 @@ fn valtype_vec(kinds: &[wasm_valkind_t]) -> wasm_valtype_vec_t {
     let mut out = MaybeUninit::uninit();
     // SAFETY: `types` holds `len` owned valtypes, moved into `out`.
     unsafe {
-        wasm_valtype_vec_new(&mut out, types.len(), types.as_ptr());
+        wasm_valtype_vec_new(Some(&mut out), types.len(), types.as_ptr());
         out.assume_init()
     }
 }
@@ -545,7 +547,7 @@ unsafe extern "C" fn print_callback(
 /// The environment of the other `spectest.print_*` functions: what their
 /// arguments must be.
 struct PrintEnv {
-    store: NonNull<wasm_store_t>,
+    store: Option<NonNull<wasm_store_t>>,
     name: &'static str,
     params: Vec<wasm_valkind_t>,
 }
@@ -601,8 +603,8 @@ impl Backend for CApi {
             if config.is_null() {
                 return Err("wasm_config_new failed".into());
             }
-            if !brisk_config_features_set(&mut *config, features as u8)
-                || !brisk_config_bounds_checks_set(&mut *config, bounds_checks as u8)
+            if !brisk_config_features_set(Some(&mut *config), features as u8)
+                || !brisk_config_bounds_checks_set(Some(&mut *config), bounds_checks as u8)
             {
                 wasm_config_delete(owned(config));
                 return Err("brisk_config_*_set refused the configuration".into());
@@ -611,7 +613,7 @@ impl Backend for CApi {
             let Some(engine_nn) = NonNull::new(engine) else {
                 return Err("wasm_engine_new_with_config failed".into());
             };
-            let store = wasm_store_new(engine_nn);
+            let store = wasm_store_new(Some(engine_nn));
             if store.is_null() {
                 wasm_engine_delete(owned(engine));
                 return Err("wasm_store_new failed".into());
@@ -643,7 +645,7 @@ impl Backend for CApi {
             let func = unsafe {
                 let ty = wasm_functype_new(Some(&mut params), Some(&mut results));
                 let func = if kinds.is_empty() {
-                    wasm_func_new(self.store(), &*ty, Some(print_callback))
+                    wasm_func_new(self.store(), Some(&*ty), Some(print_callback))
                 } else {
                     let env = Box::into_raw(Box::new(PrintEnv {
                         store: self.store(),
@@ -652,7 +654,7 @@ impl Backend for CApi {
                     }));
                     wasm_func_new_with_env(
                         self.store(),
-                        &*ty,
+                        Some(&*ty),
                         Some(print_with_env_callback),
                         env.cast(),
                         Some(free_print_env),
@@ -685,7 +687,7 @@ impl Backend for CApi {
                     owned(wasm_valtype_new(kind)),
                     wasm_mutability_enum::WASM_CONST as wasm_mutability_t,
                 );
-                let global = wasm_global_new(self.store(), &*ty, &init);
+                let global = wasm_global_new(self.store(), Some(&*ty), Some(&init));
                 wasm_globaltype_delete(owned(ty));
                 global
             };
@@ -701,8 +703,8 @@ impl Backend for CApi {
         // SAFETY: the tabletype takes the valtype and copies the limits.
         let table = unsafe {
             let limits = wasm_limits_t { min: 10, max: 20 };
-            let ty = wasm_tabletype_new(owned(wasm_valtype_new(WASM_FUNCREF)), &limits);
-            let table = wasm_table_new(self.store(), &*ty, None);
+            let ty = wasm_tabletype_new(owned(wasm_valtype_new(WASM_FUNCREF)), Some(&limits));
+            let table = wasm_table_new(self.store(), Some(&*ty), None);
             wasm_tabletype_delete(owned(ty));
             table
         };
@@ -717,8 +719,8 @@ impl Backend for CApi {
         // SAFETY: the memorytype copies the limits.
         let memory = unsafe {
             let limits = wasm_limits_t { min: 1, max: 2 };
-            let ty = wasm_memorytype_new(&limits);
-            let memory = wasm_memory_new(self.store(), &*ty);
+            let ty = wasm_memorytype_new(Some(&limits));
+            let memory = wasm_memory_new(self.store(), Some(&*ty));
             wasm_memorytype_delete(owned(ty));
             memory
         };
@@ -788,14 +790,14 @@ impl Backend for CApi {
         // SAFETY: the module is live; the vector is owned here and each
         // element is a live importtype until the vector is deleted.
         unsafe {
-            wasm_module_imports(&*module.ptr, &mut imports);
+            wasm_module_imports(Some(&*module.ptr), Some(&mut imports));
             let mut imports = imports.assume_init();
             let names = (0..imports.size)
                 .map(|i| {
                     let t = &**imports.data.add(i);
                     (
-                        string(wasm_importtype_module(t)),
-                        string(wasm_importtype_name(t)),
+                        string(wasm_importtype_module(Some(t)).expect("a module name")),
+                        string(wasm_importtype_name(Some(t)).expect("a name")),
                     )
                 })
                 .collect();
@@ -820,8 +822,12 @@ impl Backend for CApi {
         // SAFETY: the store and module are live; `imports` holds live externs;
         // `trap` is written either way.
         let (instance, trap) = unsafe {
-            let instance =
-                wasm_instance_new(self.store(), &*module.ptr, Some(&imports), Some(&mut trap));
+            let instance = wasm_instance_new(
+                self.store(),
+                Some(&*module.ptr),
+                Some(&imports),
+                Some(&mut trap),
+            );
             (instance, trap.assume_init())
         };
         if instance.is_null() {
@@ -847,8 +853,8 @@ impl Backend for CApi {
         // SAFETY: both vectors are written and owned here; each extern is
         // copied before the vector (and its externs) is deleted.
         let exports = unsafe {
-            wasm_module_exports(&*module.ptr, &mut types);
-            wasm_instance_exports(&*instance.ptr, &mut externs);
+            wasm_module_exports(Some(&*module.ptr), Some(&mut types));
+            wasm_instance_exports(Some(&*instance.ptr), Some(&mut externs));
             let (mut types, mut externs) = (types.assume_init(), externs.assume_init());
             if types.size != externs.size {
                 wasm_exporttype_vec_delete(Some(&mut types));
@@ -863,13 +869,13 @@ impl Backend for CApi {
             for i in 0..types.size {
                 let ty = &**types.data.add(i);
                 let ext = &**externs.data.add(i);
-                let name = string(wasm_exporttype_name(ty));
-                let declared = wasm_externtype_kind(wasm_exporttype_type(ty));
-                if declared != wasm_extern_kind(ext) {
+                let name = string(wasm_exporttype_name(Some(ty)).expect("a name"));
+                let declared = wasm_externtype_kind(wasm_exporttype_type(Some(ty)));
+                if declared != wasm_extern_kind(Some(ext)) {
                     mismatch.get_or_insert(format!(
                         "export {name:?}: wasm_module_exports says kind {declared}, \
                          wasm_instance_exports gives kind {}",
-                        wasm_extern_kind(ext)
+                        wasm_extern_kind(Some(ext))
                     ));
                 }
                 exports.push((name, self.own_extern(wasm_extern_copy(Some(ext)))));
@@ -900,7 +906,7 @@ impl Backend for CApi {
 
     fn kind(&self, ext: &CExtern) -> ExternKind {
         // SAFETY: the extern is live.
-        match wasm_extern_kind(unsafe { &*ext.ptr }) {
+        match wasm_extern_kind(unsafe { ext.ptr.as_ref() }) {
             k if k == wasm_externkind_enum::WASM_EXTERN_FUNC as u8 => ExternKind::Func,
             k if k == wasm_externkind_enum::WASM_EXTERN_GLOBAL as u8 => ExternKind::Global,
             k if k == wasm_externkind_enum::WASM_EXTERN_TABLE as u8 => ExternKind::Table,
@@ -938,10 +944,10 @@ impl Backend for CApi {
         // SAFETY: the values move into `arg_vec`; both vectors are owned
         // here and deleted below, with the references they hold.
         unsafe {
-            wasm_val_vec_new(&mut arg_vec, c_args.len(), c_args.as_ptr());
-            wasm_val_vec_new_uninitialized(&mut results, wasm_func_result_arity(f));
+            wasm_val_vec_new(Some(&mut arg_vec), c_args.len(), c_args.as_ptr());
+            wasm_val_vec_new_uninitialized(Some(&mut results), wasm_func_result_arity(Some(f)));
             let (mut arg_vec, mut results) = (arg_vec.assume_init(), results.assume_init());
-            let trap = wasm_func_call(f, Some(&arg_vec), Some(&mut results));
+            let trap = wasm_func_call(Some(f), Some(&arg_vec), Some(&mut results));
             wasm_val_vec_delete(Some(&mut arg_vec));
             let outcome = if trap.is_null() {
                 let kinds = func_kinds(f).1;
@@ -979,7 +985,7 @@ impl Backend for CApi {
         let mut v = MaybeUninit::uninit();
         // SAFETY: `g` is live; `v` is written and owned here.
         let (value, v) = unsafe {
-            wasm_global_get(g, &mut v);
+            wasm_global_get(Some(g), Some(&mut v));
             let mut v = v.assume_init();
             let value = from_c(&v);
             wasm_val_delete(Some(&mut v));
@@ -992,8 +998,8 @@ impl Backend for CApi {
         // comes through an adapter, and the two must agree.
         // SAFETY: `g` is live; its type is owned here.
         let mutable = unsafe {
-            let ty = wasm_global_type(g);
-            let mutable = wasm_globaltype_mutability(&*ty)
+            let ty = wasm_global_type(Some(g));
+            let mutable = wasm_globaltype_mutability(Some(&*ty))
                 == wasm_mutability_enum::WASM_VAR as wasm_mutability_t;
             wasm_globaltype_delete(owned(ty));
             mutable
