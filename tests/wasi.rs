@@ -315,6 +315,7 @@ cases!(
     files,
     sandbox,
     clocks_random,
+    poll,
     trap,
 );
 
@@ -567,4 +568,29 @@ fn api_in_memory_stdio_and_unbound_memory() {
     };
     echo.call(&mut store, &[], &mut r).unwrap();
     assert!(matches!(r[0], brisk::Val::I32(21)));
+}
+
+/// Standard streams redirected to host files.
+#[test]
+fn api_stdio_to_files() {
+    let tmp = TempDir::new("stdio-files");
+    let engine = Engine::default();
+    let bytes = std::fs::read(wasi_dir().join("stdin.wasm")).unwrap();
+    let module = Module::new(&engine, &bytes).unwrap();
+    let out_path = tmp.0.join("out.txt");
+    let ctx = WasiCtxBuilder::new()
+        .stdin(InputStream::File(
+            std::fs::File::open(wasi_dir().join("stdin.input")).unwrap(),
+        ))
+        .stdout(OutputStream::File(
+            std::fs::File::create(&out_path).unwrap(),
+        ))
+        .build();
+    let mut store = Store::new(&engine);
+    assert_eq!(ctx.run_command(&mut store, &module).unwrap(), 0);
+    drop(ctx);
+    assert_eq!(
+        std::fs::read(&out_path).unwrap(),
+        std::fs::read(wasi_dir().join("stdin.stdout")).unwrap()
+    );
 }

@@ -968,8 +968,10 @@ fn poll_oneoff(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
             }
             EVENTTYPE_FD_READ | EVENTTYPE_FD_WRITE => {
                 let fd = mem.u32(at + 16)?;
+                // A descriptor that is not open fails the whole call, as
+                // in wasmtime (rather than an event carrying EBADF).
                 let (error, nbytes) = match st.get(fd) {
-                    Err(e) => (e, 0),
+                    Err(e) => return Err(e.into()),
                     Ok(Desc::Stdin(Input::Inherit)) if tag == EVENTTYPE_FD_READ => {
                         stdin_waits.push(userdata);
                         continue;
