@@ -210,7 +210,19 @@ pub(crate) enum Input {
 impl Input {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
-            Input::Inherit => io::stdin().read(buf),
+            // Unbuffered: bytes held in `io::stdin()`'s buffer would be
+            // invisible to `poll_oneoff`, which polls fd 0 itself.
+            Input::Inherit => loop {
+                // SAFETY: `buf` is writable for its length; fd 0 stays open.
+                let n = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
+                if n >= 0 {
+                    return Ok(n as usize);
+                }
+                let e = io::Error::last_os_error();
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            },
             Input::Bytes(c) => c.read(buf),
             Input::File(f) => f.read(buf),
         }
