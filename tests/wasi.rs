@@ -313,6 +313,7 @@ cases!(
     exit_125,
     stdin,
     files,
+    fd_ops,
     sandbox,
     clocks_random,
     poll,

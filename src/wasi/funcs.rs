@@ -453,7 +453,8 @@ fn fd_fdstat_get(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
         Desc::File {
             read, write, flags, ..
         } => {
-            let mut rights = RIGHTS_ALL;
+            // wasi-libc's `fcntl(F_GETFL)` takes READDIR for reading too.
+            let mut rights = RIGHTS_ALL & !RIGHT_FD_READDIR;
             if !*read {
                 rights &= !RIGHT_FD_READ;
             }

@@ -204,6 +204,7 @@ pub const RIGHT_FD_READ: u64 = 1 << 1;
 pub const RIGHT_FD_SEEK: u64 = 1 << 2;
 pub const RIGHT_FD_TELL: u64 = 1 << 5;
 pub const RIGHT_FD_WRITE: u64 = 1 << 6;
+pub const RIGHT_FD_READDIR: u64 = 1 << 14;
 /// Every right of preview 1 (bits 0..=29).
 pub const RIGHTS_ALL: u64 = (1 << 30) - 1;
 
