@@ -20,7 +20,7 @@ use cap_std::fs::{Dir, OpenOptions};
 use super::types::*;
 use super::{Desc, Input, OutputStream, WasiState};
 use crate::module::{ExternType, FuncType, ValType};
-use crate::runtime::{Error, Extern, Func, ImportType, Store, Trap, Val};
+use crate::runtime::{Error, Extern, Func, ImportType, Store, Trap};
 
 /// Why a WASI function did not succeed: an errno for the program, or a
 /// trap that unwinds it (`proc_exit`).
@@ -134,14 +134,18 @@ pub(crate) fn make(
         )));
     }
     let state = state.clone();
-    let f = Func::new(store, ty, move |store, params, results| {
+    let nparams = params.len();
+    let errno_result = errno;
+    // An i32 argument is the low half of its slot, an i64 the whole slot.
+    let mask: [u64; 9] = std::array::from_fn(|i| match params.as_bytes().get(i) {
+        Some(b'I') => u64::MAX,
+        _ => u32::MAX as u64,
+    });
+    let f = move |store: &mut Store, slots: *mut u64| {
         let mut args = [0u64; 9];
-        for (a, p) in args.iter_mut().zip(params) {
-            *a = match *p {
-                Val::I32(x) => x as u32 as u64,
-                Val::I64(x) => x as u64,
-                _ => 0,
-            };
+        for (i, a) in args.iter_mut().enumerate().take(nparams) {
+            // SAFETY: the caller passes one slot per parameter.
+            *a = unsafe { *slots.add(i) } & mask[i];
         }
         let mut st = state.borrow_mut();
         // Without a bound memory every access fails with EFAULT.
@@ -149,16 +153,20 @@ pub(crate) fn make(
             Some(m) => m.data_mut(store),
             None => &mut [],
         };
-        let errno = match handler(&mut st, &mut Mem(bytes), &args[..params.len()]) {
+        let errno = match handler(&mut st, &mut Mem(bytes), &args[..nparams]) {
             Ok(()) => Errno::SUCCESS,
             Err(Fail::Errno(e)) => e,
             Err(Fail::Trap(t)) => return Err(t),
         };
-        if let Some(r) = results.first_mut() {
-            *r = Val::I32(errno.0 as i32);
+        if errno_result {
+            // SAFETY: there is a slot for the one result.
+            unsafe { *slots = errno.0 as u64 };
         }
         Ok(())
-    });
+    };
+    // SAFETY: on success `f` writes the one i32 result (an errno) when the
+    // type has one, and nothing when it has none (`proc_exit`).
+    let f = unsafe { Func::new_raw(store, ty, f) };
     Ok(Extern::Func(f))
 }
 
