@@ -681,9 +681,36 @@ fn fd_write(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
 
 fn fd_readdir(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
     let (buf, buf_len, cookie) = (a[1], a[2], a[3]);
-    let dir = st.dir(a[0] as u32)?;
+    let Desc::Dir { dir, listing, .. } = st.get(a[0] as u32)? else {
+        return Err(Errno::NOTDIR.into());
+    };
+    // Cookie 0 starts a listing (a rewind reads the directory afresh);
+    // later cookies continue the one read then.
+    if cookie == 0 || listing.is_empty() {
+        *listing = read_listing(dir)?;
+    }
+    let entries = &*listing;
+    let mut out = Vec::new();
+    for (i, (name, ty, ino)) in entries.iter().enumerate().skip(cookie as usize) {
+        if out.len() as u64 >= buf_len {
+            break;
+        }
+        out.extend_from_slice(&(i as u64 + 1).to_le_bytes());
+        out.extend_from_slice(&ino.to_le_bytes());
+        out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+        out.extend_from_slice(&[*ty, 0, 0, 0]);
+        out.extend_from_slice(name);
+    }
+    let used = out.len().min(buf_len as usize);
+    mem.write(buf, &out[..used])?;
+    mem.put_u32(a[4], used as u32)?;
+    Ok(())
+}
+
+/// `.` and `..` (as wasmtime and the host both list them), then the
+/// directory's entries.
+fn read_listing(dir: &Dir) -> Result<Vec<(Vec<u8>, u8, u64)>, Fail> {
     let self_ino = fstat(dir.as_raw_fd())?.ino;
-    // `.` and `..` first, as wasmtime and the host both list them.
     let mut entries: Vec<(Vec<u8>, u8, u64)> = vec![
         (b".".to_vec(), FILETYPE_DIRECTORY, self_ino),
         (b"..".to_vec(), FILETYPE_DIRECTORY, 0),
@@ -702,21 +729,7 @@ fn fd_readdir(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
         };
         entries.push((e.file_name().as_bytes().to_vec(), ty, e.ino()));
     }
-    let mut out = Vec::new();
-    for (i, (name, ty, ino)) in entries.iter().enumerate().skip(cookie as usize) {
-        if out.len() as u64 >= buf_len {
-            break;
-        }
-        out.extend_from_slice(&(i as u64 + 1).to_le_bytes());
-        out.extend_from_slice(&ino.to_le_bytes());
-        out.extend_from_slice(&(name.len() as u32).to_le_bytes());
-        out.extend_from_slice(&[*ty, 0, 0, 0]);
-        out.extend_from_slice(name);
-    }
-    let used = out.len().min(buf_len as usize);
-    mem.write(buf, &out[..used])?;
-    mem.put_u32(a[4], used as u32)?;
-    Ok(())
+    Ok(entries)
 }
 
 fn fd_renumber(st: &mut WasiState, _: &mut Mem, a: &[u64]) -> R {
@@ -831,6 +844,7 @@ fn path_open(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
         Desc::Dir {
             dir: d,
             preopen: None,
+            listing: Vec::new(),
         }
     } else {
         let mut write = base & RIGHT_FD_WRITE != 0 || fdflags & FDFLAGS_APPEND != 0;
@@ -867,6 +881,7 @@ fn path_open(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
             Desc::Dir {
                 dir: Dir::from_std_file(f),
                 preopen: None,
+                listing: Vec::new(),
             }
         } else {
             if fdflags & FDFLAGS_NONBLOCK != 0 {

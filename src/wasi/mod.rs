@@ -187,6 +187,7 @@ impl WasiCtxBuilder {
             fds.push(Some(Desc::Dir {
                 dir,
                 preopen: Some(guest),
+                listing: Vec::new(),
             }));
         }
         WasiCtx {
@@ -244,6 +245,10 @@ pub(crate) enum Desc {
         dir: Dir,
         /// The guest path of a preopened directory.
         preopen: Option<String>,
+        /// The entries `fd_readdir` read at cookie 0 (name, file type,
+        /// inode), which later cookies index: a long listing takes many
+        /// calls, and each would otherwise read the whole directory again.
+        listing: Vec<(Vec<u8>, u8, u64)>,
     },
 }
 
