@@ -595,3 +595,100 @@ fn api_stdio_to_files() {
         std::fs::read(wasi_dir().join("stdin.stdout")).unwrap()
     );
 }
+
+/// `wasi_unstable` (snapshot 0): the three layouts that differ from
+/// preview 1 (fd_seek's whence, filestat, the clock subscription).
+#[test]
+fn api_wasi_unstable_layouts() {
+    let tmp = TempDir::new("unstable");
+    let engine = Engine::default();
+    let module = wat_module(
+        &engine,
+        r#"(module
+            (import "wasi_unstable" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+            (import "wasi_unstable" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+            (import "wasi_unstable" "fd_seek" (func $seek (param i32 i64 i32 i32) (result i32)))
+            (import "wasi_unstable" "fd_filestat_get" (func $fstat (param i32 i32) (result i32)))
+            (import "wasi_unstable" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 0) "f.txt")
+            (data (i32.const 16) "hello")
+            (data (i32.const 200) "\10\00\00\00\05\00\00\00")
+            ;; creates f.txt read-write; the fd at 100
+            (func (export "open") (result i32)
+                (call $open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 5) (i32.const 1)
+                    (i64.const 0x66) (i64.const 0) (i32.const 0) (i32.const 100)))
+            (func (export "write") (result i32)
+                (call $write (i32.load (i32.const 100)) (i32.const 200) (i32.const 1) (i32.const 208)))
+            ;; the new offset at 300
+            (func (export "seek") (param i64 i32) (result i32)
+                (call $seek (i32.load (i32.const 100)) (local.get 0) (local.get 1) (i32.const 300)))
+            (func (export "fstat") (result i32)
+                (call $fstat (i32.load (i32.const 100)) (i32.const 400)))
+            ;; one subscription at 512, the event at 600, the count at 700
+            (func (export "poll") (result i32)
+                (call $poll (i32.const 512) (i32.const 600) (i32.const 1) (i32.const 700))))"#,
+    );
+    let sandbox = make_fixture("empty", &tmp.0);
+    let ctx = WasiCtxBuilder::new()
+        .preopened_dir(&sandbox, "/sandbox")
+        .unwrap()
+        .build();
+    let mut store = Store::new(&engine);
+    let instance = ctx.instantiate(&mut store, &module).unwrap();
+    let Some(Extern::Memory(memory)) = instance.get_export(&store, "memory") else {
+        panic!()
+    };
+    let call = |store: &mut Store, name: &str, args: &[brisk::Val]| -> i32 {
+        let Some(Extern::Func(f)) = instance.get_export(store, name) else {
+            panic!("{name}")
+        };
+        let mut r = [brisk::Val::I32(-1)];
+        f.call(store, args, &mut r).unwrap();
+        match r[0] {
+            brisk::Val::I32(e) => e,
+            _ => unreachable!(),
+        }
+    };
+    let u64_at = |store: &Store, at: usize| {
+        u64::from_le_bytes(memory.data(store)[at..at + 8].try_into().unwrap())
+    };
+    assert_eq!(call(&mut store, "open", &[]), 0);
+    assert_eq!(call(&mut store, "write", &[]), 0);
+    assert_eq!(std::fs::read(sandbox.join("f.txt")).unwrap(), b"hello");
+    use brisk::Val::{I32, I64};
+    // whence: 0 = cur, 1 = end, 2 = set.
+    for (offset, whence, expect) in [(1, 2, 1), (2, 0, 3), (-1, 1, 4), (0, 0, 4)] {
+        assert_eq!(call(&mut store, "seek", &[I64(offset), I32(whence)]), 0);
+        assert_eq!(u64_at(&store, 300), expect, "seek({offset}, {whence})");
+    }
+    assert_eq!(call(&mut store, "seek", &[I64(0), I32(3)]), 28); // EINVAL
+    assert_eq!(call(&mut store, "fstat", &[]), 0);
+    let stat = memory.data(&store)[400..456].to_vec();
+    assert_eq!(stat[16], 4, "regular file");
+    assert_eq!(
+        u32::from_le_bytes(stat[20..24].try_into().unwrap()),
+        1,
+        "nlink"
+    );
+    assert_eq!(u64_at(&store, 424), 5, "size");
+    // A relative monotonic clock of 1 ms, identifier first.
+    let mut sub = [0u8; 56];
+    sub[0..8].copy_from_slice(&0x1234u64.to_le_bytes());
+    sub[16..24].copy_from_slice(&0x9999u64.to_le_bytes());
+    sub[24..28].copy_from_slice(&1u32.to_le_bytes());
+    sub[32..40].copy_from_slice(&1_000_000u64.to_le_bytes());
+    memory.data_mut(&mut store)[512..568].copy_from_slice(&sub);
+    assert_eq!(call(&mut store, "poll", &[]), 0);
+    assert_eq!(u64_at(&store, 700) as u32, 1, "one event");
+    assert_eq!(u64_at(&store, 600), 0x1234, "its userdata");
+    assert_eq!(memory.data(&store)[608..611], [0, 0, 0], "no error, clock");
+
+    // Snapshot 0 has no sock_accept.
+    let mut store = Store::new(&engine);
+    let m = wat_module(
+        &engine,
+        r#"(module (import "wasi_unstable" "sock_accept" (func (param i32 i32 i32) (result i32))))"#,
+    );
+    assert!(ctx.imports(&mut store, &m).is_err());
+}

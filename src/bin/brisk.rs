@@ -426,7 +426,7 @@ fn inspect(args: &[String]) -> Result<u8> {
     for e in &exports {
         println!("  {}: {}", e.name, extern_type(&e.ty));
     }
-    let wasi = imports.iter().any(|i| i.module == wasi::MODULE_NAME);
+    let wasi = imports.iter().any(|i| wasi::is_wasi_module(&i.module));
     let command = exports.iter().any(|e| e.name == "_start");
     println!(
         "kind: {}",

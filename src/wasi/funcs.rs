@@ -120,9 +120,24 @@ pub(crate) fn make(
     state: &Rc<RefCell<WasiState>>,
     import: &ImportType,
 ) -> Result<Extern, Error> {
-    let Some(&(_, params, errno, handler)) = FUNCS.iter().find(|f| f.0 == import.name) else {
+    let unstable = import.module == super::MODULE_NAME_UNSTABLE;
+    let found = FUNCS
+        .iter()
+        .find(|f| f.0 == import.name)
+        .map(|&(name, p, e, h)| {
+            let h = match (unstable, name) {
+                (true, "fd_seek") => fd_seek_unstable,
+                (true, "fd_filestat_get") => fd_filestat_get_unstable,
+                (true, "path_filestat_get") => path_filestat_get_unstable,
+                (true, "poll_oneoff") => poll_oneoff_unstable,
+                _ => h,
+            };
+            (name, p, e, h)
+        });
+    let Some((_, params, errno, handler)) = found.filter(|f| !(unstable && f.0 == "sock_accept"))
+    else {
         return Err(Error::Link(format!(
-            "unknown import: `{}::{}` is not a WASI preview 1 function",
+            "unknown import: `{}::{}` is not a WASI function",
             import.module, import.name
         )));
     };
@@ -534,6 +549,12 @@ fn fd_filestat_get(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
     Ok(())
 }
 
+fn fd_filestat_get_unstable(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
+    let s = filestat_of(st.get(a[0] as u32)?)?;
+    mem.write(a[1], &s.to_bytes_unstable())?;
+    Ok(())
+}
+
 fn fd_filestat_set_size(st: &mut WasiState, _: &mut Mem, a: &[u64]) -> R {
     file(st, a[0] as u32)?.set_len(a[1])?;
     Ok(())
@@ -744,8 +765,23 @@ fn fd_renumber(st: &mut WasiState, _: &mut Mem, a: &[u64]) -> R {
 }
 
 fn fd_seek(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
+    seek(st, mem, a, a[2] as u32)
+}
+
+/// `wasi_unstable` numbers whence as cur, end, set.
+fn fd_seek_unstable(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
+    let whence = match a[2] as u32 {
+        0 => WHENCE_CUR,
+        1 => WHENCE_END,
+        2 => WHENCE_SET,
+        _ => return Err(Errno::INVAL.into()),
+    };
+    seek(st, mem, a, whence)
+}
+
+fn seek(st: &mut WasiState, mem: &mut Mem, a: &[u64], whence: u32) -> R {
     let offset = a[1] as i64;
-    let pos = match a[2] as u32 {
+    let pos = match whence {
         WHENCE_SET => SeekFrom::Start(u64::try_from(offset).map_err(|_| Errno::INVAL)?),
         WHENCE_CUR => SeekFrom::Current(offset),
         WHENCE_END => SeekFrom::End(offset),
@@ -776,7 +812,7 @@ fn path_create_directory(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
     Ok(())
 }
 
-fn path_filestat_get(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
+fn path_filestat(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> Result<Filestat, Fail> {
     let path = mem.path(a[2], a[3])?;
     let dir = st.dir(a[0] as u32)?;
     let m = if a[1] as u32 & LOOKUP_SYMLINK_FOLLOW != 0 {
@@ -784,7 +820,18 @@ fn path_filestat_get(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
     } else {
         dir.symlink_metadata(path)?
     };
-    mem.write(a[4], &Filestat::from_metadata(&m).to_bytes())?;
+    Ok(Filestat::from_metadata(&m))
+}
+
+fn path_filestat_get(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
+    let s = path_filestat(st, mem, a)?;
+    mem.write(a[4], &s.to_bytes())?;
+    Ok(())
+}
+
+fn path_filestat_get_unstable(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
+    let s = path_filestat(st, mem, a)?;
+    mem.write(a[4], &s.to_bytes_unstable())?;
     Ok(())
 }
 
@@ -948,6 +995,37 @@ fn path_unlink_file(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
 /// reading an inherited standard input, which waits for input with
 /// `poll(2)` until the earliest clock.
 fn poll_oneoff(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
+    poll(st, mem, a, &SUBSCRIPTION)
+}
+
+/// `wasi_unstable`'s clock subscription starts with an identifier.
+fn poll_oneoff_unstable(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
+    poll(st, mem, a, &SUBSCRIPTION_UNSTABLE)
+}
+
+/// Where a subscription's fields are.
+struct SubscriptionLayout {
+    size: u64,
+    clock_id: u64,
+    timeout: u64,
+    flags: u64,
+}
+
+const SUBSCRIPTION: SubscriptionLayout = SubscriptionLayout {
+    size: 48,
+    clock_id: 16,
+    timeout: 24,
+    flags: 40,
+};
+
+const SUBSCRIPTION_UNSTABLE: SubscriptionLayout = SubscriptionLayout {
+    size: 56,
+    clock_id: 24,
+    timeout: 32,
+    flags: 48,
+};
+
+fn poll(st: &mut WasiState, mem: &mut Mem, a: &[u64], layout: &SubscriptionLayout) -> R {
     let (inp, out, n) = (a[0], a[1], a[2]);
     if n == 0 {
         return Err(Errno::INVAL.into());
@@ -964,14 +1042,14 @@ fn poll_oneoff(st: &mut WasiState, mem: &mut Mem, a: &[u64]) -> R {
     // userdata of each pending read of inherited stdin.
     let mut stdin_waits = Vec::new();
     for i in 0..n {
-        let at = inp + i * SUBSCRIPTION_SIZE as u64;
+        let at = inp + i * layout.size;
         let userdata = mem.u64(at)?;
         let tag = mem.slice(at + 8, 1)?[0];
         match tag {
             EVENTTYPE_CLOCK => {
-                let id = mem.u32(at + 16)?;
-                let timeout = mem.u64(at + 24)?;
-                let flags = mem.u16(at + 40)?;
+                let id = mem.u32(at + layout.clock_id)?;
+                let timeout = mem.u64(at + layout.timeout)?;
+                let flags = mem.u16(at + layout.flags)?;
                 let remaining = if flags & SUBCLOCKFLAGS_ABSTIME != 0 {
                     match now(id) {
                         Ok(t) => timeout.saturating_sub(t),

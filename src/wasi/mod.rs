@@ -1,5 +1,6 @@
 //! WASI preview 1 (`wasi_snapshot_preview1`) as host functions over the
-//! Rust API.
+//! Rust API; also its predecessor `wasi_unstable` (snapshot 0), which
+//! older programs import.
 //!
 //! A [`WasiCtxBuilder`] collects what a program may see: its arguments and
 //! environment, where its standard streams go (inherited, files, in-memory
@@ -39,6 +40,18 @@ pub use types::Errno;
 
 /// The import module name of WASI preview 1.
 pub const MODULE_NAME: &str = "wasi_snapshot_preview1";
+
+/// The import module name of WASI's snapshot 0, which older programs
+/// import. It is preview 1 but for three layouts: `fd_seek`'s whence
+/// (cur, end, set), `filestat` (a 32-bit link count) and the clock
+/// subscription of `poll_oneoff` (with an identifier first); it has no
+/// `sock_accept`.
+pub const MODULE_NAME_UNSTABLE: &str = "wasi_unstable";
+
+/// Whether `module` names one of the WASI import modules.
+pub fn is_wasi_module(module: &str) -> bool {
+    module == MODULE_NAME || module == MODULE_NAME_UNSTABLE
+}
 
 /// Where a program's standard input comes from.
 pub enum InputStream {
@@ -355,7 +368,7 @@ impl WasiCtx {
     ) -> Result<Vec<Extern>, Error> {
         let mut externs = Vec::new();
         for import in module.imports() {
-            let ext = if import.module == MODULE_NAME {
+            let ext = if is_wasi_module(&import.module) {
                 funcs::make(store, &self.state, &import)?
             } else {
                 other(store, &import).ok_or_else(|| {
@@ -394,7 +407,7 @@ impl WasiCtx {
         // function runs.
         for (import, ext) in module.imports().iter().zip(imports) {
             if let Extern::Memory(m) = ext {
-                if import.module != MODULE_NAME {
+                if !is_wasi_module(&import.module) {
                     self.set_memory(*m);
                     break;
                 }

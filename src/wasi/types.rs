@@ -224,7 +224,6 @@ pub const EVENTTYPE_CLOCK: u8 = 0;
 pub const EVENTTYPE_FD_READ: u8 = 1;
 pub const EVENTTYPE_FD_WRITE: u8 = 2;
 pub const SUBCLOCKFLAGS_ABSTIME: u16 = 1;
-pub const SUBSCRIPTION_SIZE: u32 = 48;
 pub const EVENT_SIZE: u32 = 32;
 
 /// `filestat`: 64 bytes.
@@ -257,6 +256,20 @@ impl Filestat {
             mtim: ns(m.mtime(), m.mtime_nsec()),
             ctim: ns(m.ctime(), m.ctime_nsec()),
         }
+    }
+
+    /// `wasi_unstable`'s layout: a 32-bit link count, 56 bytes.
+    pub fn to_bytes_unstable(&self) -> [u8; 56] {
+        let mut b = [0u8; 56];
+        b[0..8].copy_from_slice(&self.dev.to_le_bytes());
+        b[8..16].copy_from_slice(&self.ino.to_le_bytes());
+        b[16] = self.filetype;
+        b[20..24].copy_from_slice(&(self.nlink.min(u32::MAX as u64) as u32).to_le_bytes());
+        b[24..32].copy_from_slice(&self.size.to_le_bytes());
+        b[32..40].copy_from_slice(&self.atim.to_le_bytes());
+        b[40..48].copy_from_slice(&self.mtim.to_le_bytes());
+        b[48..56].copy_from_slice(&self.ctim.to_le_bytes());
+        b
     }
 
     pub fn to_bytes(&self) -> [u8; 64] {
