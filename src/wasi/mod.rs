@@ -397,6 +397,11 @@ impl WasiCtx {
 
     /// Instantiates `module` with `imports` (made by
     /// [`WasiCtx::imports_with`]) and binds its exported memory.
+    ///
+    /// The exported memory is bound once the instance exists, so a start
+    /// function that calls WASI (which wasi-libc programs never have) sees
+    /// EFAULT for every pointer; a memory the module imports is bound
+    /// before.
     pub fn instantiate_with(
         &self,
         store: &mut Store,
