@@ -14,6 +14,7 @@ pub mod compiler;
 pub mod module;
 pub mod runtime;
 pub mod vm;
+pub mod wasi;
 
 pub use module::{CompileError, ExternType, FuncType, GlobalType, MemoryType, TableType, ValType};
 pub use runtime::{

@@ -25,6 +25,9 @@ pub struct Trap {
     code: Option<TrapCode>,
     message: String,
     frames: Vec<FrameInfo>,
+    /// Set when the trap is a request to exit the program (WASI's
+    /// `proc_exit`) rather than a failure.
+    exit_code: Option<i32>,
 }
 
 impl Trap {
@@ -34,7 +37,25 @@ impl Trap {
             code: None,
             message: message.into(),
             frames: Vec::new(),
+            exit_code: None,
         }
+    }
+
+    /// A request to end the program with an exit status (WASI's
+    /// `proc_exit`): it unwinds like a trap, but embedders should report
+    /// it as a normal exit with [`Trap::exit_code`], not as a failure.
+    pub fn exit(code: i32) -> Trap {
+        Trap {
+            code: None,
+            message: format!("exited with status {code}"),
+            frames: Vec::new(),
+            exit_code: Some(code),
+        }
+    }
+
+    /// The exit status of a trap made by [`Trap::exit`].
+    pub fn exit_code(&self) -> Option<i32> {
+        self.exit_code
     }
 
     pub(crate) fn from_code(code: TrapCode) -> Trap {
@@ -42,6 +63,7 @@ impl Trap {
             code: Some(code),
             message: code.message().to_string(),
             frames: Vec::new(),
+            exit_code: None,
         }
     }
 
