@@ -58,6 +58,9 @@ impl ReservationPool {
     /// bytes were made accessible: they are reset (pages dropped, access
     /// removed) so that the next user sees a fresh reservation.
     fn give(&self, base: *mut u8, used: usize) {
+        if self.capacity == 0 {
+            return unreserve(base);
+        }
         let reset = used == 0 || {
             // SAFETY: [base, base + used) is part of our reservation and no
             // longer used by anyone (its memory is released or dropped).
