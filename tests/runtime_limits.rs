@@ -416,3 +416,45 @@ fn without_a_pool_reservations_are_unmapped() {
     let after = mappings();
     assert!(after < maps + 100, "{maps} -> {after}");
 }
+
+/// When the process's address space runs out (here: an address-space
+/// rlimit), the error says what to do instead of only "cannot reserve".
+#[test]
+fn exhausted_address_space_says_what_to_do() {
+    let _serial = serial();
+    let engine = Engine::new(Config {
+        memory_pool_size: 0,
+        ..Config::default()
+    });
+    let mut store = Store::new(&engine);
+    let memory = MemoryType {
+        min: 1,
+        max: None,
+        shared: false,
+    };
+    let mut old = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: reading and then setting this process's own limit.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_AS, &mut old), 0);
+        let headroom = libc::rlimit {
+            rlim_cur: (vm_size_kib() << 10) + (1 << 30),
+            rlim_max: old.rlim_max,
+        };
+        assert_eq!(libc::setrlimit(libc::RLIMIT_AS, &headroom), 0);
+    }
+    let result = Memory::new(&mut store, memory);
+    // SAFETY: restoring the limit read above.
+    unsafe { assert_eq!(libc::setrlimit(libc::RLIMIT_AS, &old), 0) };
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.contains("cannot reserve 8 GiB of address space"),
+        "{err}"
+    );
+    assert!(err.contains("lower the store limits"), "{err}");
+    assert!(err.contains("explicit bounds checks"), "{err}");
+    // With the limit back, the same store goes on.
+    Memory::new(&mut store, memory).unwrap();
+}
