@@ -124,8 +124,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let elapsed = began.elapsed();
+    let outcome = if mode == "failing" {
+        "failed as expected (trapped)"
+    } else {
+        "ok"
+    };
     println!(
-        "  {ok} ok, {failed} refused; {:.2} µs per cycle",
+        "  {ok} {outcome}, {failed} refused; {:.2} µs per cycle",
         elapsed.as_secs_f64() * 1e6 / cycles as f64
     );
     if mode == "per-request" {
