@@ -98,11 +98,53 @@ static void compile_errors(void) {
   printf("compile errors have messages\n");
 }
 
+// Store limits: past the instance limit, wasm_instance_new fails with a
+// trap naming it, and the instances already there keep working. The other
+// setters take any value.
+static void store_limits(void) {
+  wasm_config_t* config = wasm_config_new();
+  brisk_config_max_instances_set(config, 2);
+  brisk_config_max_memories_set(config, 100);
+  brisk_config_max_tables_set(config, 100);
+  brisk_config_max_reserved_bytes_set(config, (uint64_t)1 << 40);
+  brisk_config_memory_pool_size_set(config, 4);
+  wasm_engine_t* engine = wasm_engine_new_with_config(config);
+  wasm_store_t* store = wasm_store_new(engine);
+  wasm_module_t* module = load_module(store, "serialize");
+  wasm_extern_vec_t none = WASM_EMPTY_VEC;
+  wasm_instance_t* a = wasm_instance_new(store, module, &none, NULL);
+  wasm_instance_t* b = wasm_instance_new(store, module, &none, NULL);
+  CHECK(a != NULL && b != NULL);
+  wasm_trap_t* trap = NULL;
+  CHECK(wasm_instance_new(store, module, &none, &trap) == NULL);
+  CHECK(trap != NULL);
+  const char* message = trap_message(trap);
+  CHECK(strstr(message, "instance limit of 2 reached in this store") != NULL);
+  CHECK(strstr(message, "brisk_config_max_instances_set") != NULL);
+  wasm_trap_delete(trap);
+  wasm_extern_vec_t exports;
+  wasm_instance_exports(b, &exports);
+  wasm_func_t* answer = export_func(&exports, 1);
+  wasm_val_t r[1] = {WASM_INIT_VAL};
+  wasm_val_vec_t results = WASM_ARRAY_VEC(r);
+  wasm_val_vec_t no_args = WASM_EMPTY_VEC;
+  check_no_trap(wasm_func_call(answer, &no_args, &results), "answer");
+  CHECK_EQ_INT(r[0].of.i32, 42);
+  wasm_extern_vec_delete(&exports);
+  wasm_instance_delete(a);
+  wasm_instance_delete(b);
+  wasm_module_delete(module);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+  printf("instance limit reached cleanly\n");
+}
+
 int main(int argc, char** argv) {
   init_test(argc, argv);
   explicit_bounds_checks();
   wasm1_features();
   compile_errors();
+  store_limits();
   wasm_valtype_t* v = wasm_valtype_new(BRISK_V128);
   CHECK(v != NULL && wasm_valtype_kind(v) == BRISK_V128);
   wasm_valtype_delete(v);

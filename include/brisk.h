@@ -62,6 +62,25 @@ WASM_API_EXTERN void brisk_config_max_wasm_stack_set(wasm_config_t *config, size
 // Whether to compile the functions of a module on several threads.
 WASM_API_EXTERN void brisk_config_parallel_compilation_set(wasm_config_t *config, bool enable);
 
+// How many instances one store may hold, failed instantiations included
+// (default 10,000). Objects live as long as their store: past the limit,
+// `wasm_instance_new` fails with a trap whose message names the limit.
+WASM_API_EXTERN void brisk_config_max_instances_set(wasm_config_t *config, size_t max);
+
+// How many live memories one store may hold (default 10,000).
+WASM_API_EXTERN void brisk_config_max_memories_set(wasm_config_t *config, size_t max);
+
+// How many live tables one store may hold (default 10,000).
+WASM_API_EXTERN void brisk_config_max_tables_set(wasm_config_t *config, size_t max);
+
+// How much address space the guard-page memories of one store may
+// reserve, in bytes (default 32 TiB; each memory reserves 8 GiB + 64 KiB).
+WASM_API_EXTERN void brisk_config_max_reserved_bytes_set(wasm_config_t *config, uint64_t bytes);
+
+// How many released guard-page reservations the engine keeps for reuse
+// (default 16; 0 unmaps each one as it is released).
+WASM_API_EXTERN void brisk_config_memory_pool_size_set(wasm_config_t *config, size_t count);
+
 // `wasm_module_new` that says why it failed: on failure returns null and,
 // if `error` is not null, stores the reason there (an owned, NUL-terminated
 // message). A null `binary` is empty, so invalid; a null `store` fails.

@@ -19,6 +19,7 @@ pub mod wasi;
 pub use module::{CompileError, ExternType, FuncType, GlobalType, MemoryType, TableType, ValType};
 pub use runtime::{
     BoundsChecks, Config, Engine, Error, ExportType, Extern, ExternRef, Features, FrameInfo, Func,
-    Global, HostFunc, ImportType, Instance, Memory, Module, RawHostFunc, Store, Table, Trap, Val,
+    Global, HostFunc, ImportType, Instance, Memory, Module, RawHostFunc, Store, StoreLimits, Table,
+    Trap, Val,
 };
 pub use vm::TrapCode;

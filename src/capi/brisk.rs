@@ -100,6 +100,56 @@ pub extern "C" fn brisk_config_parallel_compilation_set(
     }
 }
 
+/// How many instances one store may hold, failed instantiations included
+/// (default 10,000). Objects live as long as their store: past the limit,
+/// `wasm_instance_new` fails with a trap whose message names the limit.
+#[no_mangle]
+pub extern "C" fn brisk_config_max_instances_set(config: Option<&mut wasm_config_t>, max: usize) {
+    if let Some(config) = config {
+        config.config.store_limits.max_instances = max;
+    }
+}
+
+/// How many live memories one store may hold (default 10,000).
+#[no_mangle]
+pub extern "C" fn brisk_config_max_memories_set(config: Option<&mut wasm_config_t>, max: usize) {
+    if let Some(config) = config {
+        config.config.store_limits.max_memories = max;
+    }
+}
+
+/// How many live tables one store may hold (default 10,000).
+#[no_mangle]
+pub extern "C" fn brisk_config_max_tables_set(config: Option<&mut wasm_config_t>, max: usize) {
+    if let Some(config) = config {
+        config.config.store_limits.max_tables = max;
+    }
+}
+
+/// How much address space the guard-page memories of one store may
+/// reserve, in bytes (default 32 TiB; each memory reserves 8 GiB + 64 KiB).
+#[no_mangle]
+pub extern "C" fn brisk_config_max_reserved_bytes_set(
+    config: Option<&mut wasm_config_t>,
+    bytes: u64,
+) {
+    if let Some(config) = config {
+        config.config.store_limits.max_reserved_bytes = bytes;
+    }
+}
+
+/// How many released guard-page reservations the engine keeps for reuse
+/// (default 16; 0 unmaps each one as it is released).
+#[no_mangle]
+pub extern "C" fn brisk_config_memory_pool_size_set(
+    config: Option<&mut wasm_config_t>,
+    count: usize,
+) {
+    if let Some(config) = config {
+        config.config.memory_pool_size = count;
+    }
+}
+
 /// `wasm_module_new` that says why it failed: on failure returns null and,
 /// if `error` is not null, stores the reason there (an owned, NUL-terminated
 /// message). A null `binary` is empty, so invalid; a null `store` fails.

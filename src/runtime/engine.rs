@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::config::Config;
+use super::memory::ReservationPool;
 use crate::module::FuncType;
 
 /// Compiles modules and owns what they share. Cheap to clone; `Send + Sync`.
@@ -16,6 +17,8 @@ pub struct Engine {
 pub(crate) struct EngineInner {
     pub(crate) config: Config,
     types: Mutex<TypeRegistry>,
+    /// Released guard-page reservations, reused by the next memories.
+    pub(crate) pool: Arc<ReservationPool>,
 }
 
 /// Engine-wide canonical function type ids: two types get the same id exactly
@@ -30,6 +33,7 @@ impl Engine {
     pub fn new(config: Config) -> Engine {
         Engine {
             inner: Arc::new(EngineInner {
+                pool: Arc::new(ReservationPool::new(config.memory_pool_size)),
                 config,
                 types: Mutex::new(TypeRegistry::default()),
             }),

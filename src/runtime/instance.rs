@@ -8,7 +8,7 @@ use std::ptr::NonNull;
 use super::error::Error;
 use super::func::Func;
 use super::global::Global;
-use super::instantiate::{allocate, initialize};
+use super::instantiate::{allocate, initialize, release_failed};
 use super::linking::check_imports;
 use super::memory::{Memory, MemoryData};
 use super::module::Module;
@@ -109,13 +109,20 @@ impl Instance {
             ));
         }
         check_imports(store, module, imports)?;
-        let index = allocate(store, module, imports)?;
-        let instance = Instance {
-            store_id: store.id(),
-            index,
-        };
-        initialize(store, instance)?;
-        Ok(instance)
+        let index = store.inner.instances.len() as u32;
+        let result = allocate(store, module, imports).and_then(|index| {
+            let instance = Instance {
+                store_id: store.id(),
+                index,
+            };
+            initialize(store, instance).map(|()| instance)
+        });
+        result.map_err(|mut e| {
+            if store.inner.instances.len() > index as usize {
+                release_failed(store, index, &mut e);
+            }
+            e
+        })
     }
 
     /// Every export, in export order.

@@ -15,7 +15,7 @@ use super::stubs;
 use super::table::TableData;
 use super::trap::Trap;
 use super::{builtins, const_eval};
-use crate::module::{DataKind, ElementItemsKind, ElementSegmentKind};
+use crate::module::{DataKind, ElementItemsKind, ElementSegmentKind, ImportKind, ModuleInfo};
 use crate::vm::{TrapCode, VMContextHeader, VMFuncRef, VMGlobal};
 
 /// Creates the instance's vmctx and its defined functions, memories, tables
@@ -28,6 +28,13 @@ pub(crate) fn allocate(
     let inner = &module.inner;
     let info = &inner.info;
     let offsets = inner.offsets;
+    // Before anything is allocated: a limit reached costs nothing.
+    store.check_limits(
+        1,
+        info.memories.len() - info.num_imported_memories as usize,
+        info.tables.len() - info.num_imported_tables as usize,
+        store.engine().config().bounds_checks,
+    )?;
     let layout = Layout::from_size_align(offsets.size as usize, 16)
         .map_err(|_| Error::Resource("vmctx too large".into()))?;
     // SAFETY: the layout has a non-zero size (the header alone is 32 bytes).
@@ -126,8 +133,9 @@ pub(crate) fn allocate(
     }
 
     let mode = store.engine().config().bounds_checks;
+    let pool = store.engine().inner.pool.clone();
     for ty in &info.memories[info.num_imported_memories as usize..] {
-        let mem = MemoryData::new(*ty, mode)?;
+        let mem = MemoryData::new(*ty, mode, &pool)?;
         let m = store.push_memory(mem);
         let def: *mut MemoryData = store.memory_mut(m);
         // SAFETY: see above.
@@ -216,6 +224,54 @@ pub(crate) fn initialize(store: &mut Store, instance: Instance) -> Result<(), Er
         unsafe { f.call_raw(store, slot.as_mut_ptr()) }.map_err(Error::Trap)?;
     }
     Ok(())
+}
+
+/// Whether no reference to an instance of `info` can outlive a failed
+/// instantiation, decided from the imports alone (conservatively): with no
+/// imported table, no imported global of a reference type and no imported
+/// function taking a reference, the instance's functions, memories and
+/// tables cannot be stored anywhere outside it or passed to the host, and a
+/// failed instantiation hands out no exports. (Trap frames naming the
+/// instance are cleared by the caller.)
+pub(crate) fn cannot_escape(info: &ModuleInfo) -> bool {
+    info.imports.iter().all(|import| match import.kind {
+        ImportKind::Table(_) => false,
+        ImportKind::Global(g) => !g.content.is_ref(),
+        ImportKind::Func(type_index) => !info.types[type_index as usize]
+            .params
+            .iter()
+            .any(|t| t.is_ref()),
+        ImportKind::Memory(_) => true,
+    })
+}
+
+/// After a failed instantiation of `instance` (allocated, perhaps
+/// partially): when no reference to it can have escaped, its own memories
+/// give their address space back and its own tables their elements. The
+/// store keeps every slot, so indices stay valid; the released objects are
+/// never reachable again.
+pub(crate) fn release_failed(store: &mut Store, instance: u32, error: &mut Error) {
+    let data = &store.inner.instances[instance as usize];
+    let info = &data.module.inner.info;
+    if !cannot_escape(info) {
+        return;
+    }
+    let memories =
+        data.memories[(info.num_imported_memories as usize).min(data.memories.len())..].to_vec();
+    let tables = data.tables[(info.num_imported_tables as usize).min(data.tables.len())..].to_vec();
+    for m in memories {
+        store.release_memory(m);
+    }
+    for t in tables {
+        store.release_table(t);
+    }
+    if let Error::Trap(trap) = error {
+        let failed = Instance {
+            store_id: store.id(),
+            index: instance,
+        };
+        trap.forget_instance(failed);
+    }
 }
 
 fn trap_if(rc: u32) -> Result<(), Error> {

@@ -8,6 +8,8 @@
 //! size and may move when it grows (generated code reloads the base).
 
 use std::ptr::{self, NonNull};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use super::config::BoundsChecks;
 use super::error::Error;
@@ -17,7 +19,99 @@ use crate::vm::VMMemoryDefinition;
 
 const PAGE: usize = MemoryType::PAGE_SIZE as usize;
 /// 4 GiB of addresses + 4 GiB of offsets + room for the widest access.
-const GUARD_RESERVATION: usize = (8 << 30) + (64 << 10);
+pub(crate) const GUARD_RESERVATION: usize = (8 << 30) + (64 << 10);
+
+/// Guard-page reservations mapped in this process (pooled ones included),
+/// for the error message when the address space runs out.
+static LIVE_RESERVATIONS: AtomicUsize = AtomicUsize::new(0);
+
+/// The engine's pool of released guard-page reservations: a memory that
+/// goes away (its store dropped, or its instance failed to instantiate)
+/// gives its reservation back here, reset to inaccessible and zero, and the
+/// next memory takes it instead of mapping 8 GiB afresh. Bounded: past
+/// `capacity` reservations are unmapped.
+pub(crate) struct ReservationPool {
+    capacity: usize,
+    /// Base addresses of free reservations, each `GUARD_RESERVATION` bytes,
+    /// all `PROT_NONE` and without resident pages.
+    free: Mutex<Vec<usize>>,
+}
+
+impl ReservationPool {
+    pub(crate) fn new(capacity: usize) -> ReservationPool {
+        ReservationPool {
+            capacity,
+            free: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A reservation: a pooled one, else a fresh mapping.
+    fn take(&self) -> Result<*mut u8, Error> {
+        let pooled = self.free.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        match pooled {
+            Some(base) => Ok(base as *mut u8),
+            None => reserve(),
+        }
+    }
+
+    /// Takes back the reservation at `base`, of which the first `used`
+    /// bytes were made accessible: they are reset (pages dropped, access
+    /// removed) so that the next user sees a fresh reservation.
+    fn give(&self, base: *mut u8, used: usize) {
+        if self.capacity == 0 {
+            return unreserve(base);
+        }
+        let reset = used == 0 || {
+            // SAFETY: [base, base + used) is part of our reservation and no
+            // longer used by anyone (its memory is released or dropped).
+            unsafe {
+                libc::madvise(base as *mut libc::c_void, used, libc::MADV_DONTNEED) == 0
+                    && libc::mprotect(base as *mut libc::c_void, used, libc::PROT_NONE) == 0
+            }
+        };
+        if reset {
+            let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+            if free.len() < self.capacity {
+                free.push(base as usize);
+                return;
+            }
+        }
+        unreserve(base);
+    }
+}
+
+impl Drop for ReservationPool {
+    fn drop(&mut self) {
+        let free = std::mem::take(self.free.get_mut().unwrap_or_else(|e| e.into_inner()));
+        for base in free {
+            unreserve(base as *mut u8);
+        }
+    }
+}
+
+fn reserve() -> Result<*mut u8, Error> {
+    match map(GUARD_RESERVATION, libc::PROT_NONE) {
+        Ok(p) => {
+            LIVE_RESERVATIONS.fetch_add(1, Ordering::Relaxed);
+            Ok(p)
+        }
+        Err(_) => Err(Error::Resource(format!(
+            "cannot reserve 8 GiB of address space for a linear memory with guard pages \
+             ({} such reservations are live in this process): the process's address space is \
+             exhausted; drop stores sooner, lower the store limits (Config::store_limits, \
+             brisk_config_max_memories_set, brisk_config_max_reserved_bytes_set), or use \
+             explicit bounds checks (BoundsChecks::Explicit, \
+             brisk_config_bounds_checks_set(BRISK_BOUNDS_CHECKS_EXPLICIT))",
+            LIVE_RESERVATIONS.load(Ordering::Relaxed)
+        ))),
+    }
+}
+
+fn unreserve(base: *mut u8) {
+    // SAFETY: `base` is a whole guard reservation of ours that nobody uses.
+    unsafe { libc::munmap(base as *mut libc::c_void, GUARD_RESERVATION) };
+    LIVE_RESERVATIONS.fetch_sub(1, Ordering::Relaxed);
+}
 
 /// The runtime object behind a [`Memory`] handle. `repr(C)` with the
 /// definition first: builtins reach it from the `*mut VMMemoryDefinition`
@@ -29,10 +123,19 @@ pub(crate) struct MemoryData {
     mode: BoundsChecks,
     /// Bytes mapped (explicit mode) or reserved (guard mode); 0 for no mapping.
     mapped: usize,
+    /// Where a guard-page reservation goes back to.
+    pool: Arc<ReservationPool>,
+    /// Set by `release`: the memory is gone (zero-length, unmapped, never
+    /// grows again); its slot stays so that store indices remain valid.
+    released: bool,
 }
 
 impl MemoryData {
-    pub(crate) fn new(ty: MemoryType, mode: BoundsChecks) -> Result<Box<MemoryData>, Error> {
+    pub(crate) fn new(
+        ty: MemoryType,
+        mode: BoundsChecks,
+        pool: &Arc<ReservationPool>,
+    ) -> Result<Box<MemoryData>, Error> {
         if ty.min > MemoryType::MAX_PAGES || ty.max.is_some_and(|m| m > MemoryType::MAX_PAGES) {
             return Err(Error::Resource(
                 "memory size must be at most 65536 pages (4GiB)".into(),
@@ -46,11 +149,13 @@ impl MemoryData {
             ty,
             mode,
             mapped: 0,
+            pool: pool.clone(),
+            released: false,
         });
         let bytes = ty.min as usize * PAGE;
         match mode {
             BoundsChecks::GuardPages => {
-                let base = map(GUARD_RESERVATION, libc::PROT_NONE)?;
+                let base = pool.take()?;
                 mem.def.base = base;
                 mem.mapped = GUARD_RESERVATION;
                 mem.make_accessible(0, bytes)?;
@@ -64,6 +169,44 @@ impl MemoryData {
         }
         mem.def.length = bytes as u64;
         Ok(mem)
+    }
+
+    /// Address space this memory holds against its store's
+    /// `max_reserved_bytes`.
+    pub(crate) fn reserved_bytes(&self) -> u64 {
+        match self.mode {
+            BoundsChecks::GuardPages if self.mapped != 0 => GUARD_RESERVATION as u64,
+            _ => 0,
+        }
+    }
+
+    /// Gives the memory's mapping back (to the pool, or to the system) and
+    /// leaves a zero-length memory that never grows. Only for memories no
+    /// one can reach any more: generated code of their instance is not
+    /// running and no handle to them was handed out.
+    pub(crate) fn release(&mut self) {
+        self.unmap();
+        self.def.base = NonNull::dangling().as_ptr();
+        self.def.length = 0;
+        self.released = true;
+    }
+
+    pub(crate) fn is_released(&self) -> bool {
+        self.released
+    }
+
+    fn unmap(&mut self) {
+        if self.mapped == 0 {
+            return;
+        }
+        match self.mode {
+            BoundsChecks::GuardPages => self.pool.give(self.def.base, self.def.length as usize),
+            // SAFETY: we own this mapping and no one uses it any more.
+            BoundsChecks::Explicit => unsafe {
+                libc::munmap(self.def.base as *mut libc::c_void, self.mapped);
+            },
+        }
+        self.mapped = 0;
     }
 
     pub(crate) fn pages(&self) -> u32 {
@@ -82,7 +225,7 @@ impl MemoryData {
     pub(crate) fn grow(&mut self, delta: u32) -> Option<u32> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
-        if new > self.max_pages() {
+        if new > self.max_pages() || self.released {
             return None;
         }
         if delta == 0 {
@@ -149,10 +292,8 @@ impl MemoryData {
 
 impl Drop for MemoryData {
     fn drop(&mut self) {
-        if self.mapped != 0 {
-            // SAFETY: we own this mapping; its store (and so every user) is gone.
-            unsafe { libc::munmap(self.def.base as *mut libc::c_void, self.mapped) };
-        }
+        // Its store, and so every user, is gone.
+        self.unmap();
     }
 }
 
@@ -192,7 +333,8 @@ impl Memory {
             }
         }
         let mode = store.engine().config().bounds_checks;
-        let data = MemoryData::new(ty, mode)?;
+        store.check_limits(0, 1, 0, mode)?;
+        let data = MemoryData::new(ty, mode, &store.engine().inner.pool)?;
         Ok(store.push_memory(data))
     }
 

@@ -41,7 +41,7 @@ mod table;
 mod trap;
 mod values;
 
-pub use config::{BoundsChecks, Config, Features};
+pub use config::{BoundsChecks, Config, Features, StoreLimits};
 pub use engine::Engine;
 pub use error::Error;
 pub use func::{Func, HostFunc, RawHostFunc};

@@ -8,12 +8,13 @@
 use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::config::{BoundsChecks, StoreLimits};
 use super::engine::Engine;
 use super::error::Error;
 use super::func::{Func, FuncData};
 use super::global::{Global, GlobalData};
 use super::instance::{Instance, InstanceData};
-use super::memory::{Memory, MemoryData};
+use super::memory::{Memory, MemoryData, GUARD_RESERVATION};
 use super::table::{Table, TableData};
 use super::trap::Trap;
 use super::values::{ExternRef, Val};
@@ -51,6 +52,12 @@ pub(crate) struct StoreInner {
     pub(crate) tables: Vec<Box<TableData>>,
     pub(crate) globals: Vec<GlobalData>,
     pub(crate) externrefs: Vec<Box<dyn std::any::Any>>,
+    pub(crate) limits: StoreLimits,
+    /// Memories and tables not released, and the guard-page address space
+    /// the memories hold: what `limits` bounds (with `instances.len()`).
+    pub(crate) live_memories: usize,
+    pub(crate) live_tables: usize,
+    pub(crate) reserved_bytes: u64,
 }
 
 impl Store {
@@ -68,12 +75,106 @@ impl Store {
                 tables: Vec::new(),
                 globals: Vec::new(),
                 externrefs: Vec::new(),
+                limits: engine.config().store_limits,
+                live_memories: 0,
+                live_tables: 0,
+                reserved_bytes: 0,
             })),
         }
     }
 
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
+    }
+
+    /// The limits this store enforces (from `Config::store_limits` unless
+    /// changed with [`Store::set_limits`]).
+    pub fn limits(&self) -> StoreLimits {
+        self.inner.limits
+    }
+
+    /// Replaces the store's limits. Objects already in the store stay; a
+    /// limit below the current count only refuses new objects.
+    pub fn set_limits(&mut self, limits: StoreLimits) {
+        self.inner.limits = limits;
+    }
+
+    /// Fails, naming the limit, when `instances` more instances,
+    /// `memories` more memories (reserving guard pages in `mode`) and
+    /// `tables` more tables would exceed this store's limits. Called before
+    /// anything is allocated.
+    pub(crate) fn check_limits(
+        &self,
+        instances: usize,
+        memories: usize,
+        tables: usize,
+        mode: BoundsChecks,
+    ) -> Result<(), Error> {
+        let s = &self.inner;
+        let l = &s.limits;
+        let exceeded = |what: &str, limit: String, setter: &str| {
+            Err(Error::Resource(format!(
+                "{what} limit of {limit} reached in this store (objects live as long as their \
+                 store: drop it sooner, or raise the limit with Config::store_limits / \
+                 Store::set_limits / {setter})"
+            )))
+        };
+        if instances > 0 && s.instances.len() + instances > l.max_instances {
+            return exceeded(
+                "instance",
+                l.max_instances.to_string(),
+                "brisk_config_max_instances_set",
+            );
+        }
+        if memories > 0 && s.live_memories + memories > l.max_memories {
+            return exceeded(
+                "memory",
+                l.max_memories.to_string(),
+                "brisk_config_max_memories_set",
+            );
+        }
+        if tables > 0 && s.live_tables + tables > l.max_tables {
+            return exceeded(
+                "table",
+                l.max_tables.to_string(),
+                "brisk_config_max_tables_set",
+            );
+        }
+        if mode == BoundsChecks::GuardPages && memories > 0 {
+            let more = memories as u64 * GUARD_RESERVATION as u64;
+            if s.reserved_bytes.saturating_add(more) > l.max_reserved_bytes {
+                return exceeded(
+                    "reserved address space",
+                    format!("{} bytes", l.max_reserved_bytes),
+                    "brisk_config_max_reserved_bytes_set",
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Releases memory `index` (see `MemoryData::release`) and stops
+    /// counting it against the limits.
+    pub(crate) fn release_memory(&mut self, index: u32) {
+        let s = &mut *self.inner;
+        let mem = &mut s.memories[index as usize];
+        if mem.is_released() {
+            return;
+        }
+        s.reserved_bytes -= mem.reserved_bytes();
+        s.live_memories -= 1;
+        mem.release();
+    }
+
+    /// Releases table `index` (see `TableData::release`) likewise.
+    pub(crate) fn release_table(&mut self, index: u32) {
+        let s = &mut *self.inner;
+        let table = &mut s.tables[index as usize];
+        if table.is_released() {
+            return;
+        }
+        s.live_tables -= 1;
+        table.release();
     }
 
     pub(crate) fn id(&self) -> u64 {
@@ -105,6 +206,8 @@ impl Store {
 
     pub(crate) fn push_memory(&mut self, data: Box<MemoryData>) -> Memory {
         let index = self.inner.memories.len() as u32;
+        self.inner.live_memories += 1;
+        self.inner.reserved_bytes += data.reserved_bytes();
         self.inner.memories.push(data);
         Memory {
             store_id: self.inner.id,
@@ -124,6 +227,7 @@ impl Store {
 
     pub(crate) fn push_table(&mut self, data: Box<TableData>) -> Table {
         let index = self.inner.tables.len() as u32;
+        self.inner.live_tables += 1;
         self.inner.tables.push(data);
         Table {
             store_id: self.inner.id,

@@ -21,6 +21,9 @@ pub(crate) struct TableData {
     pub(crate) def: VMTableDefinition,
     pub(crate) ty: TableType,
     elements: Vec<usize>,
+    /// Set by `release`: the table is gone (no elements, never grows
+    /// again); its slot stays so that store indices remain valid.
+    released: bool,
 }
 
 impl TableData {
@@ -39,6 +42,7 @@ impl TableData {
             },
             ty,
             elements: vec![init; ty.min as usize],
+            released: false,
         });
         table.sync();
         Ok(table)
@@ -48,6 +52,18 @@ impl TableData {
     fn sync(&mut self) {
         self.def.base = self.elements.as_mut_ptr();
         self.def.length = self.elements.len() as u32;
+    }
+
+    /// Frees the element storage and leaves an empty table that never
+    /// grows. Only for tables no one can reach any more.
+    pub(crate) fn release(&mut self) {
+        self.elements = Vec::new();
+        self.released = true;
+        self.sync();
+    }
+
+    pub(crate) fn is_released(&self) -> bool {
+        self.released
     }
 
     pub(crate) fn len(&self) -> u32 {
@@ -68,7 +84,7 @@ impl TableData {
         let old = self.len();
         let new = old.checked_add(delta)?;
         let max = self.ty.max.unwrap_or(u32::MAX).min(MAX_TABLE_ELEMENTS);
-        if new > max {
+        if new > max || self.released {
             return None;
         }
         self.elements.try_reserve_exact(delta as usize).ok()?;
@@ -92,6 +108,8 @@ impl Table {
             ));
         }
         let init = store.ref_to_raw(init, ty.element)?;
+        let mode = store.engine().config().bounds_checks;
+        store.check_limits(0, 0, 1, mode)?;
         let data = TableData::new(ty, init)?;
         Ok(store.push_table(data))
     }

@@ -74,6 +74,16 @@ impl Trap {
         self
     }
 
+    /// Clears `instance` from the frames: it failed to instantiate and
+    /// its objects are released, so no handle to it may be handed out.
+    pub(crate) fn forget_instance(&mut self, instance: Instance) {
+        for frame in &mut self.frames {
+            if frame.instance == Some(instance) {
+                frame.instance = None;
+            }
+        }
+    }
+
     pub fn code(&self) -> Option<TrapCode> {
         self.code
     }
