@@ -6,13 +6,12 @@
 //! values live in fixed registers (`MERGE_GPRS`/`MERGE_XMMS`, in order per
 //! class) or, beyond those, in their canonical slots.
 
-use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi};
 use wasmparser::{BlockType, BrTable};
 
 use super::stack::{Loc, MergeLoc, Opnd};
 use super::CodeGen;
-use crate::compiler::x64::masm::{asm, is_xmm_ty, Cond};
-use crate::compiler::x64::regs::{Reg, RegSet, MERGE_GPRS, MERGE_XMMS, SCRATCH, XSCRATCH};
+use crate::compiler::isa::masm::{Address, Cond, Label};
+use crate::compiler::isa::regs::{self, is_fp_class, Reg, RegSet, MERGE_GPRS, MERGE_XMMS};
 use crate::module::{CompileError, ValType};
 use crate::vm::{value_size, TrapCode, FRAME_ARGS_OFFSET};
 
@@ -29,8 +28,8 @@ pub(crate) enum FrameKind {
 pub(crate) struct Frame {
     pub kind: FrameKind,
     /// Branch target: the end of a block/if, the header of a loop.
-    pub label: DynamicLabel,
-    pub else_label: Option<DynamicLabel>,
+    pub label: Label,
+    pub else_label: Option<Label>,
     /// Stack height below the frame's parameters.
     pub base: usize,
     pub bt: BlockType,
@@ -97,7 +96,7 @@ impl<'m> CodeGen<'m> {
             if off > self.max_slot {
                 self.max_slot = off;
             }
-            let reg = if is_xmm_ty(ty) {
+            let reg = if is_fp_class(ty) {
                 x += 1;
                 MERGE_XMMS.get(x - 1).copied()
             } else {
@@ -165,7 +164,7 @@ impl<'m> CodeGen<'m> {
                     loc: src.loc,
                     off: src.off,
                 };
-                self.store_opnd(o, 5, -dst.off);
+                self.store_opnd(o, Address::Frame(-dst.off));
             }
         }
         // 2. Register-to-register moves, as a parallel move.
@@ -202,11 +201,7 @@ impl<'m> CodeGen<'m> {
                 None => {
                     // A cycle: park the first destination's value in scratch.
                     let d = moves[0].1;
-                    let tmp = if d.is_xmm() {
-                        Reg::xmm(XSCRATCH)
-                    } else {
-                        Reg::gpr(SCRATCH)
-                    };
+                    let tmp = regs::scratch_like(d);
                     self.masm.mov_rr(tmp, d);
                     for m in moves.iter_mut() {
                         if m.0 == d {
@@ -223,13 +218,13 @@ impl<'m> CodeGen<'m> {
             if let Some(d) = self.merges[start + k].reg {
                 match src.loc {
                     Loc::Const(bits) => self.masm.load_const(src.ty, d, bits),
-                    Loc::Slot => self.masm.load(src.ty, d, 5, -src.off),
+                    Loc::Slot => self.masm.load(src.ty, d, Address::Frame(-src.off)),
                     Loc::Reg(_) => {}
                     Loc::Flags(c) => self.masm.setcc(c, d),
                     Loc::Local(l) => {
                         if self.local_cache[l as usize].is_none() {
                             let local = self.locals[l as usize];
-                            self.masm.load(local.ty, d, 5, local.disp);
+                            self.masm.load(local.ty, d, Address::Frame(local.disp));
                         }
                     }
                 }
@@ -238,7 +233,7 @@ impl<'m> CodeGen<'m> {
         for &(l, d) in cache {
             if self.local_cache[l as usize].is_none() {
                 let local = self.locals[l as usize];
-                self.masm.load(local.ty, d, 5, local.disp);
+                self.masm.load(local.ty, d, Address::Frame(local.disp));
             }
         }
     }
@@ -351,8 +346,8 @@ impl<'m> CodeGen<'m> {
         let first = self.stack.len() - n;
         let total: i32 = results.iter().map(|t| value_size(*t)).sum();
         let args = FRAME_ARGS_OFFSET;
-        // Result k's destination is [rbp + disp, rbp + disp + size): the
-        // destinations tile [rbp + args, rbp + args + total) in order.
+        // Result k's destination is the frame bytes [disp, disp + size): the
+        // destinations tile [args, args + total) in order.
         let slot_read = |cg: &Self, k: usize| -> Option<i32> {
             match cg.stack[first + k].loc {
                 Loc::Local(l) if cg.local_cache[l as usize].is_none() => {
@@ -369,7 +364,8 @@ impl<'m> CodeGen<'m> {
             if let Some(src) = slot_read(self, k) {
                 if clobbered(src, disp, size) {
                     let v = self.stack[first + k];
-                    self.masm.copy_mem(v.ty, 5, -v.off, 5, src);
+                    self.masm
+                        .copy_mem(v.ty, Address::Frame(-v.off), Address::Frame(src));
                 }
             }
             disp += size;
@@ -392,14 +388,10 @@ impl<'m> CodeGen<'m> {
                 Some(src) if clobbered(src, disp, size) => o.loc = Loc::Slot,
                 _ => {}
             }
-            self.store_opnd(o, 5, disp);
+            self.store_opnd(o, Address::Frame(disp));
             disp += size;
         }
-        asm!(self.masm
-            ; mov rsp, rbp
-            ; pop rbp
-            ; ret
-        );
+        self.masm.epilogue();
     }
 
     /// The rest of the current frame is unreachable.
@@ -416,26 +408,19 @@ impl<'m> CodeGen<'m> {
         match o.loc {
             Loc::Flags(c) => Ok(c),
             Loc::Reg(r) => {
-                asm!(self.masm; test Rd(r.code()), Rd(r.code()));
+                let c = self.masm.test_nonzero(ValType::I32, r);
                 self.release(r);
-                Ok(Cond::NE)
+                Ok(c)
             }
-            Loc::Slot => {
-                let off = -o.off;
-                asm!(self.masm; cmp DWORD [rbp + off], 0);
-                Ok(Cond::NE)
-            }
+            Loc::Slot => Ok(self.masm.test_nonzero_mem(Address::Frame(-o.off))),
             Loc::Const(bits) => Err(bits as u32 != 0),
-            Loc::Local(l) => {
-                match self.local_cache[l as usize] {
-                    Some(c) => asm!(self.masm; test Rd(c.code()), Rd(c.code())),
-                    None => {
-                        let disp = self.locals[l as usize].disp;
-                        asm!(self.masm; cmp DWORD [rbp + disp], 0);
-                    }
+            Loc::Local(l) => Ok(match self.local_cache[l as usize] {
+                Some(c) => self.masm.test_nonzero(ValType::I32, c),
+                None => {
+                    let disp = self.locals[l as usize].disp;
+                    self.masm.test_nonzero_mem(Address::Frame(disp))
                 }
-                Ok(Cond::NE)
-            }
+            }),
         }
     }
 
@@ -720,7 +705,7 @@ impl<'m> CodeGen<'m> {
         if by_depth.len() < self.control.len() {
             by_depth.resize(self.control.len(), None);
         }
-        let mut label_for = |cg: &mut Self, depth: u32, tl: &mut Vec<(u32, DynamicLabel)>| {
+        let mut label_for = |cg: &mut Self, depth: u32, tl: &mut Vec<(u32, Label)>| {
             if let Some(l) = by_depth[depth as usize] {
                 return l;
             }
@@ -736,26 +721,14 @@ impl<'m> CodeGen<'m> {
             l
         };
         let default_label = label_for(self, default, &mut tl);
-        let n = targets.len() as i32;
-        let table = self.masm.new_label();
-        let rc = r.code();
-        // A table of 32-bit offsets (`.rel32`: relative to the start of the
-        // entry itself): one indirect jump straight to the target.
-        asm!(self.masm
-            ; cmp Rd(rc), n
-            ; jae =>default_label
-            ; lea r11, [=>table]
-            ; movsxd r10, DWORD [r11 + Rq(rc) * 4]
-            ; lea r11, [r11 + Rq(rc) * 4]
-            ; add r11, r10
-            ; jmp r11
-        );
-        self.masm.asm.align(4, 0xcc);
-        self.masm.bind(table);
+        let table = self
+            .masm
+            .jump_table_dispatch(r, targets.len(), default_label);
+        self.masm.bind_jump_table(table);
         for t in targets.targets() {
             let depth = t?;
             let l = label_for(self, depth, &mut tl);
-            asm!(self.masm; .rel32 =>l);
+            self.masm.jump_table_entry(l);
         }
         self.release(r);
         for &(depth, l) in tl.iter() {

@@ -14,8 +14,8 @@
 //! cache at the `if`.
 
 use super::CodeGen;
-use crate::compiler::x64::masm::is_xmm_ty;
-use crate::compiler::x64::regs::{Reg, RegSet, GPR_MASK, XMM_MASK};
+use crate::compiler::isa::masm::Address;
+use crate::compiler::isa::regs::{is_fp_class, Reg, RegSet, GPR_MASK, XMM_MASK};
 
 /// `reg_owner` entry of a register that caches no local.
 pub(crate) const NO_LOCAL: u32 = u32::MAX;
@@ -83,7 +83,7 @@ impl<'m> CodeGen<'m> {
         if let Some(r) = self.local_cache[l as usize] {
             if self.dirty.contains(r) {
                 let local = self.locals[l as usize];
-                self.masm.store(local.ty, 5, local.disp, r);
+                self.masm.store(local.ty, Address::Frame(local.disp), r);
             }
         }
         self.drop_local_cache(l);
@@ -109,7 +109,7 @@ impl<'m> CodeGen<'m> {
 
     /// Frees one register of the class by dropping a cached local.
     pub(super) fn evict_cached_local(&mut self, xmm: bool, avoid: RegSet) -> bool {
-        let class: u32 = if xmm { 0xffff_0000 } else { 0x0000_ffff };
+        let class: u32 = if xmm { XMM_MASK } else { GPR_MASK };
         let bits = self.cached.0 & class & !avoid.0;
         if bits == 0 {
             return false;
@@ -172,7 +172,7 @@ impl<'m> CodeGen<'m> {
                 continue;
             }
             let local = self.locals[l];
-            let budget = if is_xmm_ty(local.ty) {
+            let budget = if is_fp_class(local.ty) {
                 &mut xmms
             } else {
                 &mut gprs
@@ -182,7 +182,7 @@ impl<'m> CodeGen<'m> {
             }
             *budget -= 1;
             let r = self.try_alloc(local.ty).expect("counted free registers");
-            self.masm.load(local.ty, r, 5, local.disp);
+            self.masm.load(local.ty, r, Address::Frame(local.disp));
             self.cache_local(l as u32, r);
         }
     }
@@ -208,7 +208,8 @@ impl<'m> CodeGen<'m> {
             let kept = state.iter().any(|&(tl, tr)| tl == l && dirty.contains(tr));
             if !kept {
                 let local = self.locals[l as usize];
-                self.masm.store(local.ty, 5, local.disp, Reg::from_index(i));
+                self.masm
+                    .store(local.ty, Address::Frame(local.disp), Reg::from_index(i));
             }
         }
     }

@@ -17,56 +17,16 @@ mod tables;
 mod variables;
 mod visit;
 
-use dynasmrt::{DynamicLabel, DynasmApi};
-
 pub(crate) use stack::{Loc, Opnd, Val};
 
-use super::x64::masm::{asm, Cond, Masm};
-use super::x64::regs::RegSet;
+use super::isa::masm::{Label, Masm};
+use super::isa::regs::{Reg, RegSet};
 use super::{CompilerConfig, FuncLoc};
 use crate::module::{CompileError, FunctionToCompile, ModuleInfo, ValType};
-use crate::vm::{
-    value_size, TrapCode, VMContextHeader, VMMemoryDefinition, VMOffsets, VMStoreContext,
-    FRAME_ARGS_OFFSET, FRAME_VMCTX_OFFSET,
-};
+use crate::vm::{value_size, TrapCode, VMOffsets, FRAME_ARGS_OFFSET, FRAME_VMCTX_OFFSET};
 use control::Frame;
 
-/// CPU features the generated code may use, detected once per compile.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct CpuFeatures {
-    pub lzcnt: bool,
-    pub bmi1: bool,
-    pub popcnt: bool,
-    pub sse41: bool,
-    pub ssse3: bool,
-    pub sse42: bool,
-}
-
-impl CpuFeatures {
-    pub fn detect() -> CpuFeatures {
-        CpuFeatures {
-            lzcnt: std::arch::is_x86_feature_detected!("lzcnt"),
-            bmi1: std::arch::is_x86_feature_detected!("bmi1"),
-            popcnt: std::arch::is_x86_feature_detected!("popcnt"),
-            sse41: std::arch::is_x86_feature_detected!("sse4.1"),
-            ssse3: std::arch::is_x86_feature_detected!("ssse3"),
-            sse42: std::arch::is_x86_feature_detected!("sse4.2"),
-        }
-    }
-
-    /// Every optional feature on (any x86-64 since about 2013), or none
-    /// (plain x86-64 with SSE2): fixed sets for the snapshot tests.
-    pub fn fixed(all: bool) -> CpuFeatures {
-        CpuFeatures {
-            lzcnt: all,
-            bmi1: all,
-            popcnt: all,
-            sse41: all,
-            ssse3: all,
-            sse42: all,
-        }
-    }
-}
+pub(crate) use super::isa::CpuFeatures;
 
 /// What every function of a module is compiled against.
 #[derive(Clone, Copy)]
@@ -93,31 +53,23 @@ pub(crate) struct Chunk {
 
 /// A pending out-of-line trap: `label: mov edi, code; call raise`.
 pub(crate) struct TrapStub {
-    pub label: DynamicLabel,
+    pub label: Label,
     pub code: TrapCode,
     pub wasm_offset: u32,
 }
 
-/// Where a local lives: `[rbp + disp]`.
+/// Where a local lives: the frame slot `Address::Frame(disp)`.
 #[derive(Clone, Copy)]
 pub(crate) struct Local {
     pub ty: ValType,
     pub disp: i32,
 }
 
-/// Frame layout below rbp: the saved vmctx (at `FRAME_VMCTX_OFFSET`, the
-/// contract's word), then the locals, then the value stack's slots, then the
-/// outgoing call area at rsp. The vmctx is saved and reloaded with a short
-/// (8-bit) displacement.
-const VMCTX_SLOT: i8 = FRAME_VMCTX_OFFSET as i8;
-const _: () = assert!(VMCTX_SLOT as i32 == FRAME_VMCTX_OFFSET);
-
-// The hot sequences (prologue, reloads after calls) use short encodings
-// that assume these small offsets.
-const _: () = assert!(VMContextHeader::OFFSET_STORE == 0);
-const _: () = assert!(VMStoreContext::OFFSET_STACK_LIMIT == 0);
-const _: () = assert!(VMMemoryDefinition::OFFSET_BASE == 0);
-/// Bytes below rbp before the first local: the saved vmctx.
+/// Frame layout below the frame pointer: the saved vmctx (at
+/// `FRAME_VMCTX_OFFSET`, the contract's word), then the locals, then the
+/// value stack's slots, then the outgoing call area at the stack pointer.
+///
+/// Bytes below the frame pointer before the first local: the saved vmctx.
 const LOCALS_START: i32 = -FRAME_VMCTX_OFFSET;
 
 pub(crate) struct CodeGen<'m> {
@@ -145,12 +97,12 @@ pub(crate) struct CodeGen<'m> {
     pub wasm_offset: u32,
     pub trap_stubs: Vec<TrapStub>,
     pub func_type: u32,
-    pub scratch_moves: Vec<(super::x64::regs::Reg, super::x64::regs::Reg)>,
-    pub scratch_targets: Vec<(u32, DynamicLabel)>,
+    pub scratch_moves: Vec<(Reg, Reg)>,
+    pub scratch_targets: Vec<(u32, Label)>,
     /// br_table's label per target depth (all `None` between uses).
-    pub br_table_labels: Vec<Option<DynamicLabel>>,
+    pub br_table_labels: Vec<Option<Label>>,
     /// The register caching each local, if any.
-    pub local_cache: Vec<Option<super::x64::regs::Reg>>,
+    pub local_cache: Vec<Option<Reg>>,
     /// The local cached in each register (`locals::NO_LOCAL` if none).
     pub reg_owner: [u32; 32],
     /// The registers that cache a local.
@@ -213,9 +165,10 @@ impl<'m> CodeGen<'m> {
     /// is and the offset of its internal entry.
     ///
     /// A function has two entries. The external one (`FuncLoc::offset`,
-    /// used through `VMFuncRef`s and by entry trampolines) loads r14; direct
-    /// calls from the module's own functions enter right after that, since
-    /// r14 already holds the same memory base at every call site.
+    /// used through `VMFuncRef`s and by entry trampolines) loads the memory
+    /// base register; direct calls from the module's own functions enter
+    /// right after that, since it already holds the same memory base at
+    /// every call site.
     pub fn compile_function(
         &mut self,
         f: FunctionToCompile<'_>,
@@ -259,7 +212,7 @@ impl<'m> CodeGen<'m> {
         self.reg_owner = [locals::NO_LOCAL; 32];
         self.cached = RegSet(0);
         self.dirty = RegSet(0);
-        self.emit_prologue(f.func_index);
+        self.emit_prologue();
 
         // The reader decodes according to the enabled features (e.g. the
         // memory index of `memory.grow` is a zero byte without multi-memory).
@@ -309,72 +262,37 @@ impl<'m> CodeGen<'m> {
         self.locals_end = LOCALS_START;
     }
 
-    fn emit_prologue(&mut self, func_index: u32) {
-        let _ = func_index;
-        let m = &mut self.masm;
-        asm!(m
-            ; push rbp
-            ; mov rbp, rsp
-            // The frame size is patched once the body is done.
-            ; sub rsp, 0x7fff_fff0
-        );
-        let patch_at = m.offset() - 4;
-        self.frame_patches.push((patch_at, 0));
+    fn emit_prologue(&mut self) {
         let overflow = self.trap_label(TrapCode::StackOverflow);
-        let m = &mut self.masm;
-        asm!(m
-            ; mov r11, QWORD [r15]
-            ; cmp rsp, QWORD [r11]
-        );
-        m.jcc(Cond::B, overflow);
-        asm!(m; mov QWORD [BYTE rbp + VMCTX_SLOT], r15);
-        // Zero the declared locals (parameters are above rbp).
+        let patch_at = self.masm.prologue(overflow);
+        self.frame_patches.push((patch_at, 0));
+        // Zero the declared locals (parameters are above the frame pointer).
         let n_params = self.env.info.types[self.func_type as usize].params.len();
-        let zeroed = (self.locals_end - LOCALS_START) / 8;
-        let m = &mut self.masm;
-        if zeroed > 0 {
-            if zeroed <= 16 {
-                asm!(m; xor eax, eax);
-                for l in &self.locals[n_params..] {
-                    asm!(m; mov QWORD [rbp + l.disp], rax);
-                    if l.ty == ValType::V128 {
-                        asm!(m; mov QWORD [rbp + l.disp + 8], rax);
-                    }
-                }
-            } else {
-                let lowest = -self.locals_end;
-                asm!(m
-                    ; lea rdi, [rbp + lowest]
-                    ; mov ecx, zeroed
-                    ; xor eax, eax
-                    ; rep stosq
-                );
-            }
-        }
+        let words = (self.locals_end - LOCALS_START) / 8;
+        let slots = self.locals[n_params..].iter().map(|l| (l.disp, l.ty));
+        self.masm.zero_frame_slots(-self.locals_end, words, slots);
         self.max_slot = self.locals_end;
         self.push_function_frame();
     }
 
-    /// r14 = base of memory 0 (after the prologue and every call).
+    /// The memory base register = base of memory 0 (at function entry and
+    /// after calls that may move it).
     pub fn reload_memory_base(&mut self) {
         if self.env.info.memories.is_empty() {
             return;
         }
         let off = self.env.offsets.memory(0);
-        asm!(self.masm
-            ; mov r14, QWORD [r15 + off]
-            ; mov r14, QWORD [r14]
-        );
+        self.masm.reload_memory_base(off);
     }
 
-    /// After a call: r15 from the frame, r14 from the vmctx.
+    /// After a call: the vmctx from the frame, the memory base from the vmctx.
     pub fn restore_pinned(&mut self) {
-        asm!(self.masm; mov r15, QWORD [BYTE rbp + VMCTX_SLOT]);
+        self.masm.restore_vmctx();
         self.reload_memory_base();
     }
 
     /// A label that raises `code` at the current wasm offset.
-    pub fn trap_label(&mut self, code: TrapCode) -> DynamicLabel {
+    pub fn trap_label(&mut self, code: TrapCode) -> Label {
         let label = self.masm.new_label();
         self.trap_stubs.push(TrapStub {
             label,
@@ -386,10 +304,7 @@ impl<'m> CodeGen<'m> {
 
     /// Raises `code` unconditionally right here.
     pub fn emit_trap(&mut self, code: TrapCode) {
-        asm!(self.masm
-            ; mov edi, code as u32 as i32
-            ; call QWORD [r15 + VMContextHeader::OFFSET_RAISE_TRAP]
-        );
+        self.masm.raise_trap(code);
         let pc = self.masm.offset();
         self.address_map.push((pc, self.wasm_offset));
     }
@@ -406,15 +321,12 @@ impl<'m> CodeGen<'m> {
         for s in &stubs {
             self.masm.bind(s.label);
             if s.code == TrapCode::StackOverflow {
-                // Raised from the prologue after `sub rsp, frame`: rsp may be
-                // past the end of the real stack, so give the frame back
-                // before the raise stub pushes anything.
-                asm!(self.masm; mov rsp, rbp);
+                // Raised from the prologue after the frame is reserved: the
+                // stack pointer may be past the end of the real stack, so
+                // give the frame back before the raise stub pushes anything.
+                self.masm.discard_frame();
             }
-            asm!(self.masm
-                ; mov edi, s.code as u32 as i32
-                ; call QWORD [r15 + VMContextHeader::OFFSET_RAISE_TRAP]
-            );
+            self.masm.raise_trap(s.code);
             let pc = self.masm.offset();
             self.address_map.push((pc, s.wasm_offset));
         }
@@ -422,7 +334,7 @@ impl<'m> CodeGen<'m> {
         self.trap_stubs.clear();
         self.masm.emit_pool();
         // Resolve this function's jumps now, while its relocations are few.
-        self.masm.asm.commit().map_err(|e| CompileError {
+        self.masm.commit().map_err(|e| CompileError {
             message: format!("internal assembler error: {e}"),
             offset: self.wasm_offset as usize,
         })?;
@@ -438,13 +350,12 @@ impl<'m> CodeGen<'m> {
         funcs: Vec<FuncLoc>,
         internal_entries: Vec<u32>,
     ) -> Result<Chunk, CompileError> {
-        let mut code = self.masm.asm.finalize().map_err(|e| CompileError {
+        let mut code = self.masm.finalize().map_err(|e| CompileError {
             message: format!("internal assembler error: {e}"),
             offset: 0,
         })?;
         for (at, size) in self.frame_patches {
-            let at = at as usize;
-            code[at..at + 4].copy_from_slice(&size.to_le_bytes());
+            Masm::patch_frame_size(&mut code, at, size);
         }
         Ok(Chunk {
             code,

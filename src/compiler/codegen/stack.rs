@@ -1,6 +1,6 @@
 //! The abstract value stack and register allocation.
 //!
-//! Every stack entry `j` owns a frame slot at `[rbp - off_j]` (its canonical
+//! Every stack entry `j` owns a frame slot at `Address::Frame(-off_j)` (its canonical
 //! slot, fixed by its position), so spilling never needs a slot allocator and
 //! a merge can name "the slot of entry j". Each register is held by at most
 //! one entry; a value popped by an operator is owned by that operator until
@@ -12,11 +12,12 @@
 //! `local.tee`) and at control-flow entries, references are materialised.
 
 use super::CodeGen;
-use crate::compiler::x64::masm::{asm, is_64, is_xmm_ty, Cond};
-use crate::compiler::x64::regs::{Reg, RegSet, ALLOC_GPRS, ALLOC_XMMS, GPR_MASK, XMM_MASK};
+use crate::compiler::isa::masm::{Address, Cond};
+use crate::compiler::isa::regs::{
+    is_fp_class, Reg, RegSet, ALLOC_GPRS, ALLOC_XMMS, GPR_MASK, XMM_MASK,
+};
 use crate::module::ValType;
 use crate::vm::value_size;
-use dynasmrt::DynasmApi;
 
 /// Where a value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +39,7 @@ pub(crate) enum Loc {
 pub(crate) struct Val {
     pub ty: ValType,
     pub loc: Loc,
-    /// The canonical slot is `[rbp - off]`.
+    /// The canonical slot is `Address::Frame(-off)`.
     pub off: i32,
 }
 
@@ -128,13 +129,13 @@ impl<'m> CodeGen<'m> {
     /// Takes a free register of the class of `ty`, spilling the oldest
     /// register-held entry of that class if there is none.
     pub fn alloc(&mut self, ty: ValType) -> Reg {
-        self.alloc_class(is_xmm_ty(ty), RegSet(0))
+        self.alloc_class(is_fp_class(ty), RegSet(0))
     }
 
     /// A free register of the class of `ty`, if any, without spilling or
     /// dropping cached locals.
     pub fn try_alloc(&mut self, ty: ValType) -> Option<Reg> {
-        let class = if is_xmm_ty(ty) { XMM_MASK } else { GPR_MASK };
+        let class = if is_fp_class(ty) { XMM_MASK } else { GPR_MASK };
         let r = self.free.first(class)?;
         self.free.remove(r);
         Some(r)
@@ -168,7 +169,7 @@ impl<'m> CodeGen<'m> {
     pub fn spill_entry(&mut self, i: usize) {
         let v = self.stack[i];
         if let Loc::Reg(r) = v.loc {
-            self.masm.store(v.ty, 5, -v.off, r);
+            self.masm.store(v.ty, Address::Frame(-v.off), r);
             self.stack[i].loc = Loc::Slot;
             self.free.insert(r);
         }
@@ -204,7 +205,7 @@ impl<'m> CodeGen<'m> {
             loc: v.loc,
             off: v.off,
         };
-        self.store_opnd(o, 5, -v.off);
+        self.store_opnd(o, Address::Frame(-v.off));
         self.stack[i].loc = Loc::Slot;
     }
 
@@ -215,7 +216,7 @@ impl<'m> CodeGen<'m> {
             match v.loc {
                 Loc::Reg(_) => self.spill_entry(i),
                 Loc::Const(bits) => {
-                    self.masm.store_const(v.ty, 5, -v.off, bits);
+                    self.masm.store_const(v.ty, Address::Frame(-v.off), bits);
                     self.stack[i].loc = Loc::Slot;
                 }
                 Loc::Slot => {}
@@ -269,7 +270,7 @@ impl<'m> CodeGen<'m> {
             }
             Loc::Slot => {
                 let r = self.alloc(o.ty);
-                self.masm.load(o.ty, r, 5, -o.off);
+                self.masm.load(o.ty, r, Address::Frame(-o.off));
                 r
             }
             Loc::Flags(c) => {
@@ -292,7 +293,7 @@ impl<'m> CodeGen<'m> {
             Some(c) => self.masm.mov_rr(r, c),
             None => {
                 let local = self.locals[l as usize];
-                self.masm.load(local.ty, r, 5, local.disp);
+                self.masm.load(local.ty, r, Address::Frame(local.disp));
             }
         }
     }
@@ -369,40 +370,20 @@ impl<'m> CodeGen<'m> {
         }
     }
 
-    /// Copies an operand to `[base + disp]` (as `ty`'s slot bytes).
-    pub fn store_opnd(&mut self, o: Opnd, base: u8, disp: i32) {
+    /// Copies an operand to `addr` (as `ty`'s slot bytes).
+    pub fn store_opnd(&mut self, o: Opnd, addr: Address) {
         match o.loc {
-            Loc::Reg(r) => self.masm.store(o.ty, base, disp, r),
-            Loc::Const(bits) => self.masm.store_const(o.ty, base, disp, bits),
-            Loc::Slot => self.masm.copy_mem(o.ty, base, disp, 5, -o.off),
-            Loc::Flags(c) => {
-                self.masm
-                    .setcc(c, Reg::gpr(crate::compiler::x64::regs::SCRATCH2));
-                asm!(self.masm; mov DWORD [Rq(base) + disp], r10d);
-            }
+            Loc::Reg(r) => self.masm.store(o.ty, addr, r),
+            Loc::Const(bits) => self.masm.store_const(o.ty, addr, bits),
+            Loc::Slot => self.masm.copy_mem(o.ty, addr, Address::Frame(-o.off)),
+            Loc::Flags(c) => self.masm.store_flag(c, addr),
             Loc::Local(l) => match self.local_cache[l as usize] {
-                Some(c) => self.masm.store(o.ty, base, disp, c),
+                Some(c) => self.masm.store(o.ty, addr, c),
                 None => {
                     let local = self.locals[l as usize];
-                    self.masm.copy_mem(o.ty, base, disp, 5, local.disp);
+                    self.masm.copy_mem(o.ty, addr, Address::Frame(local.disp));
                 }
             },
-        }
-    }
-
-    /// Emits `op reg, operand` style code: gives the GPR operand's value as a
-    /// register, constant or slot for instructions that accept all three.
-    pub fn is_imm32(o: &Opnd) -> Option<i32> {
-        match o.loc {
-            Loc::Const(bits) => {
-                if !is_64(o.ty) {
-                    Some(bits as u32 as i32)
-                } else {
-                    let v = bits as i64;
-                    (v >= i32::MIN as i64 && v <= i32::MAX as i64).then_some(v as i32)
-                }
-            }
-            _ => None,
         }
     }
 }

@@ -4,7 +4,7 @@
 use dynasmrt::DynasmApi;
 
 use super::masm::{asm, Cond};
-use super::regs::{Reg, XSCRATCH};
+use super::regs::XSCRATCH;
 use crate::compiler::codegen::{CodeGen, Loc};
 use crate::module::{CompileError, ValType};
 use crate::vm::TrapCode;
@@ -140,11 +140,11 @@ impl<'m> CodeGen<'m> {
             (c as f32).to_bits() as u64
         };
         let ty = if f64 { ValType::F64 } else { ValType::F32 };
-        self.masm.load_const(ty, Reg::xmm(XSCRATCH), bits);
+        self.masm.load_const(ty, XSCRATCH, bits);
         if f64 {
-            asm!(self.masm; ucomisd Rx(x), Rx(XSCRATCH));
+            asm!(self.masm; ucomisd Rx(x), Rx(XSCRATCH.code()));
         } else {
-            asm!(self.masm; ucomiss Rx(x), Rx(XSCRATCH));
+            asm!(self.masm; ucomiss Rx(x), Rx(XSCRATCH.code()));
         }
     }
 
@@ -238,12 +238,12 @@ impl<'m> CodeGen<'m> {
                 // xmm15 still holds 2^63.
                 if f64 {
                     asm!(self.masm
-                        ; subsd Rx(xs), Rx(XSCRATCH)
+                        ; subsd Rx(xs), Rx(XSCRATCH.code())
                         ; cvttsd2si Rq(d), Rx(xs)
                     );
                 } else {
                     asm!(self.masm
-                        ; subss Rx(xs), Rx(XSCRATCH)
+                        ; subss Rx(xs), Rx(XSCRATCH.code())
                         ; cvttss2si Rq(d), Rx(xs)
                     );
                 }

@@ -2,7 +2,7 @@
 
 use dynasmrt::DynasmApi;
 
-use super::masm::{asm, is_64, Cond};
+use super::masm::{asm, is_64, Address, Cond};
 use super::regs::{Reg, RegSet, RAX, RCX, RDX, SCRATCH};
 use crate::compiler::codegen::{CodeGen, Loc, Opnd};
 use crate::module::{CompileError, ValType};
@@ -67,6 +67,17 @@ macro_rules! emit_shift {
     };
 }
 
+/// A constant of type `ty` as an x86 imm32 (sign-extended for 64-bit
+/// operations), if it fits.
+fn imm32_of(ty: ValType, bits: u64) -> Option<i32> {
+    if !is_64(ty) {
+        Some(bits as u32 as i32)
+    } else {
+        let v = bits as i64;
+        (v >= i32::MIN as i64 && v <= i32::MAX as i64).then_some(v as i32)
+    }
+}
+
 fn fold_alu(op: Alu, w64: bool, a: u64, b: u64) -> u64 {
     let r = match op {
         Alu::Add => a.wrapping_add(b),
@@ -88,11 +99,11 @@ impl<'m> CodeGen<'m> {
     /// slot. Wide constants go through r11. A register stays owned.
     pub(crate) fn src_of(&mut self, o: Opnd) -> Src {
         match o.loc {
-            Loc::Const(bits) => match Self::is_imm32(&o) {
+            Loc::Const(bits) => match imm32_of(o.ty, bits) {
                 Some(i) => Src::Imm(i),
                 None => {
-                    self.masm.mov_imm64(SCRATCH, bits);
-                    Src::Reg(SCRATCH)
+                    self.masm.mov_imm64(SCRATCH.code(), bits);
+                    Src::Reg(SCRATCH.code())
                 }
             },
             Loc::Reg(r) => Src::Reg(r.code()),
@@ -262,7 +273,7 @@ impl<'m> CodeGen<'m> {
                         self.masm.mov_rr(RCX, r);
                         self.release(r);
                     }
-                    Loc::Slot => self.masm.load(b.ty, RCX, 5, -b.off),
+                    Loc::Slot => self.masm.load(b.ty, RCX, Address::Frame(-b.off)),
                     Loc::Flags(c) => self.masm.setcc(c, RCX),
                     // take_fixed dropped a cache in rcx: resolve now.
                     Loc::Local(l) => self.load_local(l, RCX),
@@ -309,7 +320,7 @@ impl<'m> CodeGen<'m> {
                         self.release(r);
                     }
                     Loc::Const(bits) => self.masm.load_const(ty, n, bits),
-                    Loc::Slot => self.masm.load(ty, n, 5, -b.off),
+                    Loc::Slot => self.masm.load(ty, n, Address::Frame(-b.off)),
                     Loc::Flags(c) => self.masm.setcc(c, n),
                     Loc::Local(l) => self.load_local(l, n),
                 }
@@ -331,7 +342,7 @@ impl<'m> CodeGen<'m> {
                         self.release(r);
                     }
                     Loc::Const(bits) => self.masm.load_const(ty, RAX, bits),
-                    Loc::Slot => self.masm.load(ty, RAX, 5, -a.off),
+                    Loc::Slot => self.masm.load(ty, RAX, Address::Frame(-a.off)),
                     Loc::Flags(c) => self.masm.setcc(c, RAX),
                     Loc::Local(l) => self.load_local(l, RAX),
                 }

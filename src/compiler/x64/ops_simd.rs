@@ -43,8 +43,8 @@ impl SimdFallback for CodeGen<'_> {
 }
 
 const V: ValType = ValType::V128;
-const X15: u8 = XSCRATCH;
-const X14: u8 = XSCRATCH2;
+const X15: u8 = XSCRATCH.code();
+const X14: u8 = XSCRATCH2.code();
 
 /// Emits one instruction `op dst, src` on xmm registers.
 type Bin = fn(&mut Masm, u8, u8);
@@ -54,18 +54,18 @@ type Un = fn(&mut Masm, u8);
 /// Fills xmm `x` with the 32-bit pattern `v` in every lane.
 fn splat32(m: &mut Masm, x: u8, v: u32) {
     asm!(m
-        ; mov Rd(SCRATCH), v as i32
-        ; movd Rx(x), Rd(SCRATCH)
+        ; mov Rd(SCRATCH.code()), v as i32
+        ; movd Rx(x), Rd(SCRATCH.code())
         ; pshufd Rx(x), Rx(x), 0
     );
 }
 
 /// Loads a 128-bit constant into xmm `x`.
 fn const128(m: &mut Masm, x: u8, v: u128) {
-    m.mov_imm64(SCRATCH, v as u64);
-    asm!(m; movq Rx(x), Rq(SCRATCH));
-    m.mov_imm64(SCRATCH, (v >> 64) as u64);
-    asm!(m; pinsrq Rx(x), Rq(SCRATCH), 1);
+    m.mov_imm64(SCRATCH.code(), v as u64);
+    asm!(m; movq Rx(x), Rq(SCRATCH.code()));
+    m.mov_imm64(SCRATCH.code(), (v >> 64) as u64);
+    asm!(m; pinsrq Rx(x), Rq(SCRATCH.code()), 1);
 }
 
 impl<'m> CodeGen<'m> {
@@ -152,15 +152,15 @@ impl<'m> CodeGen<'m> {
         match c.loc {
             Loc::Const(bits) => {
                 let n = (bits as u32 & mask) as i32 + add;
-                asm!(self.masm; mov Rd(SCRATCH), n; movd Rx(X14), Rd(SCRATCH));
+                asm!(self.masm; mov Rd(SCRATCH.code()), n; movd Rx(X14), Rd(SCRATCH.code()));
             }
             _ => {
                 let (rc, owned) = self.read_reg(c);
                 asm!(self.masm
-                    ; mov Rd(SCRATCH), Rd(rc.code())
-                    ; and Rd(SCRATCH), mask as i32
-                    ; add Rd(SCRATCH), add
-                    ; movd Rx(X14), Rd(SCRATCH)
+                    ; mov Rd(SCRATCH.code()), Rd(rc.code())
+                    ; and Rd(SCRATCH.code()), mask as i32
+                    ; add Rd(SCRATCH.code()), add
+                    ; movd Rx(X14), Rd(SCRATCH.code())
                 );
                 if owned {
                     self.release(rc);
