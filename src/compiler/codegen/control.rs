@@ -3,7 +3,7 @@
 //! On entry to a block, loop or if, every value below the block's
 //! parameters is spilled, so the body never changes where they live and a
 //! branch only has to move the target's merge values. A target's merge
-//! values live in fixed registers (`MERGE_GPRS`/`MERGE_XMMS`, in order per
+//! values live in fixed registers (`MERGE_GPRS`/`MERGE_FPRS`, in order per
 //! class) or, beyond those, in their canonical slots.
 
 use wasmparser::{BlockType, BrTable};
@@ -11,7 +11,7 @@ use wasmparser::{BlockType, BrTable};
 use super::stack::{Loc, MergeLoc, Opnd};
 use super::CodeGen;
 use crate::compiler::isa::masm::{Address, Cond, Label};
-use crate::compiler::isa::regs::{self, is_fp_class, Reg, RegSet, MERGE_GPRS, MERGE_XMMS};
+use crate::compiler::isa::regs::{self, is_fp_class, Reg, RegSet, MERGE_FPRS, MERGE_GPRS};
 use crate::module::{CompileError, ValType};
 use crate::vm::{value_size, TrapCode, FRAME_ARGS_OFFSET};
 
@@ -98,7 +98,7 @@ impl<'m> CodeGen<'m> {
             }
             let reg = if is_fp_class(ty) {
                 x += 1;
-                MERGE_XMMS.get(x - 1).copied()
+                MERGE_FPRS.get(x - 1).copied()
             } else {
                 g += 1;
                 MERGE_GPRS.get(g - 1).copied()

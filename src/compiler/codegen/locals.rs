@@ -15,7 +15,7 @@
 
 use super::CodeGen;
 use crate::compiler::isa::masm::Address;
-use crate::compiler::isa::regs::{is_fp_class, Reg, RegSet, GPR_MASK, XMM_MASK};
+use crate::compiler::isa::regs::{is_fp_class, Reg, RegSet, FP_MASK, GPR_MASK};
 
 /// `reg_owner` entry of a register that caches no local.
 pub(crate) const NO_LOCAL: u32 = u32::MAX;
@@ -108,8 +108,8 @@ impl<'m> CodeGen<'m> {
     }
 
     /// Frees one register of the class by dropping a cached local.
-    pub(super) fn evict_cached_local(&mut self, xmm: bool, avoid: RegSet) -> bool {
-        let class: u32 = if xmm { XMM_MASK } else { GPR_MASK };
+    pub(super) fn evict_cached_local(&mut self, fp: bool, avoid: RegSet) -> bool {
+        let class: u32 = if fp { FP_MASK } else { GPR_MASK };
         let bits = self.cached.0 & class & !avoid.0;
         if bits == 0 {
             return false;
@@ -161,11 +161,11 @@ impl<'m> CodeGen<'m> {
         let mut gprs = (self.free.0 & GPR_MASK)
             .count_ones()
             .saturating_sub(KEEP_FREE);
-        let mut xmms = (self.free.0 & XMM_MASK)
+        let mut fprs = (self.free.0 & FP_MASK)
             .count_ones()
             .saturating_sub(KEEP_FREE);
         for l in 0..self.locals.len().min(SCAN) {
-            if gprs == 0 && xmms == 0 {
+            if gprs == 0 && fprs == 0 {
                 break;
             }
             if self.local_cache[l].is_some() {
@@ -173,7 +173,7 @@ impl<'m> CodeGen<'m> {
             }
             let local = self.locals[l];
             let budget = if is_fp_class(local.ty) {
-                &mut xmms
+                &mut fprs
             } else {
                 &mut gprs
             };

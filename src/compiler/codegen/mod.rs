@@ -86,9 +86,9 @@ pub(crate) struct CodeGen<'m> {
     pub merges: Vec<stack::MergeLoc>,
     pub free: RegSet,
     pub locals: Vec<Local>,
-    /// Bytes below rbp taken by the saved vmctx and the locals.
+    /// Bytes below the frame pointer taken by the saved vmctx and the locals.
     pub locals_end: i32,
-    /// Deepest stack slot used (bytes below rbp).
+    /// Deepest stack slot used (bytes below the frame pointer).
     pub max_slot: i32,
     /// Largest outgoing argument area needed (bytes).
     pub call_area: i32,

@@ -14,7 +14,7 @@
 use super::CodeGen;
 use crate::compiler::isa::masm::{Address, Cond};
 use crate::compiler::isa::regs::{
-    is_fp_class, Reg, RegSet, ALLOC_GPRS, ALLOC_XMMS, GPR_MASK, XMM_MASK,
+    is_fp_class, Reg, RegSet, ALLOC_FPRS, ALLOC_GPRS, FP_MASK, GPR_MASK,
 };
 use crate::module::ValType;
 use crate::vm::value_size;
@@ -135,31 +135,29 @@ impl<'m> CodeGen<'m> {
     /// A free register of the class of `ty`, if any, without spilling or
     /// dropping cached locals.
     pub fn try_alloc(&mut self, ty: ValType) -> Option<Reg> {
-        let class = if is_fp_class(ty) { XMM_MASK } else { GPR_MASK };
+        let class = if is_fp_class(ty) { FP_MASK } else { GPR_MASK };
         let r = self.free.first(class)?;
         self.free.remove(r);
         Some(r)
     }
 
     /// Like [`Self::alloc`] but never returns a register in `avoid`.
-    pub fn alloc_class(&mut self, xmm: bool, avoid: RegSet) -> Reg {
+    pub fn alloc_class(&mut self, fp: bool, avoid: RegSet) -> Reg {
         // The free set only ever holds allocatable registers.
-        let class = if xmm { XMM_MASK } else { GPR_MASK };
+        let class = if fp { FP_MASK } else { GPR_MASK };
         loop {
             if let Some(r) = self.free.first(class & !avoid.0) {
                 self.free.remove(r);
                 return r;
             }
             // A cached local costs nothing to drop (locals are written through).
-            if self.evict_cached_local(xmm, avoid) {
+            if self.evict_cached_local(fp, avoid) {
                 continue;
             }
             let from = self.spilled_below;
             let victim = self.stack[from..]
                 .iter()
-                .position(
-                    |v| matches!(v.loc, Loc::Reg(r) if r.is_xmm() == xmm && !avoid.contains(r)),
-                )
+                .position(|v| matches!(v.loc, Loc::Reg(r) if r.is_fp() == fp && !avoid.contains(r)))
                 .expect("more live operator operands than registers");
             self.spill_entry(from + victim);
         }
@@ -240,15 +238,15 @@ impl<'m> CodeGen<'m> {
         if let Some(i) = self.stack.iter().position(|v| v.loc == Loc::Reg(r)) {
             let mut avoid = RegSet(0);
             avoid.insert(r);
-            let has_free = if r.is_xmm() {
-                &ALLOC_XMMS[..]
+            let has_free = if r.is_fp() {
+                &ALLOC_FPRS[..]
             } else {
                 &ALLOC_GPRS[..]
             }
             .iter()
             .any(|x| self.free.contains(*x));
             if has_free {
-                let n = self.alloc_class(r.is_xmm(), avoid);
+                let n = self.alloc_class(r.is_fp(), avoid);
                 self.masm.mov_rr(n, r);
                 self.stack[i].loc = Loc::Reg(n);
             } else {

@@ -361,7 +361,7 @@ impl Masm {
         if dst == src {
             return;
         }
-        if dst.is_xmm() {
+        if dst.is_fp() {
             asm!(self; movaps Rx(dst.code()), Rx(src.code()));
         } else {
             asm!(self; mov Rq(dst.code()), Rq(src.code()));
@@ -529,7 +529,7 @@ impl Masm {
     /// flags, so it may sit between a compare and its branch.
     pub fn load_const(&mut self, ty: ValType, dst: Reg, bits: u64) {
         let d = dst.code();
-        if dst.is_xmm() {
+        if dst.is_fp() {
             if bits == 0 {
                 asm!(self; xorps Rx(d), Rx(d));
             } else {

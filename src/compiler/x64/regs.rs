@@ -21,7 +21,8 @@ impl Reg {
         Reg(16 + code)
     }
 
-    pub const fn is_xmm(self) -> bool {
+    /// Whether this is a floating-point/vector (xmm) register.
+    pub const fn is_fp(self) -> bool {
         self.0 >= 16
     }
 
@@ -80,7 +81,7 @@ pub(super) const C_ARGS: [Reg; 5] = [RSI, RDX, RCX, R8, R9];
 
 /// The scratch register of the class of `r` (for breaking move cycles).
 pub const fn scratch_like(r: Reg) -> Reg {
-    if r.is_xmm() {
+    if r.is_fp() {
         XSCRATCH
     } else {
         SCRATCH
@@ -97,7 +98,7 @@ pub fn is_fp_class(ty: crate::module::ValType) -> bool {
 /// one). rsp, rbp (frame), r14 (memory base), r15 (vmctx) and the scratch
 /// registers are never allocated.
 pub const ALLOC_GPRS: [Reg; 10] = [RAX, RCX, RDX, RBX, RSI, RDI, R8, R9, R12, R13];
-pub const ALLOC_XMMS: [Reg; 14] = [
+pub const ALLOC_FPRS: [Reg; 14] = [
     Reg::xmm(0),
     Reg::xmm(1),
     Reg::xmm(2),
@@ -118,7 +119,7 @@ pub const ALLOC_XMMS: [Reg; 14] = [
 /// control-flow merge, assigned in order per class; values beyond these go
 /// to their stack slots.
 pub const MERGE_GPRS: [Reg; 6] = [RAX, RCX, RDX, RBX, RSI, RDI];
-pub const MERGE_XMMS: [Reg; 6] = [
+pub const MERGE_FPRS: [Reg; 6] = [
     Reg::xmm(0),
     Reg::xmm(1),
     Reg::xmm(2),
@@ -133,7 +134,7 @@ pub struct RegSet(pub u32);
 
 /// The bits of each register class in a [`RegSet`].
 pub const GPR_MASK: u32 = 0x0000_ffff;
-pub const XMM_MASK: u32 = 0xffff_0000;
+pub const FP_MASK: u32 = 0xffff_0000;
 
 impl RegSet {
     /// The lowest-numbered register in `self & mask`, if any.
@@ -144,7 +145,7 @@ impl RegSet {
 
     pub fn all_allocatable() -> RegSet {
         let mut s = RegSet(0);
-        for r in ALLOC_GPRS.iter().chain(ALLOC_XMMS.iter()) {
+        for r in ALLOC_GPRS.iter().chain(ALLOC_FPRS.iter()) {
             s.insert(*r);
         }
         s
