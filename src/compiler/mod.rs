@@ -12,6 +12,7 @@
 #![allow(clippy::useless_conversion)]
 
 mod codegen;
+pub(crate) mod inst;
 #[cfg(test)]
 mod tests;
 pub mod x64;

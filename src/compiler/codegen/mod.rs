@@ -12,6 +12,7 @@ mod calls;
 mod control;
 mod locals;
 pub(crate) mod memory;
+mod numeric;
 mod stack;
 mod tables;
 mod variables;
@@ -122,7 +123,7 @@ pub(crate) struct CodeGen<'m> {
 impl<'m> CodeGen<'m> {
     pub fn new(env: Env<'m>, code_capacity: usize) -> CodeGen<'m> {
         CodeGen {
-            masm: Masm::with_capacity(code_capacity),
+            masm: Masm::with_capacity(code_capacity, env.cpu),
             env,
             calls: Vec::new(),
             traps: Vec::new(),

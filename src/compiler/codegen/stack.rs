@@ -12,7 +12,7 @@
 //! `local.tee`) and at control-flow entries, references are materialised.
 
 use super::CodeGen;
-use crate::compiler::isa::masm::{Address, Cond};
+use crate::compiler::isa::masm::{Address, Cond, Operand};
 use crate::compiler::isa::regs::{
     is_fp_class, Reg, RegSet, ALLOC_FPRS, ALLOC_GPRS, FP_MASK, GPR_MASK,
 };
@@ -282,6 +282,43 @@ impl<'m> CodeGen<'m> {
                 self.load_local(l, r);
                 r
             }
+        }
+    }
+
+    /// The operand as an instruction source, and the register the caller
+    /// must release after the instruction (if it owns one). A local reads
+    /// from its cached register or its slot; pending flags are materialised.
+    pub fn operand(&mut self, o: Opnd) -> (Operand, Option<Reg>) {
+        match o.loc {
+            Loc::Reg(r) => (Operand::Reg(r), Some(r)),
+            Loc::Const(bits) => (Operand::Const(bits), None),
+            Loc::Slot => (Operand::Mem(Address::Frame(-o.off)), None),
+            Loc::Flags(_) => {
+                let r = self.opnd_to_reg(o);
+                (Operand::Reg(r), Some(r))
+            }
+            Loc::Local(l) => match self.local_cache[l as usize] {
+                Some(c) => (Operand::Reg(c), None),
+                None => (
+                    Operand::Mem(Address::Frame(self.locals[l as usize].disp)),
+                    None,
+                ),
+            },
+        }
+    }
+
+    /// Moves an operand into `dst` (taken by the caller), releasing the
+    /// operand's own register.
+    pub fn opnd_into(&mut self, o: Opnd, dst: Reg) {
+        match o.loc {
+            Loc::Reg(r) => {
+                self.masm.mov_rr(dst, r);
+                self.release(r);
+            }
+            Loc::Const(bits) => self.masm.load_const(o.ty, dst, bits),
+            Loc::Slot => self.masm.load(o.ty, dst, Address::Frame(-o.off)),
+            Loc::Flags(c) => self.masm.setcc(c, dst),
+            Loc::Local(l) => self.load_local(l, dst),
         }
     }
 

@@ -12,13 +12,18 @@
 //! instructions stay in this folder. A second ISA provides a `Masm` with the
 //! same operations (and the same [`Address`], [`MemOp`], [`Label`] types).
 //!
-//! The numeric operators (`ops_*.rs`) still use `dynasm!` directly through
-//! [`asm!`].
+//! The operand vocabulary shared with the generic code (`Address`,
+//! `Operand`, `MemOp`, `IntAlu`, `FloatCmp`, ...) is ISA-independent and
+//! lives in `compiler::inst`. The integer and float instructions are
+//! `impl Masm` blocks in `ops_int.rs`/`ops_float.rs`; conversions and SIMD
+//! (`ops_conv.rs`, `ops_simd.rs`) are still `impl CodeGen` blocks.
 
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 
 use super::regs::{Reg, C_ARGS, SCRATCH, SCRATCH2, XSCRATCH};
+use super::CpuFeatures;
+pub use crate::compiler::inst::{Address, HeapIndex, MemOp, Operand};
 use crate::module::ValType;
 use crate::vm::{
     TrapCode, VMContextHeader, VMFuncRef, VMMemoryDefinition, VMStoreContext, VMTableDefinition,
@@ -30,58 +35,17 @@ pub type Asm = VecAssembler<X64Relocation>;
 /// A code position to jump to, bound once.
 pub type Label = DynamicLabel;
 
-/// A memory operand of the generic code: a frame slot, an outgoing
-/// argument/result slot, or a register plus displacement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Address {
-    /// `disp` bytes from the frame pointer: the saved vmctx, the locals and
-    /// the value stack's slots below it, the parameters above it.
-    Frame(i32),
-    /// `disp` bytes above the stack pointer: the outgoing call area, where
-    /// arguments go and results come back.
-    OutArg(i32),
-    /// `[base + disp]`.
-    Base(Reg, i32),
+/// The base register's hardware number and the displacement.
+trait AddressParts {
+    fn parts(self) -> (u8, i32);
 }
 
-impl Address {
-    /// The base register's hardware number and the displacement.
+impl AddressParts for Address {
     fn parts(self) -> (u8, i32) {
         match self {
             Address::Frame(d) => (super::regs::FP.code(), d),
             Address::OutArg(d) => (super::regs::SP.code(), d),
             Address::Base(r, d) => (r.code(), d),
-        }
-    }
-}
-
-/// How a load extends its value / how many bytes a store writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MemOp {
-    I32,
-    I64,
-    F32,
-    F64,
-    S8x32,
-    U8x32,
-    S16x32,
-    U16x32,
-    S8x64,
-    U8x64,
-    S16x64,
-    U16x64,
-    S32x64,
-    U32x64,
-}
-
-impl MemOp {
-    pub fn size(self) -> u64 {
-        use MemOp::*;
-        match self {
-            S8x32 | U8x32 | S8x64 | U8x64 => 1,
-            S16x32 | U16x32 | S16x64 | U16x64 => 2,
-            I32 | F32 | S32x64 | U32x64 => 4,
-            I64 | F64 => 8,
         }
     }
 }
@@ -93,14 +57,6 @@ pub struct MemBase {
     reg: u8,
     /// vmctx offset of the memory's `VMMemoryDefinition` pointer.
     def_off: i32,
-}
-
-/// The index of a heap access: a register (its low 32 bits, zero-extended)
-/// or a constant address.
-#[derive(Debug, Clone, Copy)]
-pub enum HeapIndex {
-    Reg(Reg),
-    Const(u32),
 }
 
 /// A heap memory operand `[base + index + disp]` (x86 addressing).
@@ -239,6 +195,8 @@ pub struct Masm {
     /// Float constants referenced RIP-relative by the current function,
     /// emitted after its code by [`Masm::emit_pool`].
     pool: Vec<(DynamicLabel, u64)>,
+    /// The optional instructions the code may use.
+    pub(super) cpu: CpuFeatures,
 }
 
 impl Default for Masm {
@@ -246,15 +204,17 @@ impl Default for Masm {
         Masm {
             asm: Asm::new(0),
             pool: Vec::new(),
+            cpu: CpuFeatures::fixed(false),
         }
     }
 }
 
 impl Masm {
-    pub fn with_capacity(code: usize) -> Masm {
+    pub(crate) fn with_capacity(code: usize, cpu: CpuFeatures) -> Masm {
         Masm {
             asm: Asm::new_with_capacity(0, code, 0, 0, 256, 0, 256),
             pool: Vec::new(),
+            cpu,
         }
     }
 

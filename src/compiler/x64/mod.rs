@@ -4,8 +4,11 @@
 //! - `regs`: registers by role and the allocatable sets;
 //! - `masm`: the macro assembler, the only way `codegen/` emits code
 //!   (frames, calls, traps, heap and table access, moves, branches);
-//! - `ops_*`: the numeric and SIMD operators (still `impl CodeGen` blocks
-//!   that pop their operands and emit with `dynasm!`);
+//! - `ops_int`, `ops_float`: `impl Masm` blocks, the instructions of the
+//!   integer and float operators over operands resolved by
+//!   `codegen/numeric.rs`;
+//! - `ops_conv`, `ops_simd`: conversions and SIMD, still `impl CodeGen`
+//!   blocks that pop their own operands (to be split the same way);
 //! - `stubs`, `trampolines`: engine stubs and per-signature entry code;
 //! - [`CpuFeatures`]: the optional instruction-set extensions.
 //!

@@ -75,6 +75,13 @@ pub const FP: Reg = Reg::gpr(5);
 pub const SP: Reg = Reg::gpr(4);
 /// Where a runtime builtin returns its result (SysV `rax`).
 pub const RESULT: Reg = RAX;
+/// Where a variable shift or rotate count must be (`cl`), if anywhere.
+pub const SHIFT_COUNT: Option<Reg> = Some(RCX);
+/// Integer division's fixed registers: the dividend goes in, and the
+/// quotient comes out of, `DIV_QUOTIENT`; the remainder comes out of
+/// `DIV_REMAINDER`; both are clobbered.
+pub const DIV_QUOTIENT: Reg = RAX;
+pub const DIV_REMAINDER: Reg = RDX;
 /// SysV integer argument registers after `rdi` (which carries the vmctx in
 /// calls to builtins).
 pub(super) const C_ARGS: [Reg; 5] = [RSI, RDX, RCX, R8, R9];
