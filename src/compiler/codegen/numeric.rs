@@ -4,8 +4,8 @@
 //! instruction with resolved operands (`Masm::int_alu`, `float_arith`, ...)
 //! and push the result.
 //!
-//! Integer and float operators live here; conversions and SIMD are still
-//! `impl CodeGen` blocks in `isa/ops_conv.rs` and `isa/ops_simd.rs`.
+//! Integer and float operators and the conversions between them live here;
+//! SIMD is still `impl CodeGen` blocks in `isa/ops_simd.rs`.
 
 use super::stack::Loc;
 use super::CodeGen;
@@ -266,6 +266,96 @@ impl<'m> CodeGen<'m> {
     }
 }
 
+/// Conversions.
+impl<'m> CodeGen<'m> {
+    /// i32.wrap_i64 / i64.extend_i32_u: the low 32 bits, zero-extended.
+    fn zext32(&mut self, to: ValType) -> Result<(), CompileError> {
+        let o = self.pop();
+        if let Loc::Const(bits) = o.loc {
+            self.push_const(to, bits as u32 as u64);
+            return Ok(());
+        }
+        let r = self.opnd_to_reg(o);
+        self.masm.zero_extend_32(r);
+        self.push_reg(to, r);
+        Ok(())
+    }
+
+    fn extend_i32_s(&mut self) -> Result<(), CompileError> {
+        let o = self.pop();
+        if let Loc::Const(bits) = o.loc {
+            self.push_const(ValType::I64, bits as u32 as i32 as i64 as u64);
+            return Ok(());
+        }
+        let r = self.opnd_to_reg(o);
+        self.masm.sign_extend(true, 32, r);
+        self.push_reg(ValType::I64, r);
+        Ok(())
+    }
+
+    /// Same bits, other type.
+    fn reinterpret(&mut self, to: ValType) -> Result<(), CompileError> {
+        let o = self.pop();
+        match o.loc {
+            Loc::Const(bits) => self.push_const(to, bits),
+            Loc::Slot => {
+                // The slot holds the raw bits: load them as the new type.
+                let mut o = o;
+                o.ty = to;
+                let r = self.opnd_to_reg(o);
+                self.push_reg(to, r);
+            }
+            _ => {
+                let src = self.opnd_to_reg(o);
+                let dst = self.alloc(to);
+                self.masm.reinterpret(to, dst, src);
+                self.release(src);
+                self.push_reg(to, dst);
+            }
+        }
+        Ok(())
+    }
+
+    /// int → float. `src64`: the source is i64; `signed`.
+    fn convert(&mut self, to: ValType, src64: bool, signed: bool) -> Result<(), CompileError> {
+        let src = self.pop_reg();
+        let dst = self.alloc(to);
+        self.masm
+            .int_to_float(to == ValType::F64, src64, signed, dst, src);
+        self.release(src);
+        self.push_reg(to, dst);
+        Ok(())
+    }
+
+    fn demote_promote(&mut self, to: ValType) -> Result<(), CompileError> {
+        let r = self.pop_reg();
+        self.masm.float_demote_promote(to, r);
+        self.push_reg(to, r);
+        Ok(())
+    }
+
+    /// float → int, trapping (`sat == false`) or saturating.
+    fn trunc(
+        &mut self,
+        from: ValType,
+        to: ValType,
+        signed: bool,
+        sat: bool,
+    ) -> Result<(), CompileError> {
+        let x = self.pop_reg();
+        let dst = self.alloc(to);
+        let traps = (!sat).then(|| {
+            let nan = self.trap_label(TrapCode::BadConversionToInteger);
+            let ovf = self.trap_label(TrapCode::IntegerOverflow);
+            (nan, ovf)
+        });
+        self.masm.float_to_int(from, to, signed, x, dst, traps);
+        self.release(x);
+        self.push_reg(to, dst);
+        Ok(())
+    }
+}
+
 macro_rules! numeric_ops {
     ($($visit:ident => $method:ident($($arg:expr),*);)*) => {
         impl<'m> CodeGen<'m> {
@@ -384,4 +474,37 @@ numeric_ops! {
     visit_f64_gt => float_cmp(F64, FloatCmp::Gt);
     visit_f64_le => float_cmp(F64, FloatCmp::Le);
     visit_f64_ge => float_cmp(F64, FloatCmp::Ge);
+    visit_i32_wrap_i64 => zext32(I32);
+    visit_i64_extend_i32_u => zext32(I64);
+    visit_i64_extend_i32_s => extend_i32_s();
+    visit_i32_reinterpret_f32 => reinterpret(I32);
+    visit_i64_reinterpret_f64 => reinterpret(I64);
+    visit_f32_reinterpret_i32 => reinterpret(F32);
+    visit_f64_reinterpret_i64 => reinterpret(F64);
+    visit_f32_convert_i32_s => convert(F32, false, true);
+    visit_f32_convert_i32_u => convert(F32, false, false);
+    visit_f32_convert_i64_s => convert(F32, true, true);
+    visit_f32_convert_i64_u => convert(F32, true, false);
+    visit_f64_convert_i32_s => convert(F64, false, true);
+    visit_f64_convert_i32_u => convert(F64, false, false);
+    visit_f64_convert_i64_s => convert(F64, true, true);
+    visit_f64_convert_i64_u => convert(F64, true, false);
+    visit_f32_demote_f64 => demote_promote(F32);
+    visit_f64_promote_f32 => demote_promote(F64);
+    visit_i32_trunc_f32_s => trunc(F32, I32, true, false);
+    visit_i32_trunc_f32_u => trunc(F32, I32, false, false);
+    visit_i32_trunc_f64_s => trunc(F64, I32, true, false);
+    visit_i32_trunc_f64_u => trunc(F64, I32, false, false);
+    visit_i64_trunc_f32_s => trunc(F32, I64, true, false);
+    visit_i64_trunc_f32_u => trunc(F32, I64, false, false);
+    visit_i64_trunc_f64_s => trunc(F64, I64, true, false);
+    visit_i64_trunc_f64_u => trunc(F64, I64, false, false);
+    visit_i32_trunc_sat_f32_s => trunc(F32, I32, true, true);
+    visit_i32_trunc_sat_f32_u => trunc(F32, I32, false, true);
+    visit_i32_trunc_sat_f64_s => trunc(F64, I32, true, true);
+    visit_i32_trunc_sat_f64_u => trunc(F64, I32, false, true);
+    visit_i64_trunc_sat_f32_s => trunc(F32, I64, true, true);
+    visit_i64_trunc_sat_f32_u => trunc(F32, I64, false, true);
+    visit_i64_trunc_sat_f64_s => trunc(F64, I64, true, true);
+    visit_i64_trunc_sat_f64_u => trunc(F64, I64, false, true);
 }
