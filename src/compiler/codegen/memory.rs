@@ -11,7 +11,7 @@ use wasmparser::MemArg;
 
 use super::stack::{Loc, Opnd};
 use super::CodeGen;
-pub(crate) use crate::compiler::isa::masm::{Addr, MemOp};
+use crate::compiler::isa::masm::{Addr, MemOp};
 use crate::compiler::isa::masm::{HeapIndex, Masm};
 use crate::compiler::isa::regs::Reg;
 use crate::module::{CompileError, ValType};

@@ -5,20 +5,27 @@
 //! constants, frame slots, pending condition flags, or references to locals.
 //! Locals are cached in registers (`locals.rs`). Control frames
 //! (`control.rs`) record where their merge values and cached locals live.
-//! Calls, memory, tables, variables and the visitor have files of their
-//! own; the numeric operators are in `x64/ops_*.rs`.
+//! Calls, memory, tables, variables, the numeric operators (`numeric.rs`),
+//! SIMD (`simd.rs`) and the visitor have files of their own.
+//!
+//! This folder is ISA-independent: it decides (operands, registers,
+//! constants, merges) and emits only through the macro assembler
+//! (`isa::masm::Masm`), naming registers by role (`isa::regs`) and
+//! operands with the shared vocabulary of `compiler::inst`. It has no
+//! `dynasm!`, register number or condition code of its own.
 
 mod calls;
 mod control;
 mod locals;
-pub(crate) mod memory;
+mod memory;
 mod numeric;
+mod simd;
 mod stack;
 mod tables;
 mod variables;
 mod visit;
 
-pub(crate) use stack::{Loc, Opnd, Val};
+pub(crate) use stack::Val;
 
 use super::isa::masm::{Label, Masm};
 use super::isa::regs::{Reg, RegSet};

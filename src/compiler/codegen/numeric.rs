@@ -5,7 +5,7 @@
 //! and push the result.
 //!
 //! Integer and float operators and the conversions between them live here;
-//! SIMD is still `impl CodeGen` blocks in `isa/ops_simd.rs`.
+//! SIMD, with the same split, in `simd.rs`.
 
 use super::stack::Loc;
 use super::CodeGen;
@@ -227,8 +227,10 @@ impl<'m> CodeGen<'m> {
     }
 
     fn float_unary(&mut self, ty: ValType, op: FloatUn) -> Result<(), CompileError> {
-        if op.is_rounding() && !self.masm.can_round_floats() {
-            return Err(self.unsupported("float rounding on a CPU without SSE4.1"));
+        if op.is_rounding() {
+            self.masm
+                .can_round_floats()
+                .map_err(|why| self.unsupported(why))?;
         }
         let r = self.pop_reg();
         self.masm.float_unary(op, ty == ValType::F64, r);

@@ -14,7 +14,7 @@ use wasmparser::{
 use super::CodeGen;
 // Default (unsupported) bodies for the SIMD operators not implemented yet.
 #[allow(unused_imports)]
-use crate::compiler::isa::ops_simd::SimdFallback;
+use super::simd::SimdFallback;
 use crate::module::CompileError;
 
 pub(crate) struct ValidateThenEmit<'v, 'm> {

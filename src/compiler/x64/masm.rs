@@ -14,9 +14,9 @@
 //!
 //! The operand vocabulary shared with the generic code (`Address`,
 //! `Operand`, `MemOp`, `IntAlu`, `FloatCmp`, ...) is ISA-independent and
-//! lives in `compiler::inst`. The integer, float and conversion
-//! instructions are `impl Masm` blocks in `ops_int.rs`, `ops_float.rs` and
-//! `ops_conv.rs`; SIMD (`ops_simd.rs`) is still `impl CodeGen` blocks.
+//! lives in `compiler::inst`. The numeric and SIMD instructions
+//! are further `impl Masm` blocks in `ops_int.rs`, `ops_float.rs`,
+//! `ops_conv.rs` and `ops_simd.rs`.
 
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};

@@ -4,11 +4,10 @@
 //! - `regs`: registers by role and the allocatable sets;
 //! - `masm`: the macro assembler, the only way `codegen/` emits code
 //!   (frames, calls, traps, heap and table access, moves, branches);
-//! - `ops_int`, `ops_float`, `ops_conv`: `impl Masm` blocks, the
-//!   instructions of the integer, float and conversion operators over
-//!   operands resolved by `codegen/numeric.rs`;
-//! - `ops_simd`: SIMD, still `impl CodeGen` blocks that pop their own
-//!   operands (to be split the same way);
+//! - `ops_int`, `ops_float`, `ops_conv`, `ops_simd`: more `impl Masm`
+//!   blocks, the instructions of the numeric and SIMD operators over
+//!   operands resolved by `codegen/numeric.rs` and `codegen/simd.rs`
+//!   (nothing in this folder touches the code generator's state);
 //! - `stubs`, `trampolines`: engine stubs and per-signature entry code;
 //! - [`CpuFeatures`]: the optional instruction-set extensions.
 //!

@@ -119,9 +119,13 @@ impl Masm {
         }
     }
 
-    /// Whether [`Masm::float_unary`] can round (SSE4.1).
-    pub fn can_round_floats(&self) -> bool {
-        self.cpu.sse41
+    /// Whether [`Masm::float_unary`] can round (SSE4.1), or why not.
+    pub fn can_round_floats(&self) -> Result<(), &'static str> {
+        if self.cpu.sse41 {
+            Ok(())
+        } else {
+            Err("float rounding on a CPU without SSE4.1")
+        }
     }
 
     /// `r = op(r)`.
