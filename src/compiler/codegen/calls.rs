@@ -123,7 +123,9 @@ impl<'m> CodeGen<'m> {
             match v.loc {
                 Loc::Const(bits) => self.masm.set_builtin_arg_const(argi, bits),
                 Loc::Slot => self.masm.set_builtin_arg(argi, Address::Frame(-v.off)),
-                Loc::Reg(_) | Loc::Flags(_) | Loc::Local(_) => unreachable!("spilled above"),
+                Loc::Reg(_) | Loc::Flags(_) | Loc::Local(_) => {
+                    self.bail("a builtin argument not spilled")
+                }
             }
             argi += 1;
         }

@@ -73,12 +73,14 @@ impl<'m> CodeGen<'m> {
         })
     }
 
-    fn merge_arity(&self, f: &Frame) -> usize {
-        let (p, r) = self.block_sig(f.bt).expect("validated block type");
-        if f.kind == FrameKind::Loop {
-            p.len()
-        } else {
-            r.len()
+    fn merge_arity(&mut self, f: &Frame) -> usize {
+        match self.block_sig(f.bt) {
+            Ok((p, _)) if f.kind == FrameKind::Loop => p.len(),
+            Ok((_, r)) => r.len(),
+            Err(_) => {
+                self.bail("block type of a validated frame");
+                0
+            }
         }
     }
 
@@ -552,7 +554,13 @@ impl<'m> CodeGen<'m> {
     /// its else arm.
     fn enter_else_arm(&mut self, idx: usize) {
         let f = self.control[idx];
-        let (params, _) = self.block_sig(f.bt).expect("validated block type");
+        let params = match self.block_sig(f.bt) {
+            Ok((p, _)) => p,
+            Err(_) => {
+                self.bail("block type of a validated frame");
+                &[]
+            }
+        };
         self.truncate_stack(f.base);
         for &ty in params {
             self.push(ty, Loc::Slot);
@@ -561,8 +569,10 @@ impl<'m> CodeGen<'m> {
         self.set_cache(&entry, self.frame_caches[idx].entry_dirty);
         self.frame_caches[idx].entry = entry;
         self.recompute_free();
-        self.masm
-            .bind(f.else_label.expect("if frame has an else label"));
+        match f.else_label {
+            Some(l) => self.masm.bind(l),
+            None => self.bail("an if frame without an else label"),
+        }
         self.dead = false;
     }
 
@@ -686,7 +696,13 @@ impl<'m> CodeGen<'m> {
         if let Loc::Const(bits) = idx.loc {
             let i = bits as u32;
             let depth = if i < targets.len() {
-                targets.targets().nth(i as usize).expect("index in range")?
+                match targets.targets().nth(i as usize) {
+                    Some(t) => t?,
+                    None => {
+                        self.bail("br_table index in range but no target");
+                        default
+                    }
+                }
             } else {
                 default
             };

@@ -119,16 +119,17 @@ impl<'m> CodeGen<'m> {
     }
 
     /// The current cache, minus registers in `exclude`; returns its dirty set.
-    pub fn snapshot_cache(&self, out: &mut CacheState, exclude: RegSet) -> RegSet {
+    pub fn snapshot_cache(&mut self, out: &mut CacheState, exclude: RegSet) -> RegSet {
         out.clear();
         let mut bits = self.cached.0 & !exclude.0;
         while bits != 0 {
             let i = bits.trailing_zeros() as usize;
             bits &= bits - 1;
             let l = self.reg_owner[i];
-            let r = self.local_cache[l as usize].expect("owner and cache agree");
-            debug_assert_eq!(r.index(), i);
-            out.push((l, r));
+            match self.local_cache[l as usize] {
+                Some(r) if r.index() == i => out.push((l, r)),
+                _ => self.bail("a register's owner does not cache it"),
+            }
         }
         RegSet(self.dirty.0 & self.cached.0 & !exclude.0)
     }
@@ -181,7 +182,10 @@ impl<'m> CodeGen<'m> {
                 continue;
             }
             *budget -= 1;
-            let r = self.try_alloc(local.ty).expect("counted free registers");
+            let Some(r) = self.try_alloc(local.ty) else {
+                self.bail("no free register among those counted free");
+                return;
+            };
             self.masm.load(local.ty, r, Address::Frame(local.disp));
             self.cache_local(l as u32, r);
         }

@@ -36,13 +36,14 @@ impl<'m> CodeGen<'m> {
         // is resolved, which only uses allocatable registers).
         let def_off = self.env.offsets.memory(mem);
         let base = self.masm.memory_base(mem, def_off);
-        let (index, owned) = match addr.loc {
-            Loc::Const(bits) => (HeapIndex::Const(bits as u32), None),
+        let cached = match addr.loc {
+            Loc::Local(l) => self.local_cache[l as usize],
+            _ => None,
+        };
+        let (index, owned) = match (addr.loc, cached) {
+            (Loc::Const(bits), _) => (HeapIndex::Const(bits as u32), None),
             // A local's cached register serves as the index as it is.
-            Loc::Local(l) if self.local_cache[l as usize].is_some() => {
-                let c = self.local_cache[l as usize].expect("checked");
-                (HeapIndex::Reg(c), None)
-            }
+            (_, Some(c)) => (HeapIndex::Reg(c), None),
             _ => {
                 let r = self.opnd_to_reg(addr);
                 (HeapIndex::Reg(r), Some(r))
@@ -103,22 +104,21 @@ impl<'m> CodeGen<'m> {
             Loc::Const(bits) => Masm::heap_store_imm_fits(op, bits),
             _ => None,
         };
-        let vreg = match imm {
-            Some(_) => None,
-            None => Some(self.opnd_to_reg(value)),
+        let src = match imm {
+            Some(imm) => Err(imm),
+            None => Ok(self.opnd_to_reg(value)),
         };
         let addr = self.pop();
         let (a, owned) = self.effective_addr(addr, &memarg, op.size());
         if !self.env.config.explicit_bounds_checks {
             self.record_trap_site(TrapCode::MemoryOutOfBounds);
         }
-        match (vreg, imm) {
-            (None, Some(imm)) => self.masm.heap_store_imm(op, a, imm),
-            (Some(r), _) => {
+        match src {
+            Err(imm) => self.masm.heap_store_imm(op, a, imm),
+            Ok(r) => {
                 self.masm.heap_store(op, a, r);
                 self.release(r);
             }
-            (None, None) => unreachable!(),
         }
         if let Some(r) = owned {
             self.release(r);

@@ -81,50 +81,53 @@ pub(crate) struct Local {
 const LOCALS_START: i32 = -FRAME_VMCTX_OFFSET;
 
 pub(crate) struct CodeGen<'m> {
-    pub masm: Masm,
-    pub env: Env<'m>,
-    pub calls: Vec<(u32, u32)>,
-    pub traps: Vec<(u32, TrapCode)>,
-    pub address_map: Vec<(u32, u32)>,
+    masm: Masm,
+    env: Env<'m>,
+    calls: Vec<(u32, u32)>,
+    traps: Vec<(u32, TrapCode)>,
+    address_map: Vec<(u32, u32)>,
     /// (offset of the prologue's frame-size imm32, frame size).
     frame_patches: Vec<(u32, u32)>,
     // Per-function state, reused across functions.
-    pub stack: Vec<Val>,
-    pub control: Vec<Frame>,
-    pub merges: Vec<stack::MergeLoc>,
-    pub free: RegSet,
-    pub locals: Vec<Local>,
+    stack: Vec<Val>,
+    control: Vec<Frame>,
+    merges: Vec<stack::MergeLoc>,
+    free: RegSet,
+    locals: Vec<Local>,
     /// Bytes below the frame pointer taken by the saved vmctx and the locals.
-    pub locals_end: i32,
+    locals_end: i32,
     /// Deepest stack slot used (bytes below the frame pointer).
-    pub max_slot: i32,
+    max_slot: i32,
     /// Largest outgoing argument area needed (bytes).
-    pub call_area: i32,
+    call_area: i32,
     /// The current code is unreachable: operators are validated, not emitted.
-    pub dead: bool,
-    pub wasm_offset: u32,
-    pub trap_stubs: Vec<TrapStub>,
-    pub func_type: u32,
-    pub scratch_moves: Vec<(Reg, Reg)>,
-    pub scratch_targets: Vec<(u32, Label)>,
+    dead: bool,
+    wasm_offset: u32,
+    trap_stubs: Vec<TrapStub>,
+    func_type: u32,
+    scratch_moves: Vec<(Reg, Reg)>,
+    scratch_targets: Vec<(u32, Label)>,
     /// br_table's label per target depth (all `None` between uses).
-    pub br_table_labels: Vec<Option<Label>>,
+    br_table_labels: Vec<Option<Label>>,
     /// The register caching each local, if any.
-    pub local_cache: Vec<Option<Reg>>,
+    local_cache: Vec<Option<Reg>>,
     /// The local cached in each register (`locals::NO_LOCAL` if none).
-    pub reg_owner: [u32; 32],
+    reg_owner: [u32; 32],
     /// The registers that cache a local.
-    pub cached: RegSet,
+    cached: RegSet,
     /// The cached locals whose frame slot is stale.
-    pub dirty: RegSet,
+    dirty: RegSet,
     /// How many stack entries refer to each local (`Loc::Local`).
-    pub local_refs: Vec<u32>,
+    local_refs: Vec<u32>,
     /// Stack entries below this index are constants or in their slots.
-    pub spilled_below: usize,
+    spilled_below: usize,
     /// The validator's buffers, reused from function to function.
     validator_allocs: wasmparser::FuncValidatorAllocations,
     /// Merge states of the locals cache, indexed by control depth.
-    pub frame_caches: Vec<locals::FrameCache>,
+    frame_caches: Vec<locals::FrameCache>,
+    /// The first internal invariant failure of the current operator: the
+    /// compile bails out with it (as Liftoff does) instead of panicking.
+    bailout: Option<CompileError>,
 }
 
 impl<'m> CodeGen<'m> {
@@ -159,6 +162,27 @@ impl<'m> CodeGen<'m> {
             spilled_below: 0,
             validator_allocs: Default::default(),
             frame_caches: Vec::new(),
+            bailout: None,
+        }
+    }
+
+    /// Records an internal invariant failure; the operator being compiled
+    /// finishes with placeholder values, then the compile fails with it.
+    pub fn bail(&mut self, what: &str) {
+        if self.bailout.is_none() {
+            self.bailout = Some(CompileError {
+                message: format!("internal compiler error: {what}"),
+                offset: self.wasm_offset as usize,
+            });
+        }
+    }
+
+    /// An operator's result, or the invariant failure it ran into.
+    pub fn check_bailout(&mut self, r: Result<(), CompileError>) -> Result<(), CompileError> {
+        r?;
+        match self.bailout.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
     }
 
@@ -183,6 +207,7 @@ impl<'m> CodeGen<'m> {
     ) -> Result<(FuncLoc, u32), CompileError> {
         let allocs = std::mem::take(&mut self.validator_allocs);
         let mut validator = f.validator.into_validator(allocs);
+        self.bailout = None;
         let start = self.masm.offset();
         self.reload_memory_base();
         let internal = self.masm.offset();
@@ -238,7 +263,8 @@ impl<'m> CodeGen<'m> {
         }
         reader.finish()?;
         self.validator_allocs = validator.into_allocations();
-        self.end_function()?;
+        let r = self.end_function();
+        self.check_bailout(r)?;
         let end = self.masm.offset();
         Ok((
             FuncLoc {

@@ -102,7 +102,14 @@ impl<'m> CodeGen<'m> {
 
     /// Pops the top entry; a register in it now belongs to the caller.
     pub fn pop(&mut self) -> Opnd {
-        let v = self.stack.pop().expect("validated stack underflow");
+        let Some(v) = self.stack.pop() else {
+            self.bail("value stack underflow");
+            return Opnd {
+                ty: ValType::I32,
+                loc: Loc::Const(0),
+                off: 0,
+            };
+        };
         if let Loc::Local(l) = v.loc {
             self.local_refs[l as usize] -= 1;
         }
@@ -155,11 +162,16 @@ impl<'m> CodeGen<'m> {
                 continue;
             }
             let from = self.spilled_below;
-            let victim = self.stack[from..]
-                .iter()
-                .position(|v| matches!(v.loc, Loc::Reg(r) if r.is_fp() == fp && !avoid.contains(r)))
-                .expect("more live operator operands than registers");
-            self.spill_entry(from + victim);
+            let victim = self.stack[from..].iter().position(
+                |v| matches!(v.loc, Loc::Reg(r) if r.is_fp() == fp && !avoid.contains(r)),
+            );
+            match victim {
+                Some(i) => self.spill_entry(from + i),
+                None => {
+                    self.bail("more live operator operands than registers");
+                    return if fp { ALLOC_FPRS[0] } else { ALLOC_GPRS[0] };
+                }
+            }
         }
     }
 
@@ -222,7 +234,7 @@ impl<'m> CodeGen<'m> {
                     self.local_entry_to_slot(i);
                     self.local_refs[l as usize] -= 1;
                 }
-                Loc::Flags(_) => unreachable!("flags are materialised before control flow"),
+                Loc::Flags(_) => self.bail("pending flags at a control-flow entry"),
             }
         }
     }
@@ -381,7 +393,9 @@ impl<'m> CodeGen<'m> {
             let c = *c;
             let r = self.alloc(ValType::I32);
             self.masm.setcc(c, r);
-            self.stack.last_mut().unwrap().loc = Loc::Reg(r);
+            if let Some(v) = self.stack.last_mut() {
+                v.loc = Loc::Reg(r);
+            }
         }
     }
 

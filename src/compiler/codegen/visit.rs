@@ -96,7 +96,8 @@ macro_rules! emit_op {
         if !uses_flags!($op) {
             $s.cg.materialize_flags();
         }
-        $s.cg.$visit($($arg),*)
+        let r = $s.cg.$visit($($arg),*);
+        $s.cg.check_bailout(r)
     }};
     ($s:ident, $proposal:ident, $op:ident, $visit:ident $(, $arg:ident)*) => {{
         $(let _ = $arg;)*
