@@ -1,7 +1,7 @@
 //! Calls: direct calls between the module's functions, calls to imports and
 //! `call_indirect` through `VMFuncRef`s, and calls to runtime builtins.
 
-use super::stack::{Loc, Opnd};
+use super::stack::Loc;
 use super::CodeGen;
 use crate::compiler::isa::masm::{Address, Masm};
 use crate::compiler::isa::regs;
@@ -16,15 +16,11 @@ impl<'m> CodeGen<'m> {
         let len = self.stack.len();
         self.spill_all(len - n);
         let slots = |v: &[ValType]| v.iter().map(|t| value_size(*t)).sum::<i32>();
-        self.call_area = self.call_area.max(slots(params).max(slots(results)));
+        self.frame.use_call_area(slots(params).max(slots(results)));
         let mut disp = 0;
         for k in 0..n {
             let v = self.stack[len - n + k];
-            let o = Opnd {
-                ty: v.ty,
-                loc: v.loc,
-                off: v.off,
-            };
+            let o = v.opnd();
             self.store_opnd(o, Address::OutArg(disp));
             disp += value_size(v.ty);
         }

@@ -88,16 +88,14 @@ impl<'m> CodeGen<'m> {
     fn alloc_merge(&mut self, base: usize, types: &[ValType]) -> usize {
         let start = self.merges.len();
         let mut off = if base == 0 {
-            self.locals_end
+            self.frame.stack_base()
         } else {
             self.stack[base - 1].off
         };
         let (mut g, mut x) = (0, 0);
         for &ty in types {
             off += value_size(ty);
-            if off > self.max_slot {
-                self.max_slot = off;
-            }
+            self.frame.use_slot(off);
             let reg = if is_fp_class(ty) {
                 x += 1;
                 MERGE_FPRS.get(x - 1).copied()
@@ -161,11 +159,7 @@ impl<'m> CodeGen<'m> {
             let src = self.stack[len - n + k];
             let dst = self.merges[start + k];
             if dst.reg.is_none() && !(src.loc == Loc::Slot && src.off == dst.off) {
-                let o = Opnd {
-                    ty: src.ty,
-                    loc: src.loc,
-                    off: src.off,
-                };
+                let o = src.opnd();
                 self.store_opnd(o, Address::Frame(-dst.off));
             }
         }
@@ -218,23 +212,20 @@ impl<'m> CodeGen<'m> {
         for k in 0..n {
             let src = self.stack[len - n + k];
             if let Some(d) = self.merges[start + k].reg {
-                match src.loc {
-                    Loc::Const(bits) => self.masm.load_const(src.ty, d, bits),
-                    Loc::Slot => self.masm.load(src.ty, d, Address::Frame(-src.off)),
-                    Loc::Reg(_) => {}
-                    Loc::Flags(c) => self.masm.setcc(c, d),
-                    Loc::Local(l) => {
-                        if self.local_cache[l as usize].is_none() {
-                            let local = self.locals[l as usize];
-                            self.masm.load(local.ty, d, Address::Frame(local.disp));
-                        }
-                    }
+                // (Registers, a local's included, moved in step 2.)
+                let in_reg = match src.loc {
+                    Loc::Reg(_) => true,
+                    Loc::Local(l) => self.local_cache[l as usize].is_some(),
+                    _ => false,
+                };
+                if !in_reg {
+                    self.opnd_into(src.opnd(), d);
                 }
             }
         }
         for &(l, d) in cache {
             if self.local_cache[l as usize].is_none() {
-                let local = self.locals[l as usize];
+                let local = self.frame.local(l);
                 self.masm.load(local.ty, d, Address::Frame(local.disp));
             }
         }
@@ -353,7 +344,7 @@ impl<'m> CodeGen<'m> {
         let slot_read = |cg: &Self, k: usize| -> Option<i32> {
             match cg.stack[first + k].loc {
                 Loc::Local(l) if cg.local_cache[l as usize].is_none() => {
-                    Some(cg.locals[l as usize].disp)
+                    Some(cg.frame.local(l).disp)
                 }
                 _ => None,
             }
@@ -376,11 +367,7 @@ impl<'m> CodeGen<'m> {
         for k in 0..n {
             let v = self.stack[first + k];
             let size = value_size(v.ty);
-            let mut o = Opnd {
-                ty: v.ty,
-                loc: v.loc,
-                off: v.off,
-            };
+            let mut o = v.opnd();
             match slot_read(self, k) {
                 // A parameter returned in its own slot needs no move.
                 Some(src) if src == disp => {
@@ -419,7 +406,7 @@ impl<'m> CodeGen<'m> {
             Loc::Local(l) => Ok(match self.local_cache[l as usize] {
                 Some(c) => self.masm.test_nonzero(ValType::I32, c),
                 None => {
-                    let disp = self.locals[l as usize].disp;
+                    let disp = self.frame.local(l).disp;
                     self.masm.test_nonzero_mem(Address::Frame(disp))
                 }
             }),

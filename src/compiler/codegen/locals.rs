@@ -82,7 +82,7 @@ impl<'m> CodeGen<'m> {
     pub fn uncache_local(&mut self, l: u32) {
         if let Some(r) = self.local_cache[l as usize] {
             if self.dirty.contains(r) {
-                let local = self.locals[l as usize];
+                let local = self.frame.local(l);
                 self.masm.store(local.ty, Address::Frame(local.disp), r);
             }
         }
@@ -165,14 +165,14 @@ impl<'m> CodeGen<'m> {
         let mut fprs = (self.free.0 & FP_MASK)
             .count_ones()
             .saturating_sub(KEEP_FREE);
-        for l in 0..self.locals.len().min(SCAN) {
+        for l in 0..self.frame.num_locals().min(SCAN) {
             if gprs == 0 && fprs == 0 {
                 break;
             }
             if self.local_cache[l].is_some() {
                 continue;
             }
-            let local = self.locals[l];
+            let local = self.frame.local(l as u32);
             let budget = if is_fp_class(local.ty) {
                 &mut fprs
             } else {
@@ -211,7 +211,7 @@ impl<'m> CodeGen<'m> {
             let l = self.reg_owner[i];
             let kept = state.iter().any(|&(tl, tr)| tl == l && dirty.contains(tr));
             if !kept {
-                let local = self.locals[l as usize];
+                let local = self.frame.local(l);
                 self.masm
                     .store(local.ty, Address::Frame(local.disp), Reg::from_index(i));
             }

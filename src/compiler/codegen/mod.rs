@@ -5,7 +5,8 @@
 //! constants, frame slots, pending condition flags, or references to locals.
 //! Locals are cached in registers (`locals.rs`). Control frames
 //! (`control.rs`) record where their merge values and cached locals live.
-//! Calls, memory, tables, variables, the numeric operators (`numeric.rs`),
+//! The frame layout (the locals' slots, the frame size) is `frame.rs`'s
+//! private state. Calls, memory, tables, variables, the numeric operators (`numeric.rs`),
 //! SIMD (`simd.rs`) and the visitor have files of their own.
 //!
 //! This folder is ISA-independent: it decides (operands, registers,
@@ -16,6 +17,7 @@
 
 mod calls;
 mod control;
+mod frame;
 mod locals;
 mod memory;
 mod numeric;
@@ -31,8 +33,9 @@ use super::isa::masm::{Label, Masm};
 use super::isa::regs::{Reg, RegSet};
 use super::{CompilerConfig, FuncLoc};
 use crate::module::{CompileError, FunctionToCompile, ModuleInfo, ValType};
-use crate::vm::{value_size, TrapCode, VMOffsets, FRAME_ARGS_OFFSET, FRAME_VMCTX_OFFSET};
+use crate::vm::{TrapCode, VMOffsets};
 use control::Frame;
+use frame::FrameLayout;
 
 pub(crate) use super::isa::CpuFeatures;
 
@@ -66,20 +69,6 @@ pub(crate) struct TrapStub {
     pub wasm_offset: u32,
 }
 
-/// Where a local lives: the frame slot `Address::Frame(disp)`.
-#[derive(Clone, Copy)]
-pub(crate) struct Local {
-    pub ty: ValType,
-    pub disp: i32,
-}
-
-/// Frame layout below the frame pointer: the saved vmctx (at
-/// `FRAME_VMCTX_OFFSET`, the contract's word), then the locals, then the
-/// value stack's slots, then the outgoing call area at the stack pointer.
-///
-/// Bytes below the frame pointer before the first local: the saved vmctx.
-const LOCALS_START: i32 = -FRAME_VMCTX_OFFSET;
-
 pub(crate) struct CodeGen<'m> {
     masm: Masm,
     env: Env<'m>,
@@ -93,13 +82,8 @@ pub(crate) struct CodeGen<'m> {
     control: Vec<Frame>,
     merges: Vec<stack::MergeLoc>,
     free: RegSet,
-    locals: Vec<Local>,
-    /// Bytes below the frame pointer taken by the saved vmctx and the locals.
-    locals_end: i32,
-    /// Deepest stack slot used (bytes below the frame pointer).
-    max_slot: i32,
-    /// Largest outgoing argument area needed (bytes).
-    call_area: i32,
+    /// The locals' slots and the frame's size.
+    frame: FrameLayout,
     /// The current code is unreachable: operators are validated, not emitted.
     dead: bool,
     wasm_offset: u32,
@@ -143,10 +127,7 @@ impl<'m> CodeGen<'m> {
             control: Vec::new(),
             merges: Vec::new(),
             free: RegSet::all_allocatable(),
-            locals: Vec::new(),
-            locals_end: 0,
-            max_slot: 0,
-            call_area: 0,
+            frame: FrameLayout::default(),
             dead: false,
             wasm_offset: 0,
             trap_stubs: Vec::new(),
@@ -222,25 +203,20 @@ impl<'m> CodeGen<'m> {
                 e.offset = offset;
                 e
             })?;
-            if count as usize > 50_000 || self.locals.len() + count as usize > 50_000 {
+            if count as usize > 50_000 || self.frame.num_locals() + count as usize > 50_000 {
                 return Err(CompileError {
                     message: "too many locals".into(),
                     offset,
                 });
             }
             for _ in 0..count {
-                let size = value_size(ty);
-                self.locals_end += size;
-                self.locals.push(Local {
-                    ty,
-                    disp: -self.locals_end,
-                });
+                self.frame.declare_local(ty);
             }
         }
         self.local_cache.clear();
-        self.local_cache.resize(self.locals.len(), None);
+        self.local_cache.resize(self.frame.num_locals(), None);
         self.local_refs.clear();
-        self.local_refs.resize(self.locals.len(), 0);
+        self.local_refs.resize(self.frame.num_locals(), 0);
         self.spilled_below = 0;
         self.reg_owner = [locals::NO_LOCAL; 32];
         self.cached = RegSet(0);
@@ -282,18 +258,12 @@ impl<'m> CodeGen<'m> {
         self.control.clear();
         self.merges.clear();
         self.free = RegSet::all_allocatable();
-        self.locals.clear();
         self.trap_stubs.clear();
         self.dead = false;
-        self.call_area = 0;
         self.wasm_offset = info.body_offsets[(func_index - info.num_imported_funcs) as usize];
         // Parameters stay in the caller's argument slots.
-        let mut disp = FRAME_ARGS_OFFSET;
-        for &ty in info.types[self.func_type as usize].params.iter() {
-            self.locals.push(Local { ty, disp });
-            disp += value_size(ty);
-        }
-        self.locals_end = LOCALS_START;
+        self.frame
+            .begin(&info.types[self.func_type as usize].params);
     }
 
     fn emit_prologue(&mut self) {
@@ -302,10 +272,10 @@ impl<'m> CodeGen<'m> {
         self.frame_patches.push((patch_at, 0));
         // Zero the declared locals (parameters are above the frame pointer).
         let n_params = self.env.info.types[self.func_type as usize].params.len();
-        let words = (self.locals_end - LOCALS_START) / 8;
-        let slots = self.locals[n_params..].iter().map(|l| (l.disp, l.ty));
-        self.masm.zero_frame_slots(-self.locals_end, words, slots);
-        self.max_slot = self.locals_end;
+        let (declared, bytes, lowest) = self.frame.declared_locals(n_params);
+        let slots = declared.iter().map(|l| (l.disp, l.ty));
+        self.masm.zero_frame_slots(lowest, bytes / 8, slots);
+        self.frame.start_body();
         self.push_function_frame();
     }
 
@@ -372,9 +342,11 @@ impl<'m> CodeGen<'m> {
             message: format!("internal assembler error: {e}"),
             offset: self.wasm_offset as usize,
         })?;
-        let frame = (self.max_slot + self.call_area + 15) & !15;
-        let last = self.frame_patches.len() - 1;
-        self.frame_patches[last].1 = frame as u32;
+        let size = self.frame.size();
+        match self.frame_patches.last_mut() {
+            Some(p) => p.1 = size,
+            None => self.bail("no prologue to patch"),
+        }
         Ok(())
     }
 

@@ -43,6 +43,17 @@ pub(crate) struct Val {
     pub off: i32,
 }
 
+impl Val {
+    /// The entry as an operand (as if popped).
+    pub fn opnd(self) -> Opnd {
+        Opnd {
+            ty: self.ty,
+            loc: self.loc,
+            off: self.off,
+        }
+    }
+}
+
 /// Where a merge value must be: a register or a canonical slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MergeLoc {
@@ -63,7 +74,7 @@ impl<'m> CodeGen<'m> {
     /// The canonical slot offset of a new entry of type `ty` at position `index`.
     pub fn slot_off_at(&self, index: usize, ty: ValType) -> i32 {
         let below = if index == 0 {
-            self.locals_end
+            self.frame.stack_base()
         } else {
             self.stack[index - 1].off
         };
@@ -72,9 +83,7 @@ impl<'m> CodeGen<'m> {
 
     pub fn push(&mut self, ty: ValType, loc: Loc) {
         let off = self.slot_off_at(self.stack.len(), ty);
-        if off > self.max_slot {
-            self.max_slot = off;
-        }
+        self.frame.use_slot(off);
         if let Loc::Local(l) = loc {
             self.local_refs[l as usize] += 1;
         }
@@ -114,11 +123,7 @@ impl<'m> CodeGen<'m> {
             self.local_refs[l as usize] -= 1;
         }
         self.spilled_below = self.spilled_below.min(self.stack.len());
-        Opnd {
-            ty: v.ty,
-            loc: v.loc,
-            off: v.off,
-        }
+        v.opnd()
     }
 
     pub fn release(&mut self, r: Reg) {
@@ -210,11 +215,7 @@ impl<'m> CodeGen<'m> {
     /// (the caller accounts for the dropped local reference).
     fn local_entry_to_slot(&mut self, i: usize) {
         let v = self.stack[i];
-        let o = Opnd {
-            ty: v.ty,
-            loc: v.loc,
-            off: v.off,
-        };
+        let o = v.opnd();
         self.store_opnd(o, Address::Frame(-v.off));
         self.stack[i].loc = Loc::Slot;
     }
@@ -271,30 +272,13 @@ impl<'m> CodeGen<'m> {
 
     /// Loads an operand into a register it owns (reusing its register).
     pub fn opnd_to_reg(&mut self, o: Opnd) -> Reg {
-        match o.loc {
-            Loc::Reg(r) => r,
-            Loc::Const(bits) => {
-                let r = self.alloc(o.ty);
-                self.masm.load_const(o.ty, r, bits);
-                r
-            }
-            Loc::Slot => {
-                let r = self.alloc(o.ty);
-                self.masm.load(o.ty, r, Address::Frame(-o.off));
-                r
-            }
-            Loc::Flags(c) => {
-                let r = self.alloc(ValType::I32);
-                self.masm.setcc(c, r);
-                r
-            }
-            Loc::Local(l) => {
-                // Allocating may drop the local's cache: resolve afterwards.
-                let r = self.alloc(o.ty);
-                self.load_local(l, r);
-                r
-            }
+        if let Loc::Reg(r) = o.loc {
+            return r;
         }
+        // Allocating may drop a local's cache: resolve afterwards.
+        let r = self.alloc(o.ty);
+        self.opnd_into(o, r);
+        r
     }
 
     /// The operand as an instruction source, and the register the caller
@@ -311,10 +295,7 @@ impl<'m> CodeGen<'m> {
             }
             Loc::Local(l) => match self.local_cache[l as usize] {
                 Some(c) => (Operand::Reg(c), None),
-                None => (
-                    Operand::Mem(Address::Frame(self.locals[l as usize].disp)),
-                    None,
-                ),
+                None => (Operand::Mem(Address::Frame(self.frame.local(l).disp)), None),
             },
         }
     }
@@ -339,7 +320,7 @@ impl<'m> CodeGen<'m> {
         match self.local_cache[l as usize] {
             Some(c) => self.masm.mov_rr(r, c),
             None => {
-                let local = self.locals[l as usize];
+                let local = self.frame.local(l);
                 self.masm.load(local.ty, r, Address::Frame(local.disp));
             }
         }
@@ -429,7 +410,7 @@ impl<'m> CodeGen<'m> {
             Loc::Local(l) => match self.local_cache[l as usize] {
                 Some(c) => self.masm.store(o.ty, addr, c),
                 None => {
-                    let local = self.locals[l as usize];
+                    let local = self.frame.local(l);
                     self.masm.copy_mem(o.ty, addr, Address::Frame(local.disp));
                 }
             },

@@ -36,7 +36,7 @@ impl<'m> CodeGen<'m> {
     }
 
     pub fn visit_local_get(&mut self, local_index: u32) -> Result<(), CompileError> {
-        let l = self.locals[local_index as usize];
+        let l = self.frame.local(local_index);
         if self.local_cache[local_index as usize].is_none() {
             match self.try_alloc(l.ty) {
                 // Cache it: later reads (and this one) use the register.
@@ -57,7 +57,7 @@ impl<'m> CodeGen<'m> {
     }
 
     pub fn visit_local_set(&mut self, local_index: u32) -> Result<(), CompileError> {
-        let l = self.locals[local_index as usize];
+        let l = self.frame.local(local_index);
         let o = self.pop();
         self.materialize_local_refs(local_index);
         if let Loc::Reg(r) = o.loc {
@@ -82,7 +82,7 @@ impl<'m> CodeGen<'m> {
     }
 
     pub fn visit_local_tee(&mut self, local_index: u32) -> Result<(), CompileError> {
-        let l = self.locals[local_index as usize];
+        let l = self.frame.local(local_index);
         let o = self.pop();
         self.materialize_local_refs(local_index);
         if let Loc::Reg(r) = o.loc {
