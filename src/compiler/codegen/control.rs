@@ -170,7 +170,7 @@ impl<'m> CodeGen<'m> {
             let src = self.stack[len - n + k];
             let s = match src.loc {
                 Loc::Reg(s) => Some(s),
-                Loc::Local(l) => self.local_cache[l as usize],
+                Loc::Local(l) => self.lcache.reg(l),
                 _ => None,
             };
             if let (Some(d), Some(s)) = (self.merges[start + k].reg, s) {
@@ -181,7 +181,7 @@ impl<'m> CodeGen<'m> {
             }
         }
         for &(l, d) in cache {
-            if let Some(s) = self.local_cache[l as usize] {
+            if let Some(s) = self.lcache.reg(l) {
                 if s != d {
                     moves.push((s, d));
                 }
@@ -215,7 +215,7 @@ impl<'m> CodeGen<'m> {
                 // (Registers, a local's included, moved in step 2.)
                 let in_reg = match src.loc {
                     Loc::Reg(_) => true,
-                    Loc::Local(l) => self.local_cache[l as usize].is_some(),
+                    Loc::Local(l) => self.lcache.reg(l).is_some(),
                     _ => false,
                 };
                 if !in_reg {
@@ -224,7 +224,7 @@ impl<'m> CodeGen<'m> {
             }
         }
         for &(l, d) in cache {
-            if self.local_cache[l as usize].is_none() {
+            if self.lcache.reg(l).is_none() {
                 let local = self.frame.local(l);
                 self.masm.load(local.ty, d, Address::Frame(local.disp));
             }
@@ -343,9 +343,7 @@ impl<'m> CodeGen<'m> {
         // destinations tile [args, args + total) in order.
         let slot_read = |cg: &Self, k: usize| -> Option<i32> {
             match cg.stack[first + k].loc {
-                Loc::Local(l) if cg.local_cache[l as usize].is_none() => {
-                    Some(cg.frame.local(l).disp)
-                }
+                Loc::Local(l) if cg.lcache.reg(l).is_none() => Some(cg.frame.local(l).disp),
                 _ => None,
             }
         };
@@ -403,7 +401,7 @@ impl<'m> CodeGen<'m> {
             }
             Loc::Slot => Ok(self.masm.test_nonzero_mem(Address::Frame(-o.off))),
             Loc::Const(bits) => Err(bits as u32 != 0),
-            Loc::Local(l) => Ok(match self.local_cache[l as usize] {
+            Loc::Local(l) => Ok(match self.lcache.reg(l) {
                 Some(c) => self.masm.test_nonzero(ValType::I32, c),
                 None => {
                     let disp = self.frame.local(l).disp;
@@ -480,7 +478,7 @@ impl<'m> CodeGen<'m> {
         for &(_, r) in &entry {
             all.insert(r);
         }
-        self.dirty = all;
+        self.lcache.set_dirty(all);
         self.frame_caches[idx].entry = entry;
         self.frame_caches[idx].entry_dirty = all;
         let label = self.masm.new_label();

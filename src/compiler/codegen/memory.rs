@@ -37,7 +37,7 @@ impl<'m> CodeGen<'m> {
         let def_off = self.env.offsets.memory(mem);
         let base = self.masm.memory_base(mem, def_off);
         let cached = match addr.loc {
-            Loc::Local(l) => self.local_cache[l as usize],
+            Loc::Local(l) => self.lcache.reg(l),
             _ => None,
         };
         let (index, owned) = match (addr.loc, cached) {
@@ -71,7 +71,7 @@ impl<'m> CodeGen<'m> {
         // With a local's register as the index, the destination must be
         // allocated first: allocating later could drop that very cache.
         let early = match addr.loc {
-            Loc::Local(l) if self.local_cache[l as usize].is_some() => Some(self.alloc(ty)),
+            Loc::Local(l) if self.lcache.reg(l).is_some() => Some(self.alloc(ty)),
             _ => None,
         };
         let (a, owned) = self.effective_addr(addr, &memarg, op.size());

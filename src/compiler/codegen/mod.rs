@@ -5,9 +5,11 @@
 //! constants, frame slots, pending condition flags, or references to locals.
 //! Locals are cached in registers (`locals.rs`). Control frames
 //! (`control.rs`) record where their merge values and cached locals live.
-//! The frame layout (the locals' slots, the frame size) is `frame.rs`'s
-//! private state. Calls, memory, tables, variables, the numeric operators (`numeric.rs`),
-//! SIMD (`simd.rs`) and the visitor have files of their own.
+//! The frame layout (the locals' slots, the frame size, `frame.rs`) and the
+//! locals cache (`locals.rs`) are parts with private state. Calls, memory,
+//! tables, variables, the numeric operators (`numeric.rs`), SIMD (`simd.rs`)
+//! and the visitor have files of their own. Internal invariant failures
+//! bail out of the compile with a `CompileError` (`CodeGen::bail`).
 //!
 //! This folder is ISA-independent: it decides (operands, registers,
 //! constants, merges) and emits only through the macro assembler
@@ -93,14 +95,8 @@ pub(crate) struct CodeGen<'m> {
     scratch_targets: Vec<(u32, Label)>,
     /// br_table's label per target depth (all `None` between uses).
     br_table_labels: Vec<Option<Label>>,
-    /// The register caching each local, if any.
-    local_cache: Vec<Option<Reg>>,
-    /// The local cached in each register (`locals::NO_LOCAL` if none).
-    reg_owner: [u32; 32],
-    /// The registers that cache a local.
-    cached: RegSet,
-    /// The cached locals whose frame slot is stale.
-    dirty: RegSet,
+    /// The locals cached in registers.
+    lcache: locals::LocalsCache,
     /// How many stack entries refer to each local (`Loc::Local`).
     local_refs: Vec<u32>,
     /// Stack entries below this index are constants or in their slots.
@@ -135,10 +131,7 @@ impl<'m> CodeGen<'m> {
             scratch_moves: Vec::new(),
             scratch_targets: Vec::new(),
             br_table_labels: Vec::new(),
-            local_cache: Vec::new(),
-            reg_owner: [locals::NO_LOCAL; 32],
-            cached: RegSet(0),
-            dirty: RegSet(0),
+            lcache: Default::default(),
             local_refs: Vec::new(),
             spilled_below: 0,
             validator_allocs: Default::default(),
@@ -213,14 +206,10 @@ impl<'m> CodeGen<'m> {
                 self.frame.declare_local(ty);
             }
         }
-        self.local_cache.clear();
-        self.local_cache.resize(self.frame.num_locals(), None);
+        self.lcache.reset(self.frame.num_locals());
         self.local_refs.clear();
         self.local_refs.resize(self.frame.num_locals(), 0);
         self.spilled_below = 0;
-        self.reg_owner = [locals::NO_LOCAL; 32];
-        self.cached = RegSet(0);
-        self.dirty = RegSet(0);
         self.emit_prologue();
 
         // The reader decodes according to the enabled features (e.g. the

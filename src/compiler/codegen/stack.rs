@@ -293,7 +293,7 @@ impl<'m> CodeGen<'m> {
                 let r = self.opnd_to_reg(o);
                 (Operand::Reg(r), Some(r))
             }
-            Loc::Local(l) => match self.local_cache[l as usize] {
+            Loc::Local(l) => match self.lcache.reg(l) {
                 Some(c) => (Operand::Reg(c), None),
                 None => (Operand::Mem(Address::Frame(self.frame.local(l).disp)), None),
             },
@@ -317,7 +317,7 @@ impl<'m> CodeGen<'m> {
 
     /// Copies the current value of local `l` into `r`.
     pub fn load_local(&mut self, l: u32, r: Reg) {
-        match self.local_cache[l as usize] {
+        match self.lcache.reg(l) {
             Some(c) => self.masm.mov_rr(r, c),
             None => {
                 let local = self.frame.local(l);
@@ -330,7 +330,7 @@ impl<'m> CodeGen<'m> {
     /// reads it, and whether the caller owns (and must release) it.
     pub fn read_reg(&mut self, o: Opnd) -> (Reg, bool) {
         if let Loc::Local(l) = o.loc {
-            if let Some(c) = self.local_cache[l as usize] {
+            if let Some(c) = self.lcache.reg(l) {
                 return (c, false);
             }
         }
@@ -388,7 +388,7 @@ impl<'m> CodeGen<'m> {
                 free.remove(r);
             }
         }
-        free.0 &= !self.cached.0;
+        free.0 &= !self.lcache.cached_regs().0;
         self.free = free;
     }
 
@@ -407,7 +407,7 @@ impl<'m> CodeGen<'m> {
             Loc::Const(bits) => self.masm.store_const(o.ty, addr, bits),
             Loc::Slot => self.masm.copy_mem(o.ty, addr, Address::Frame(-o.off)),
             Loc::Flags(c) => self.masm.store_flag(c, addr),
-            Loc::Local(l) => match self.local_cache[l as usize] {
+            Loc::Local(l) => match self.lcache.reg(l) {
                 Some(c) => self.masm.store(o.ty, addr, c),
                 None => {
                     let local = self.frame.local(l);

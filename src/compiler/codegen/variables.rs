@@ -37,7 +37,7 @@ impl<'m> CodeGen<'m> {
 
     pub fn visit_local_get(&mut self, local_index: u32) -> Result<(), CompileError> {
         let l = self.frame.local(local_index);
-        if self.local_cache[local_index as usize].is_none() {
+        if self.lcache.reg(local_index).is_none() {
             match self.try_alloc(l.ty) {
                 // Cache it: later reads (and this one) use the register.
                 Some(c) => {
