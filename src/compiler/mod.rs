@@ -205,13 +205,11 @@ fn link(env: Env<'_>, chunks: Vec<Chunk>) -> Result<CompiledCode, CompileError> 
     }
     let imported = env.info.num_imported_funcs;
     for (at, callee) in calls {
-        let target = internal[(callee - imported) as usize] as i64;
-        let rel = target - (at as i64 + 4);
-        let at = at as usize;
-        out.code[at..at + 4].copy_from_slice(&(rel as i32).to_le_bytes());
+        let target = internal[(callee - imported) as usize];
+        isa::masm::Masm::patch_call(&mut out.code, at, target);
     }
     // Entry trampolines, one per type (identical types share one).
-    let mut m = x64::masm::Masm::default();
+    let mut m = isa::masm::Masm::default();
     let base = out.code.len() as u32;
     let mut seen: Vec<(usize, u32)> = Vec::new();
     for (i, ty) in env.info.types.iter().enumerate() {

@@ -512,7 +512,7 @@ impl<'m> CodeGen<'m> {
         let label = self.masm.new_label();
         let else_label = self.masm.new_label();
         match cond {
-            Ok(c) => self.masm.jcc(c.invert(), else_label),
+            Ok(c) => self.masm.branch_if(c.invert(), else_label),
             Err(true) => {}
             Err(false) => self.masm.jmp(else_label),
         }
@@ -663,10 +663,10 @@ impl<'m> CodeGen<'m> {
                     let idx = self.control.len() - 1 - depth;
                     self.control[idx].branched = true;
                     let label = self.control[idx].label;
-                    self.masm.jcc(c, label);
+                    self.masm.branch_if(c, label);
                 } else {
                     let skip = self.masm.new_label();
-                    self.masm.jcc(c.invert(), skip);
+                    self.masm.branch_if(c.invert(), skip);
                     self.emit_branch(depth);
                     self.masm.bind(skip);
                 }

@@ -310,7 +310,7 @@ impl<'m> CodeGen<'m> {
             }
             Loc::Const(bits) => self.masm.load_const(o.ty, dst, bits),
             Loc::Slot => self.masm.load(o.ty, dst, Address::Frame(-o.off)),
-            Loc::Flags(c) => self.masm.setcc(c, dst),
+            Loc::Flags(c) => self.masm.set_if(c, dst),
             Loc::Local(l) => self.load_local(l, dst),
         }
     }
@@ -373,7 +373,7 @@ impl<'m> CodeGen<'m> {
         {
             let c = *c;
             let r = self.alloc(ValType::I32);
-            self.masm.setcc(c, r);
+            self.masm.set_if(c, r);
             if let Some(v) = self.stack.last_mut() {
                 v.loc = Loc::Reg(r);
             }

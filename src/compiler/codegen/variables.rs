@@ -141,11 +141,11 @@ impl<'m> CodeGen<'m> {
         let rb = self.opnd_to_reg(b);
         if is_fp_class(a.ty) {
             let done = self.masm.new_label();
-            self.masm.jcc(c, done);
+            self.masm.branch_if(c, done);
             self.masm.mov_rr(ra, rb);
             self.masm.bind(done);
         } else {
-            self.masm.cmov(c.invert(), ra, rb);
+            self.masm.move_if(c.invert(), ra, rb);
         }
         self.release(rb);
         self.push_reg(a.ty, ra);

@@ -245,7 +245,7 @@ impl Masm {
         asm!(self; jmp =>l);
     }
 
-    pub fn jcc(&mut self, c: Cond, l: DynamicLabel) {
+    pub fn branch_if(&mut self, c: Cond, l: DynamicLabel) {
         use Cond::*;
         match c {
             O => asm!(self; jo =>l),
@@ -268,7 +268,7 @@ impl Masm {
     }
 
     /// `dst = cond ? 1 : 0` (32-bit, zero-extended). Does not read `dst`.
-    pub fn setcc(&mut self, c: Cond, dst: Reg) {
+    pub fn set_if(&mut self, c: Cond, dst: Reg) {
         use Cond::*;
         match c {
             O => asm!(self; seto r11b),
@@ -293,7 +293,7 @@ impl Masm {
 
     /// `if cond { dst = src }` on 64-bit registers (upper halves of i32
     /// values are zero, so this is correct for both widths).
-    pub fn cmov(&mut self, c: Cond, dst: Reg, src: Reg) {
+    pub fn move_if(&mut self, c: Cond, dst: Reg, src: Reg) {
         let (d, s) = (dst.code(), src.code());
         use Cond::*;
         match c {
@@ -356,7 +356,7 @@ impl Masm {
     /// Stores the i32 value (0 or 1) of a pending condition to `addr`.
     pub fn store_flag(&mut self, c: Cond, addr: Address) {
         let (base, disp) = addr.parts();
-        self.setcc(c, SCRATCH2);
+        self.set_if(c, SCRATCH2);
         asm!(self; mov DWORD [Rq(base) + disp], r10d);
     }
 
@@ -605,7 +605,7 @@ impl Masm {
             ; mov r11, QWORD [r15]
             ; cmp rsp, QWORD [r11]
         );
-        self.jcc(Cond::B, stack_overflow);
+        self.branch_if(Cond::B, stack_overflow);
         asm!(self; mov QWORD [BYTE rbp + VMCTX_SLOT], r15);
         patch_at
     }
@@ -681,7 +681,7 @@ impl Masm {
     /// Jumps to `ok` if a builtin returned zero (no trap) in `regs::RESULT`.
     pub fn branch_if_result_zero(&mut self, ok: Label) {
         asm!(self; test eax, eax);
-        self.jcc(Cond::E, ok);
+        self.branch_if(Cond::E, ok);
     }
 
     /// `regs::MEMORY_BASE` = the base of the memory whose definition the
@@ -704,6 +704,14 @@ impl Masm {
         self.asm.push(0xe8);
         self.asm.push_i32(0);
         self.offset() - 4
+    }
+
+    /// Links a call emitted by [`Masm::call_direct`] (its patch position
+    /// `at`) to the code offset `target`, in the finished code.
+    pub fn patch_call(code: &mut [u8], at: u32, target: u32) {
+        let rel = target as i64 - (at as i64 + 4);
+        let at = at as usize;
+        code[at..at + 4].copy_from_slice(&(rel as i32).to_le_bytes());
     }
 
     /// Calls through the `VMFuncRef` at vmctx offset `funcref_off` (an
@@ -734,18 +742,18 @@ impl Masm {
             ; mov r11, QWORD [r15 + table_off]
             ; cmp Rd(rc), DWORD [r11 + VMTableDefinition::OFFSET_LENGTH]
         );
-        self.jcc(Cond::AE, undefined);
+        self.branch_if(Cond::AE, undefined);
         asm!(self
             ; mov r11, QWORD [r11 + VMTableDefinition::OFFSET_BASE]
             ; mov r11, QWORD [r11 + Rq(rc) * 8]
             ; test r11, r11
         );
-        self.jcc(Cond::E, uninit);
+        self.branch_if(Cond::E, uninit);
         asm!(self
             ; mov Rd(rc), DWORD [r15 + type_id_off]
             ; cmp Rd(rc), DWORD [r11 + VMFuncRef::OFFSET_TYPE_ID]
         );
-        self.jcc(Cond::NE, mismatch);
+        self.branch_if(Cond::NE, mismatch);
         asm!(self
             ; mov r15, QWORD [r11 + VMFuncRef::OFFSET_VMCTX]
             ; call QWORD [r11 + VMFuncRef::OFFSET_CODE]
@@ -824,7 +832,7 @@ impl Masm {
             ; mov r11, QWORD [r15 + table_off]
             ; cmp Rd(i), DWORD [r11 + VMTableDefinition::OFFSET_LENGTH]
         );
-        self.jcc(Cond::AE, oob);
+        self.branch_if(Cond::AE, oob);
         asm!(self
             ; mov r11, QWORD [r11 + VMTableDefinition::OFFSET_BASE]
             ; lea r11, [r11 + Rq(i) * 8]
@@ -961,7 +969,7 @@ impl Masm {
                 asm!(self; add Rq(scratch), end as i32);
                 asm!(self; mov r10, QWORD [r15 + off]);
                 asm!(self; cmp Rq(scratch), QWORD [r10 + VMMemoryDefinition::OFFSET_LENGTH]);
-                self.jcc(Cond::A, oob);
+                self.branch_if(Cond::A, oob);
                 asm!(self; sub Rq(scratch), end as i32);
             } else {
                 asm!(self
@@ -970,7 +978,7 @@ impl Masm {
                     ; mov r10, QWORD [r15 + off]
                     ; cmp r11, QWORD [r10 + VMMemoryDefinition::OFFSET_LENGTH]
                 );
-                self.jcc(Cond::A, oob);
+                self.branch_if(Cond::A, oob);
             }
             if base.reg == SCRATCH2.code() {
                 asm!(self; mov r10, QWORD [r10 + VMMemoryDefinition::OFFSET_BASE]);

@@ -52,7 +52,7 @@ impl Masm {
                 // double — rounds exactly like a direct conversion.
                 let (big, done) = (self.new_label(), self.new_label());
                 asm!(self; test Rq(s), Rq(s));
-                self.jcc(Cond::S, big);
+                self.branch_if(Cond::S, big);
                 if f64 {
                     asm!(self; cvtsi2sd Rx(d), Rq(s));
                 } else {
@@ -132,7 +132,7 @@ impl Masm {
         } else {
             asm!(self; ucomiss Rx(xs), Rx(xs));
         }
-        self.jcc(Cond::P, nan_l);
+        self.branch_if(Cond::P, nan_l);
         // Lower bound: exclusive bound `lo` (x <= lo fails) or inclusive
         // `lo` (x < lo fails), whichever the source type can represent.
         let (lo, lo_inclusive) = match (signed, i64, f64) {
@@ -142,7 +142,7 @@ impl Masm {
             (true, true, _) => (-9223372036854775808.0, true),
         };
         self.ucomi_const(f64, xs, lo);
-        self.jcc(if lo_inclusive { Cond::B } else { Cond::BE }, low_l);
+        self.branch_if(if lo_inclusive { Cond::B } else { Cond::BE }, low_l);
         // Upper bound (exclusive, a power of two: exact in both types).
         let hi = match (signed, i64) {
             (true, false) => 2147483648.0,
@@ -151,7 +151,7 @@ impl Masm {
             (false, true) => 18446744073709551616.0,
         };
         self.ucomi_const(f64, xs, hi);
-        self.jcc(Cond::AE, high_l);
+        self.branch_if(Cond::AE, high_l);
 
         match (signed, i64) {
             (true, false) => {
@@ -176,7 +176,7 @@ impl Masm {
             (false, true) => {
                 let big = self.new_label();
                 self.ucomi_const(f64, xs, 9223372036854775808.0);
-                self.jcc(Cond::AE, big);
+                self.branch_if(Cond::AE, big);
                 if f64 {
                     asm!(self; cvttsd2si Rq(d), Rx(xs));
                 } else {

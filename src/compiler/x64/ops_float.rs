@@ -69,8 +69,8 @@ impl Masm {
                 } else {
                     asm!(self; ucomiss Rx(d), Rx(s));
                 }
-                self.jcc(Cond::P, nan);
-                self.jcc(Cond::NE, ne);
+                self.branch_if(Cond::P, nan);
+                self.branch_if(Cond::NE, ne);
                 // Equal: only the signs of zeros can differ.
                 if op == FloatBin::Min {
                     asm!(self; orps Rx(d), Rx(s));

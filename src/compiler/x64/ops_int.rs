@@ -180,7 +180,7 @@ impl Masm {
             } else {
                 asm!(self; test Rd(bc), Rd(bc));
             }
-            self.jcc(Cond::E, l);
+            self.branch_if(Cond::E, l);
         }
         let done = self.new_label();
         if minus_one {
@@ -190,7 +190,7 @@ impl Masm {
             } else {
                 asm!(self; cmp Rd(bc), -1);
             }
-            self.jcc(Cond::NE, normal);
+            self.branch_if(Cond::NE, normal);
             if rem {
                 // x rem -1 = 0 (and INT_MIN rem -1 must not fault).
                 asm!(self; xor edx, edx);
@@ -204,7 +204,7 @@ impl Masm {
                 } else {
                     asm!(self; cmp eax, i32::MIN);
                 }
-                self.jcc(Cond::E, l);
+                self.branch_if(Cond::E, l);
             }
             self.bind(normal);
         }
