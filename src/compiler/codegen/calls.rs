@@ -37,8 +37,7 @@ impl<'m> CodeGen<'m> {
     /// guard pages, with the memory base unchanged too (the base of a reserved memory
     /// never moves), so neither needs reloading.
     fn take_results(&mut self, results: &[ValType], direct: bool) {
-        let pc = self.masm.offset();
-        self.address_map.push((pc, self.wasm_offset));
+        self.record_return_address();
         if !direct {
             self.restore_pinned();
         } else if self.env.config.explicit_bounds_checks {
@@ -127,14 +126,12 @@ impl<'m> CodeGen<'m> {
         }
         self.truncate_stack(len - nargs);
         self.masm.call_builtin(builtin);
-        let pc = self.masm.offset();
-        self.address_map.push((pc, self.wasm_offset));
+        self.record_return_address();
         if traps {
             let ok = self.masm.new_label();
             self.masm.branch_if_result_zero(ok);
             self.masm.raise_trap_from_result();
-            let pc = self.masm.offset();
-            self.address_map.push((pc, self.wasm_offset));
+            self.record_return_address();
             self.masm.bind(ok);
         }
         self.reload_memory_base();

@@ -298,6 +298,12 @@ impl<'m> CodeGen<'m> {
     /// Raises `code` unconditionally right here.
     pub fn emit_trap(&mut self, code: TrapCode) {
         self.masm.raise_trap(code);
+        self.record_return_address();
+    }
+
+    /// Maps the current position (a call's return address) to the current
+    /// wasm offset, for frame info.
+    pub fn record_return_address(&mut self) {
         let pc = self.masm.offset();
         self.address_map.push((pc, self.wasm_offset));
     }
