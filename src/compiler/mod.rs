@@ -3,23 +3,30 @@
 //! The generic single-pass code generator lives in `codegen/` (value stack,
 //! control frames, calls, memory, the operator visitor); everything
 //! specific to x86-64 sits under `x64/` (registers, the macro assembler,
-//! numeric operators, stubs and trampolines).
+//! numeric operators, stubs and trampolines), reached as `isa`. `codegen/`
+//! emits only through the macro assembler (`isa::masm::Masm`) and names
+//! registers only by role (`isa::regs`).
 
 // `dynasm!` expands dynamic register operands to `reg.into()`, which clippy
 // flags for every `u8` register number.
 #![allow(clippy::useless_conversion)]
 
 mod codegen;
+pub(crate) mod inst;
 #[cfg(test)]
 mod tests;
 pub mod x64;
+/// The instruction set the code generator targets: `codegen/` reaches the
+/// machine only through `isa::masm`, `isa::regs` and the operator files of
+/// this folder, so a port adds a folder and switches this alias.
+pub(crate) use x64 as isa;
 
 pub use x64::stubs::{emit_engine_stubs, EngineStubs};
 
 use crate::module::{CompileError, FunctionToCompile, ModuleInfo};
 use crate::vm::{TrapCode, VMOffsets};
-pub(crate) use codegen::CpuFeatures;
 use codegen::{Chunk, CodeGen, Env};
+pub(crate) use x64::CpuFeatures;
 
 /// Knobs that change the generated code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,27 +205,25 @@ fn link(env: Env<'_>, chunks: Vec<Chunk>) -> Result<CompiledCode, CompileError> 
     }
     let imported = env.info.num_imported_funcs;
     for (at, callee) in calls {
-        let target = internal[(callee - imported) as usize] as i64;
-        let rel = target - (at as i64 + 4);
-        let at = at as usize;
-        out.code[at..at + 4].copy_from_slice(&(rel as i32).to_le_bytes());
+        let target = internal[(callee - imported) as usize];
+        isa::masm::Masm::patch_call(&mut out.code, at, target);
     }
     // Entry trampolines, one per type (identical types share one).
-    let mut m = x64::masm::Masm::default();
+    let mut m = isa::masm::Masm::default();
     let base = out.code.len() as u32;
     let mut seen: Vec<(usize, u32)> = Vec::new();
     for (i, ty) in env.info.types.iter().enumerate() {
         let off = match seen.iter().find(|(j, _)| env.info.types[*j] == *ty) {
             Some(&(_, off)) => off,
             None => {
-                let off = x64::trampolines::emit_entry_trampoline(&mut m, ty) + base;
+                let off = isa::trampolines::emit_entry_trampoline(&mut m, ty) + base;
                 seen.push((i, off));
                 off
             }
         };
         out.entry_trampolines.push(off);
     }
-    let tramp = m.asm.finalize().map_err(|e| CompileError {
+    let tramp = m.finalize().map_err(|e| CompileError {
         message: format!("internal assembler error: {e}"),
         offset: 0,
     })?;

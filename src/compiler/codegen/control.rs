@@ -3,16 +3,15 @@
 //! On entry to a block, loop or if, every value below the block's
 //! parameters is spilled, so the body never changes where they live and a
 //! branch only has to move the target's merge values. A target's merge
-//! values live in fixed registers (`MERGE_GPRS`/`MERGE_XMMS`, in order per
+//! values live in fixed registers (`MERGE_GPRS`/`MERGE_FPRS`, in order per
 //! class) or, beyond those, in their canonical slots.
 
-use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi};
 use wasmparser::{BlockType, BrTable};
 
 use super::stack::{Loc, MergeLoc, Opnd};
 use super::CodeGen;
-use crate::compiler::x64::masm::{asm, is_xmm_ty, Cond};
-use crate::compiler::x64::regs::{Reg, RegSet, MERGE_GPRS, MERGE_XMMS, SCRATCH, XSCRATCH};
+use crate::compiler::isa::masm::{Address, Cond, Label};
+use crate::compiler::isa::regs::{self, is_fp_class, Reg, RegSet, MERGE_FPRS, MERGE_GPRS};
 use crate::module::{CompileError, ValType};
 use crate::vm::{value_size, TrapCode, FRAME_ARGS_OFFSET};
 
@@ -29,8 +28,8 @@ pub(crate) enum FrameKind {
 pub(crate) struct Frame {
     pub kind: FrameKind,
     /// Branch target: the end of a block/if, the header of a loop.
-    pub label: DynamicLabel,
-    pub else_label: Option<DynamicLabel>,
+    pub label: Label,
+    pub else_label: Option<Label>,
     /// Stack height below the frame's parameters.
     pub base: usize,
     pub bt: BlockType,
@@ -74,12 +73,14 @@ impl<'m> CodeGen<'m> {
         })
     }
 
-    fn merge_arity(&self, f: &Frame) -> usize {
-        let (p, r) = self.block_sig(f.bt).expect("validated block type");
-        if f.kind == FrameKind::Loop {
-            p.len()
-        } else {
-            r.len()
+    fn merge_arity(&mut self, f: &Frame) -> usize {
+        match self.block_sig(f.bt) {
+            Ok((p, _)) if f.kind == FrameKind::Loop => p.len(),
+            Ok((_, r)) => r.len(),
+            Err(_) => {
+                self.bail("block type of a validated frame");
+                0
+            }
         }
     }
 
@@ -87,19 +88,17 @@ impl<'m> CodeGen<'m> {
     fn alloc_merge(&mut self, base: usize, types: &[ValType]) -> usize {
         let start = self.merges.len();
         let mut off = if base == 0 {
-            self.locals_end
+            self.frame.stack_base()
         } else {
             self.stack[base - 1].off
         };
         let (mut g, mut x) = (0, 0);
         for &ty in types {
             off += value_size(ty);
-            if off > self.max_slot {
-                self.max_slot = off;
-            }
-            let reg = if is_xmm_ty(ty) {
+            self.frame.use_slot(off);
+            let reg = if is_fp_class(ty) {
                 x += 1;
-                MERGE_XMMS.get(x - 1).copied()
+                MERGE_FPRS.get(x - 1).copied()
             } else {
                 g += 1;
                 MERGE_GPRS.get(g - 1).copied()
@@ -160,12 +159,8 @@ impl<'m> CodeGen<'m> {
             let src = self.stack[len - n + k];
             let dst = self.merges[start + k];
             if dst.reg.is_none() && !(src.loc == Loc::Slot && src.off == dst.off) {
-                let o = Opnd {
-                    ty: src.ty,
-                    loc: src.loc,
-                    off: src.off,
-                };
-                self.store_opnd(o, 5, -dst.off);
+                let o = src.opnd();
+                self.store_opnd(o, Address::Frame(-dst.off));
             }
         }
         // 2. Register-to-register moves, as a parallel move.
@@ -175,7 +170,7 @@ impl<'m> CodeGen<'m> {
             let src = self.stack[len - n + k];
             let s = match src.loc {
                 Loc::Reg(s) => Some(s),
-                Loc::Local(l) => self.local_cache[l as usize],
+                Loc::Local(l) => self.lcache.reg(l),
                 _ => None,
             };
             if let (Some(d), Some(s)) = (self.merges[start + k].reg, s) {
@@ -186,7 +181,7 @@ impl<'m> CodeGen<'m> {
             }
         }
         for &(l, d) in cache {
-            if let Some(s) = self.local_cache[l as usize] {
+            if let Some(s) = self.lcache.reg(l) {
                 if s != d {
                     moves.push((s, d));
                 }
@@ -202,11 +197,7 @@ impl<'m> CodeGen<'m> {
                 None => {
                     // A cycle: park the first destination's value in scratch.
                     let d = moves[0].1;
-                    let tmp = if d.is_xmm() {
-                        Reg::xmm(XSCRATCH)
-                    } else {
-                        Reg::gpr(SCRATCH)
-                    };
+                    let tmp = regs::scratch_like(d);
                     self.masm.mov_rr(tmp, d);
                     for m in moves.iter_mut() {
                         if m.0 == d {
@@ -221,24 +212,21 @@ impl<'m> CodeGen<'m> {
         for k in 0..n {
             let src = self.stack[len - n + k];
             if let Some(d) = self.merges[start + k].reg {
-                match src.loc {
-                    Loc::Const(bits) => self.masm.load_const(src.ty, d, bits),
-                    Loc::Slot => self.masm.load(src.ty, d, 5, -src.off),
-                    Loc::Reg(_) => {}
-                    Loc::Flags(c) => self.masm.setcc(c, d),
-                    Loc::Local(l) => {
-                        if self.local_cache[l as usize].is_none() {
-                            let local = self.locals[l as usize];
-                            self.masm.load(local.ty, d, 5, local.disp);
-                        }
-                    }
+                // (Registers, a local's included, moved in step 2.)
+                let in_reg = match src.loc {
+                    Loc::Reg(_) => true,
+                    Loc::Local(l) => self.lcache.reg(l).is_some(),
+                    _ => false,
+                };
+                if !in_reg {
+                    self.opnd_into(src.opnd(), d);
                 }
             }
         }
         for &(l, d) in cache {
-            if self.local_cache[l as usize].is_none() {
-                let local = self.locals[l as usize];
-                self.masm.load(local.ty, d, 5, local.disp);
+            if self.lcache.reg(l).is_none() {
+                let local = self.frame.local(l);
+                self.masm.load(local.ty, d, Address::Frame(local.disp));
             }
         }
     }
@@ -351,13 +339,11 @@ impl<'m> CodeGen<'m> {
         let first = self.stack.len() - n;
         let total: i32 = results.iter().map(|t| value_size(*t)).sum();
         let args = FRAME_ARGS_OFFSET;
-        // Result k's destination is [rbp + disp, rbp + disp + size): the
-        // destinations tile [rbp + args, rbp + args + total) in order.
+        // Result k's destination is the frame bytes [disp, disp + size): the
+        // destinations tile [args, args + total) in order.
         let slot_read = |cg: &Self, k: usize| -> Option<i32> {
             match cg.stack[first + k].loc {
-                Loc::Local(l) if cg.local_cache[l as usize].is_none() => {
-                    Some(cg.locals[l as usize].disp)
-                }
+                Loc::Local(l) if cg.lcache.reg(l).is_none() => Some(cg.frame.local(l).disp),
                 _ => None,
             }
         };
@@ -369,7 +355,8 @@ impl<'m> CodeGen<'m> {
             if let Some(src) = slot_read(self, k) {
                 if clobbered(src, disp, size) {
                     let v = self.stack[first + k];
-                    self.masm.copy_mem(v.ty, 5, -v.off, 5, src);
+                    self.masm
+                        .copy_mem(v.ty, Address::Frame(-v.off), Address::Frame(src));
                 }
             }
             disp += size;
@@ -378,11 +365,7 @@ impl<'m> CodeGen<'m> {
         for k in 0..n {
             let v = self.stack[first + k];
             let size = value_size(v.ty);
-            let mut o = Opnd {
-                ty: v.ty,
-                loc: v.loc,
-                off: v.off,
-            };
+            let mut o = v.opnd();
             match slot_read(self, k) {
                 // A parameter returned in its own slot needs no move.
                 Some(src) if src == disp => {
@@ -392,14 +375,10 @@ impl<'m> CodeGen<'m> {
                 Some(src) if clobbered(src, disp, size) => o.loc = Loc::Slot,
                 _ => {}
             }
-            self.store_opnd(o, 5, disp);
+            self.store_opnd(o, Address::Frame(disp));
             disp += size;
         }
-        asm!(self.masm
-            ; mov rsp, rbp
-            ; pop rbp
-            ; ret
-        );
+        self.masm.epilogue();
     }
 
     /// The rest of the current frame is unreachable.
@@ -416,26 +395,19 @@ impl<'m> CodeGen<'m> {
         match o.loc {
             Loc::Flags(c) => Ok(c),
             Loc::Reg(r) => {
-                asm!(self.masm; test Rd(r.code()), Rd(r.code()));
+                let c = self.masm.test_nonzero(ValType::I32, r);
                 self.release(r);
-                Ok(Cond::NE)
+                Ok(c)
             }
-            Loc::Slot => {
-                let off = -o.off;
-                asm!(self.masm; cmp DWORD [rbp + off], 0);
-                Ok(Cond::NE)
-            }
+            Loc::Slot => Ok(self.masm.test_nonzero_mem(Address::Frame(-o.off))),
             Loc::Const(bits) => Err(bits as u32 != 0),
-            Loc::Local(l) => {
-                match self.local_cache[l as usize] {
-                    Some(c) => asm!(self.masm; test Rd(c.code()), Rd(c.code())),
-                    None => {
-                        let disp = self.locals[l as usize].disp;
-                        asm!(self.masm; cmp DWORD [rbp + disp], 0);
-                    }
+            Loc::Local(l) => Ok(match self.lcache.reg(l) {
+                Some(c) => self.masm.test_nonzero(ValType::I32, c),
+                None => {
+                    let disp = self.frame.local(l).disp;
+                    self.masm.test_nonzero_mem(Address::Frame(disp))
                 }
-                Ok(Cond::NE)
-            }
+            }),
         }
     }
 
@@ -506,7 +478,7 @@ impl<'m> CodeGen<'m> {
         for &(_, r) in &entry {
             all.insert(r);
         }
-        self.dirty = all;
+        self.lcache.set_dirty(all);
         self.frame_caches[idx].entry = entry;
         self.frame_caches[idx].entry_dirty = all;
         let label = self.masm.new_label();
@@ -540,7 +512,7 @@ impl<'m> CodeGen<'m> {
         let label = self.masm.new_label();
         let else_label = self.masm.new_label();
         match cond {
-            Ok(c) => self.masm.jcc(c.invert(), else_label),
+            Ok(c) => self.masm.branch_if(c.invert(), else_label),
             Err(true) => {}
             Err(false) => self.masm.jmp(else_label),
         }
@@ -567,7 +539,13 @@ impl<'m> CodeGen<'m> {
     /// its else arm.
     fn enter_else_arm(&mut self, idx: usize) {
         let f = self.control[idx];
-        let (params, _) = self.block_sig(f.bt).expect("validated block type");
+        let params = match self.block_sig(f.bt) {
+            Ok((p, _)) => p,
+            Err(_) => {
+                self.bail("block type of a validated frame");
+                &[]
+            }
+        };
         self.truncate_stack(f.base);
         for &ty in params {
             self.push(ty, Loc::Slot);
@@ -576,8 +554,10 @@ impl<'m> CodeGen<'m> {
         self.set_cache(&entry, self.frame_caches[idx].entry_dirty);
         self.frame_caches[idx].entry = entry;
         self.recompute_free();
-        self.masm
-            .bind(f.else_label.expect("if frame has an else label"));
+        match f.else_label {
+            Some(l) => self.masm.bind(l),
+            None => self.bail("an if frame without an else label"),
+        }
         self.dead = false;
     }
 
@@ -683,10 +663,10 @@ impl<'m> CodeGen<'m> {
                     let idx = self.control.len() - 1 - depth;
                     self.control[idx].branched = true;
                     let label = self.control[idx].label;
-                    self.masm.jcc(c, label);
+                    self.masm.branch_if(c, label);
                 } else {
                     let skip = self.masm.new_label();
-                    self.masm.jcc(c.invert(), skip);
+                    self.masm.branch_if(c.invert(), skip);
                     self.emit_branch(depth);
                     self.masm.bind(skip);
                 }
@@ -701,7 +681,13 @@ impl<'m> CodeGen<'m> {
         if let Loc::Const(bits) = idx.loc {
             let i = bits as u32;
             let depth = if i < targets.len() {
-                targets.targets().nth(i as usize).expect("index in range")?
+                match targets.targets().nth(i as usize) {
+                    Some(t) => t?,
+                    None => {
+                        self.bail("br_table index in range but no target");
+                        default
+                    }
+                }
             } else {
                 default
             };
@@ -720,7 +706,7 @@ impl<'m> CodeGen<'m> {
         if by_depth.len() < self.control.len() {
             by_depth.resize(self.control.len(), None);
         }
-        let mut label_for = |cg: &mut Self, depth: u32, tl: &mut Vec<(u32, DynamicLabel)>| {
+        let mut label_for = |cg: &mut Self, depth: u32, tl: &mut Vec<(u32, Label)>| {
             if let Some(l) = by_depth[depth as usize] {
                 return l;
             }
@@ -736,26 +722,14 @@ impl<'m> CodeGen<'m> {
             l
         };
         let default_label = label_for(self, default, &mut tl);
-        let n = targets.len() as i32;
-        let table = self.masm.new_label();
-        let rc = r.code();
-        // A table of 32-bit offsets (`.rel32`: relative to the start of the
-        // entry itself): one indirect jump straight to the target.
-        asm!(self.masm
-            ; cmp Rd(rc), n
-            ; jae =>default_label
-            ; lea r11, [=>table]
-            ; movsxd r10, DWORD [r11 + Rq(rc) * 4]
-            ; lea r11, [r11 + Rq(rc) * 4]
-            ; add r11, r10
-            ; jmp r11
-        );
-        self.masm.asm.align(4, 0xcc);
-        self.masm.bind(table);
+        let table = self
+            .masm
+            .jump_table_dispatch(r, targets.len(), default_label);
+        self.masm.bind_jump_table(table);
         for t in targets.targets() {
             let depth = t?;
             let l = label_for(self, depth, &mut tl);
-            asm!(self.masm; .rel32 =>l);
+            self.masm.jump_table_entry(l);
         }
         self.release(r);
         for &(depth, l) in tl.iter() {

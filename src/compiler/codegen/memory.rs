@@ -1,92 +1,21 @@
 //! Linear memory: loads, stores, `memory.size`/`memory.grow`, bulk memory.
 //!
 //! With the guard-page reservation an access is one instruction,
-//! `[r14 + zext(addr) + offset]`, listed in the trap table; with explicit
-//! bounds checks, `addr + offset + size` is compared with the memory's
-//! length first.
+//! `[memory base + zext(addr) + offset]`, listed in the trap table; with
+//! explicit bounds checks, `addr + offset + size` is compared with the
+//! memory's length first. This file chooses operands and registers; the
+//! address arithmetic and the access instructions are the macro
+//! assembler's (`Masm::memory_base`, `heap_address`, `heap_load`, ...).
 
-use dynasmrt::DynasmApi;
 use wasmparser::MemArg;
 
 use super::stack::{Loc, Opnd};
 use super::CodeGen;
-use crate::compiler::x64::masm::{asm, Cond};
-use crate::compiler::x64::regs::{Reg, SCRATCH, SCRATCH2};
+use crate::compiler::isa::masm::{Addr, MemOp};
+use crate::compiler::isa::masm::{HeapIndex, Masm};
+use crate::compiler::isa::regs::Reg;
 use crate::module::{CompileError, ValType};
-use crate::vm::{TrapCode, VMBuiltins, VMMemoryDefinition};
-
-/// `[base + index + disp]` with a disp8 encoding when the offset is small.
-macro_rules! load_at {
-    ($s:ident, $b:expr, $i:expr, $disp:expr; $mn:ident $reg:ident($r:expr), $size:ident) => {{
-        let (b, i, disp): (u8, u8, i32) = ($b, $i, $disp);
-        if let Ok(d8) = i8::try_from(disp) {
-            asm!($s.masm; $mn $reg($r), $size [BYTE Rq(b) + Rq(i) + d8])
-        } else {
-            asm!($s.masm; $mn $reg($r), $size [Rq(b) + Rq(i) + disp])
-        }
-    }};
-}
-
-macro_rules! store_at {
-    ($s:ident, $b:expr, $i:expr, $disp:expr; $mn:ident $size:ident, $reg:ident($r:expr)) => {{
-        let (b, i, disp): (u8, u8, i32) = ($b, $i, $disp);
-        if let Ok(d8) = i8::try_from(disp) {
-            asm!($s.masm; $mn $size [BYTE Rq(b) + Rq(i) + d8], $reg($r))
-        } else {
-            asm!($s.masm; $mn $size [Rq(b) + Rq(i) + disp], $reg($r))
-        }
-    }};
-}
-
-macro_rules! store_imm_at {
-    ($s:ident, $b:expr, $i:expr, $disp:expr; $size:ident, $imm:expr) => {{
-        let (b, i, disp): (u8, u8, i32) = ($b, $i, $disp);
-        if let Ok(d8) = i8::try_from(disp) {
-            asm!($s.masm; mov $size [BYTE Rq(b) + Rq(i) + d8], $imm)
-        } else {
-            asm!($s.masm; mov $size [Rq(b) + Rq(i) + disp], $imm)
-        }
-    }};
-}
-
-/// How a load extends its value / how many bytes a store writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum MemOp {
-    I32,
-    I64,
-    F32,
-    F64,
-    S8x32,
-    U8x32,
-    S16x32,
-    U16x32,
-    S8x64,
-    U8x64,
-    S16x64,
-    U16x64,
-    S32x64,
-    U32x64,
-}
-
-impl MemOp {
-    fn size(self) -> u64 {
-        use MemOp::*;
-        match self {
-            S8x32 | U8x32 | S8x64 | U8x64 => 1,
-            S16x32 | U16x32 | S16x64 | U16x64 => 2,
-            I32 | F32 | S32x64 | U32x64 => 4,
-            I64 | F64 => 8,
-        }
-    }
-}
-
-/// A memory operand `[base + index + disp]`.
-#[derive(Clone, Copy)]
-pub(crate) struct Addr {
-    pub base: u8,
-    pub index: u8,
-    pub disp: i32,
-}
+use crate::vm::{TrapCode, VMBuiltins};
 
 impl<'m> CodeGen<'m> {
     /// Computes the address of an access of `size` bytes at the popped
@@ -103,83 +32,30 @@ impl<'m> CodeGen<'m> {
             // Validation rejects GC array targets with GC disabled.
             wasmparser::MemArgTarget::Array(_) => 0,
         };
-        let base = if mem == 0 {
-            14
-        } else {
-            let off = self.env.offsets.memory(mem);
-            asm!(self.masm
-                ; mov r10, QWORD [r15 + off]
-                ; mov r10, QWORD [r10 + VMMemoryDefinition::OFFSET_BASE]
-            );
-            SCRATCH2
+        // Memory 0's base is pinned; another's is loaded (before the index
+        // is resolved, which only uses allocatable registers).
+        let def_off = self.env.offsets.memory(mem);
+        let base = self.masm.memory_base(mem, def_off);
+        let cached = match addr.loc {
+            Loc::Local(l) => self.lcache.reg(l),
+            _ => None,
         };
-        let offset = memarg.offset;
-        // The index register: the address operand, or r11 for a constant.
-        let (index, owned, mut disp) = match addr.loc {
-            Loc::Const(bits) => {
-                let ea = (bits as u32 as u64) + offset;
-                self.masm.mov_imm64(SCRATCH, ea);
-                (SCRATCH, None, 0u64)
-            }
+        let (index, owned) = match (addr.loc, cached) {
+            (Loc::Const(bits), _) => (HeapIndex::Const(bits as u32), None),
             // A local's cached register serves as the index as it is.
-            Loc::Local(l) if self.local_cache[l as usize].is_some() => {
-                let c = self.local_cache[l as usize].expect("checked");
-                (c.code(), None, offset)
-            }
+            (_, Some(c)) => (HeapIndex::Reg(c), None),
             _ => {
                 let r = self.opnd_to_reg(addr);
-                (r.code(), Some(r), offset)
+                (HeapIndex::Reg(r), Some(r))
             }
         };
-        let mut index = index;
-        if disp > (i32::MAX - 16) as u64 {
-            // Offsets of 2 GiB and more do not fit a displacement.
-            asm!(self.masm; mov Rd(SCRATCH), Rd(index));
-            self.masm.mov_imm64(SCRATCH2, disp);
-            asm!(self.masm; add Rq(SCRATCH), Rq(SCRATCH2));
-            index = SCRATCH;
-            disp = 0;
-            if base == SCRATCH2 {
-                let off = self.env.offsets.memory(mem);
-                asm!(self.masm
-                    ; mov r10, QWORD [r15 + off]
-                    ; mov r10, QWORD [r10 + VMMemoryDefinition::OFFSET_BASE]
-                );
-            }
-        }
-        if self.env.config.explicit_bounds_checks {
-            let oob = self.trap_label(TrapCode::MemoryOutOfBounds);
-            let end = disp as i64 + size as i64;
-            let off = self.env.offsets.memory(mem);
-            // r11 may hold the index: compute the end in rax-free scratch
-            // via push-free arithmetic on r10/r11 only.
-            if index == SCRATCH {
-                asm!(self.masm; add Rq(SCRATCH), end as i32);
-                asm!(self.masm; mov r10, QWORD [r15 + off]);
-                asm!(self.masm; cmp Rq(SCRATCH), QWORD [r10 + VMMemoryDefinition::OFFSET_LENGTH]);
-                self.masm.jcc(Cond::A, oob);
-                asm!(self.masm; sub Rq(SCRATCH), end as i32);
-            } else {
-                asm!(self.masm
-                    ; mov r11d, Rd(index)
-                    ; add r11, end as i32
-                    ; mov r10, QWORD [r15 + off]
-                    ; cmp r11, QWORD [r10 + VMMemoryDefinition::OFFSET_LENGTH]
-                );
-                self.masm.jcc(Cond::A, oob);
-            }
-            if base == SCRATCH2 {
-                asm!(self.masm; mov r10, QWORD [r10 + VMMemoryDefinition::OFFSET_BASE]);
-            }
-        }
-        (
-            Addr {
-                base,
-                index,
-                disp: disp as i32,
-            },
-            owned,
-        )
+        let check = self
+            .env
+            .config
+            .explicit_bounds_checks
+            .then(|| (size, self.trap_label(TrapCode::MemoryOutOfBounds)));
+        let a = self.masm.heap_address(base, index, memarg.offset, check);
+        (a, owned)
     }
 
     fn load(&mut self, memarg: MemArg, op: MemOp) -> Result<(), CompileError> {
@@ -195,7 +71,7 @@ impl<'m> CodeGen<'m> {
         // With a local's register as the index, the destination must be
         // allocated first: allocating later could drop that very cache.
         let early = match addr.loc {
-            Loc::Local(l) if self.local_cache[l as usize].is_some() => Some(self.alloc(ty)),
+            Loc::Local(l) if self.lcache.reg(l).is_some() => Some(self.alloc(ty)),
             _ => None,
         };
         let (a, owned) = self.effective_addr(addr, &memarg, op.size());
@@ -209,25 +85,10 @@ impl<'m> CodeGen<'m> {
                 (self.alloc(ty), None)
             }
         };
-        let (b, i, disp, d) = (a.base, a.index, a.disp, dst.code());
         if !self.env.config.explicit_bounds_checks {
             self.record_trap_site(TrapCode::MemoryOutOfBounds);
         }
-        use MemOp::*;
-        match op {
-            I32 => load_at!(self, b, i, disp; mov Rd(d), DWORD),
-            I64 => load_at!(self, b, i, disp; mov Rq(d), QWORD),
-            F32 => load_at!(self, b, i, disp; movss Rx(d), DWORD),
-            F64 => load_at!(self, b, i, disp; movsd Rx(d), QWORD),
-            S8x32 => load_at!(self, b, i, disp; movsx Rd(d), BYTE),
-            U8x32 | U8x64 => load_at!(self, b, i, disp; movzx Rd(d), BYTE),
-            S16x32 => load_at!(self, b, i, disp; movsx Rd(d), WORD),
-            U16x32 | U16x64 => load_at!(self, b, i, disp; movzx Rd(d), WORD),
-            S8x64 => load_at!(self, b, i, disp; movsx Rq(d), BYTE),
-            S16x64 => load_at!(self, b, i, disp; movsx Rq(d), WORD),
-            S32x64 => load_at!(self, b, i, disp; movsxd Rq(d), DWORD),
-            U32x64 => load_at!(self, b, i, disp; mov Rd(d), DWORD),
-        }
+        self.masm.heap_load(op, dst, a);
         if let Some(r) = release_after {
             self.release(r);
         }
@@ -240,47 +101,24 @@ impl<'m> CodeGen<'m> {
         // Constants that fit an imm32 (sign-extended for 8-byte stores) are
         // stored as immediates; everything else goes through a register.
         let imm = match value.loc {
-            Loc::Const(bits) if op.size() < 8 || bits as i64 == bits as i32 as i64 => {
-                Some(bits as i32)
-            }
+            Loc::Const(bits) => Masm::heap_store_imm_fits(op, bits),
             _ => None,
         };
-        let vreg = match imm {
-            Some(_) => None,
-            None => Some(self.opnd_to_reg(value)),
+        let src = match imm {
+            Some(imm) => Err(imm),
+            None => Ok(self.opnd_to_reg(value)),
         };
         let addr = self.pop();
         let (a, owned) = self.effective_addr(addr, &memarg, op.size());
-        let (b, i, disp) = (a.base, a.index, a.disp);
         if !self.env.config.explicit_bounds_checks {
             self.record_trap_site(TrapCode::MemoryOutOfBounds);
         }
-        use MemOp::*;
-        match (vreg, imm) {
-            (None, Some(imm)) => match op.size() {
-                8 => store_imm_at!(self, b, i, disp; QWORD, imm),
-                4 => store_imm_at!(self, b, i, disp; DWORD, imm),
-                2 => store_imm_at!(self, b, i, disp; WORD, imm as i16),
-                _ => store_imm_at!(self, b, i, disp; BYTE, imm as i8),
-            },
-            (Some(r), _) => {
-                let v = r.code();
-                match op {
-                    I32 | S32x64 | U32x64 => {
-                        store_at!(self, b, i, disp; mov DWORD, Rd(v))
-                    }
-                    I64 => store_at!(self, b, i, disp; mov QWORD, Rq(v)),
-                    F32 => store_at!(self, b, i, disp; movss DWORD, Rx(v)),
-                    F64 => store_at!(self, b, i, disp; movsd QWORD, Rx(v)),
-                    S16x32 | U16x32 | S16x64 | U16x64 => {
-                        store_at!(self, b, i, disp; mov WORD, Rw(v))
-                    }
-                    // Dynamic byte registers always get a REX prefix: sil/dil, not dh/bh.
-                    _ => store_at!(self, b, i, disp; mov BYTE, Rb(v)),
-                }
+        match src {
+            Err(imm) => self.masm.heap_store_imm(op, a, imm),
+            Ok(r) => {
+                self.masm.heap_store(op, a, r);
                 self.release(r);
             }
-            (None, None) => unreachable!(),
         }
         if let Some(r) = owned {
             self.release(r);
@@ -291,12 +129,7 @@ impl<'m> CodeGen<'m> {
     pub fn visit_memory_size(&mut self, mem: u32) -> Result<(), CompileError> {
         let off = self.env.offsets.memory(mem);
         let r = self.alloc(ValType::I32);
-        let d = r.code();
-        asm!(self.masm
-            ; mov Rq(d), QWORD [r15 + off]
-            ; mov Rq(d), QWORD [Rq(d) + VMMemoryDefinition::OFFSET_LENGTH]
-            ; shr Rq(d), 16
-        );
+        self.masm.memory_size(r, off);
         self.push_reg(ValType::I32, r);
         Ok(())
     }

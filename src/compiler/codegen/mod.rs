@@ -5,68 +5,41 @@
 //! constants, frame slots, pending condition flags, or references to locals.
 //! Locals are cached in registers (`locals.rs`). Control frames
 //! (`control.rs`) record where their merge values and cached locals live.
-//! Calls, memory, tables, variables and the visitor have files of their
-//! own; the numeric operators are in `x64/ops_*.rs`.
+//! The frame layout (the locals' slots, the frame size, `frame.rs`) and the
+//! locals cache (`locals.rs`) are parts with private state. Calls, memory,
+//! tables, variables, the numeric operators (`numeric.rs`), SIMD (`simd.rs`)
+//! and the visitor have files of their own. Internal invariant failures
+//! bail out of the compile with a `CompileError` (`CodeGen::bail`).
+//!
+//! This folder is ISA-independent: it decides (operands, registers,
+//! constants, merges) and emits only through the macro assembler
+//! (`isa::masm::Masm`), naming registers by role (`isa::regs`) and
+//! operands with the shared vocabulary of `compiler::inst`. It has no
+//! `dynasm!`, register number or condition code of its own.
 
 mod calls;
 mod control;
+mod frame;
 mod locals;
-pub(crate) mod memory;
+mod memory;
+mod numeric;
+mod simd;
 mod stack;
 mod tables;
 mod variables;
 mod visit;
 
-use dynasmrt::{DynamicLabel, DynasmApi};
+pub(crate) use stack::Val;
 
-pub(crate) use stack::{Loc, Opnd, Val};
-
-use super::x64::masm::{asm, Cond, Masm};
-use super::x64::regs::RegSet;
+use super::isa::masm::{Label, Masm};
+use super::isa::regs::{Reg, RegSet};
 use super::{CompilerConfig, FuncLoc};
 use crate::module::{CompileError, FunctionToCompile, ModuleInfo, ValType};
-use crate::vm::{
-    value_size, TrapCode, VMContextHeader, VMMemoryDefinition, VMOffsets, VMStoreContext,
-    FRAME_ARGS_OFFSET, FRAME_VMCTX_OFFSET,
-};
+use crate::vm::{TrapCode, VMOffsets};
 use control::Frame;
+use frame::FrameLayout;
 
-/// CPU features the generated code may use, detected once per compile.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct CpuFeatures {
-    pub lzcnt: bool,
-    pub bmi1: bool,
-    pub popcnt: bool,
-    pub sse41: bool,
-    pub ssse3: bool,
-    pub sse42: bool,
-}
-
-impl CpuFeatures {
-    pub fn detect() -> CpuFeatures {
-        CpuFeatures {
-            lzcnt: std::arch::is_x86_feature_detected!("lzcnt"),
-            bmi1: std::arch::is_x86_feature_detected!("bmi1"),
-            popcnt: std::arch::is_x86_feature_detected!("popcnt"),
-            sse41: std::arch::is_x86_feature_detected!("sse4.1"),
-            ssse3: std::arch::is_x86_feature_detected!("ssse3"),
-            sse42: std::arch::is_x86_feature_detected!("sse4.2"),
-        }
-    }
-
-    /// Every optional feature on (any x86-64 since about 2013), or none
-    /// (plain x86-64 with SSE2): fixed sets for the snapshot tests.
-    pub fn fixed(all: bool) -> CpuFeatures {
-        CpuFeatures {
-            lzcnt: all,
-            bmi1: all,
-            popcnt: all,
-            sse41: all,
-            ssse3: all,
-            sse42: all,
-        }
-    }
-}
+pub(crate) use super::isa::CpuFeatures;
 
 /// What every function of a module is compiled against.
 #[derive(Clone, Copy)]
@@ -93,84 +66,54 @@ pub(crate) struct Chunk {
 
 /// A pending out-of-line trap: `label: mov edi, code; call raise`.
 pub(crate) struct TrapStub {
-    pub label: DynamicLabel,
+    pub label: Label,
     pub code: TrapCode,
     pub wasm_offset: u32,
 }
 
-/// Where a local lives: `[rbp + disp]`.
-#[derive(Clone, Copy)]
-pub(crate) struct Local {
-    pub ty: ValType,
-    pub disp: i32,
-}
-
-/// Frame layout below rbp: the saved vmctx (at `FRAME_VMCTX_OFFSET`, the
-/// contract's word), then the locals, then the value stack's slots, then the
-/// outgoing call area at rsp. The vmctx is saved and reloaded with a short
-/// (8-bit) displacement.
-const VMCTX_SLOT: i8 = FRAME_VMCTX_OFFSET as i8;
-const _: () = assert!(VMCTX_SLOT as i32 == FRAME_VMCTX_OFFSET);
-
-// The hot sequences (prologue, reloads after calls) use short encodings
-// that assume these small offsets.
-const _: () = assert!(VMContextHeader::OFFSET_STORE == 0);
-const _: () = assert!(VMStoreContext::OFFSET_STACK_LIMIT == 0);
-const _: () = assert!(VMMemoryDefinition::OFFSET_BASE == 0);
-/// Bytes below rbp before the first local: the saved vmctx.
-const LOCALS_START: i32 = -FRAME_VMCTX_OFFSET;
-
 pub(crate) struct CodeGen<'m> {
-    pub masm: Masm,
-    pub env: Env<'m>,
-    pub calls: Vec<(u32, u32)>,
-    pub traps: Vec<(u32, TrapCode)>,
-    pub address_map: Vec<(u32, u32)>,
+    masm: Masm,
+    env: Env<'m>,
+    calls: Vec<(u32, u32)>,
+    traps: Vec<(u32, TrapCode)>,
+    address_map: Vec<(u32, u32)>,
     /// (offset of the prologue's frame-size imm32, frame size).
     frame_patches: Vec<(u32, u32)>,
     // Per-function state, reused across functions.
-    pub stack: Vec<Val>,
-    pub control: Vec<Frame>,
-    pub merges: Vec<stack::MergeLoc>,
-    pub free: RegSet,
-    pub locals: Vec<Local>,
-    /// Bytes below rbp taken by the saved vmctx and the locals.
-    pub locals_end: i32,
-    /// Deepest stack slot used (bytes below rbp).
-    pub max_slot: i32,
-    /// Largest outgoing argument area needed (bytes).
-    pub call_area: i32,
+    stack: Vec<Val>,
+    control: Vec<Frame>,
+    merges: Vec<stack::MergeLoc>,
+    free: RegSet,
+    /// The locals' slots and the frame's size.
+    frame: FrameLayout,
     /// The current code is unreachable: operators are validated, not emitted.
-    pub dead: bool,
-    pub wasm_offset: u32,
-    pub trap_stubs: Vec<TrapStub>,
-    pub func_type: u32,
-    pub scratch_moves: Vec<(super::x64::regs::Reg, super::x64::regs::Reg)>,
-    pub scratch_targets: Vec<(u32, DynamicLabel)>,
+    dead: bool,
+    wasm_offset: u32,
+    trap_stubs: Vec<TrapStub>,
+    func_type: u32,
+    scratch_moves: Vec<(Reg, Reg)>,
+    scratch_targets: Vec<(u32, Label)>,
     /// br_table's label per target depth (all `None` between uses).
-    pub br_table_labels: Vec<Option<DynamicLabel>>,
-    /// The register caching each local, if any.
-    pub local_cache: Vec<Option<super::x64::regs::Reg>>,
-    /// The local cached in each register (`locals::NO_LOCAL` if none).
-    pub reg_owner: [u32; 32],
-    /// The registers that cache a local.
-    pub cached: RegSet,
-    /// The cached locals whose frame slot is stale.
-    pub dirty: RegSet,
+    br_table_labels: Vec<Option<Label>>,
+    /// The locals cached in registers.
+    lcache: locals::LocalsCache,
     /// How many stack entries refer to each local (`Loc::Local`).
-    pub local_refs: Vec<u32>,
+    local_refs: Vec<u32>,
     /// Stack entries below this index are constants or in their slots.
-    pub spilled_below: usize,
+    spilled_below: usize,
     /// The validator's buffers, reused from function to function.
     validator_allocs: wasmparser::FuncValidatorAllocations,
     /// Merge states of the locals cache, indexed by control depth.
-    pub frame_caches: Vec<locals::FrameCache>,
+    frame_caches: Vec<locals::FrameCache>,
+    /// The first internal invariant failure of the current operator: the
+    /// compile bails out with it (as Liftoff does) instead of panicking.
+    bailout: Option<CompileError>,
 }
 
 impl<'m> CodeGen<'m> {
     pub fn new(env: Env<'m>, code_capacity: usize) -> CodeGen<'m> {
         CodeGen {
-            masm: Masm::with_capacity(code_capacity),
+            masm: Masm::with_capacity(code_capacity, env.cpu),
             env,
             calls: Vec::new(),
             traps: Vec::new(),
@@ -180,10 +123,7 @@ impl<'m> CodeGen<'m> {
             control: Vec::new(),
             merges: Vec::new(),
             free: RegSet::all_allocatable(),
-            locals: Vec::new(),
-            locals_end: 0,
-            max_slot: 0,
-            call_area: 0,
+            frame: FrameLayout::default(),
             dead: false,
             wasm_offset: 0,
             trap_stubs: Vec::new(),
@@ -191,14 +131,32 @@ impl<'m> CodeGen<'m> {
             scratch_moves: Vec::new(),
             scratch_targets: Vec::new(),
             br_table_labels: Vec::new(),
-            local_cache: Vec::new(),
-            reg_owner: [locals::NO_LOCAL; 32],
-            cached: RegSet(0),
-            dirty: RegSet(0),
+            lcache: Default::default(),
             local_refs: Vec::new(),
             spilled_below: 0,
             validator_allocs: Default::default(),
             frame_caches: Vec::new(),
+            bailout: None,
+        }
+    }
+
+    /// Records an internal invariant failure; the operator being compiled
+    /// finishes with placeholder values, then the compile fails with it.
+    pub fn bail(&mut self, what: &str) {
+        if self.bailout.is_none() {
+            self.bailout = Some(CompileError {
+                message: format!("internal compiler error: {what}"),
+                offset: self.wasm_offset as usize,
+            });
+        }
+    }
+
+    /// An operator's result, or the invariant failure it ran into.
+    pub fn check_bailout(&mut self, r: Result<(), CompileError>) -> Result<(), CompileError> {
+        r?;
+        match self.bailout.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
     }
 
@@ -213,15 +171,17 @@ impl<'m> CodeGen<'m> {
     /// is and the offset of its internal entry.
     ///
     /// A function has two entries. The external one (`FuncLoc::offset`,
-    /// used through `VMFuncRef`s and by entry trampolines) loads r14; direct
-    /// calls from the module's own functions enter right after that, since
-    /// r14 already holds the same memory base at every call site.
+    /// used through `VMFuncRef`s and by entry trampolines) loads the memory
+    /// base register; direct calls from the module's own functions enter
+    /// right after that, since it already holds the same memory base at
+    /// every call site.
     pub fn compile_function(
         &mut self,
         f: FunctionToCompile<'_>,
     ) -> Result<(FuncLoc, u32), CompileError> {
         let allocs = std::mem::take(&mut self.validator_allocs);
         let mut validator = f.validator.into_validator(allocs);
+        self.bailout = None;
         let start = self.masm.offset();
         self.reload_memory_base();
         let internal = self.masm.offset();
@@ -236,30 +196,21 @@ impl<'m> CodeGen<'m> {
                 e.offset = offset;
                 e
             })?;
-            if count as usize > 50_000 || self.locals.len() + count as usize > 50_000 {
+            if count as usize > 50_000 || self.frame.num_locals() + count as usize > 50_000 {
                 return Err(CompileError {
                     message: "too many locals".into(),
                     offset,
                 });
             }
             for _ in 0..count {
-                let size = value_size(ty);
-                self.locals_end += size;
-                self.locals.push(Local {
-                    ty,
-                    disp: -self.locals_end,
-                });
+                self.frame.declare_local(ty);
             }
         }
-        self.local_cache.clear();
-        self.local_cache.resize(self.locals.len(), None);
+        self.lcache.reset(self.frame.num_locals());
         self.local_refs.clear();
-        self.local_refs.resize(self.locals.len(), 0);
+        self.local_refs.resize(self.frame.num_locals(), 0);
         self.spilled_below = 0;
-        self.reg_owner = [locals::NO_LOCAL; 32];
-        self.cached = RegSet(0);
-        self.dirty = RegSet(0);
-        self.emit_prologue(f.func_index);
+        self.emit_prologue();
 
         // The reader decodes according to the enabled features (e.g. the
         // memory index of `memory.grow` is a zero byte without multi-memory).
@@ -277,7 +228,8 @@ impl<'m> CodeGen<'m> {
         }
         reader.finish()?;
         self.validator_allocs = validator.into_allocations();
-        self.end_function()?;
+        let r = self.end_function();
+        self.check_bailout(r)?;
         let end = self.masm.offset();
         Ok((
             FuncLoc {
@@ -295,86 +247,45 @@ impl<'m> CodeGen<'m> {
         self.control.clear();
         self.merges.clear();
         self.free = RegSet::all_allocatable();
-        self.locals.clear();
         self.trap_stubs.clear();
         self.dead = false;
-        self.call_area = 0;
         self.wasm_offset = info.body_offsets[(func_index - info.num_imported_funcs) as usize];
         // Parameters stay in the caller's argument slots.
-        let mut disp = FRAME_ARGS_OFFSET;
-        for &ty in info.types[self.func_type as usize].params.iter() {
-            self.locals.push(Local { ty, disp });
-            disp += value_size(ty);
-        }
-        self.locals_end = LOCALS_START;
+        self.frame
+            .begin(&info.types[self.func_type as usize].params);
     }
 
-    fn emit_prologue(&mut self, func_index: u32) {
-        let _ = func_index;
-        let m = &mut self.masm;
-        asm!(m
-            ; push rbp
-            ; mov rbp, rsp
-            // The frame size is patched once the body is done.
-            ; sub rsp, 0x7fff_fff0
-        );
-        let patch_at = m.offset() - 4;
-        self.frame_patches.push((patch_at, 0));
+    fn emit_prologue(&mut self) {
         let overflow = self.trap_label(TrapCode::StackOverflow);
-        let m = &mut self.masm;
-        asm!(m
-            ; mov r11, QWORD [r15]
-            ; cmp rsp, QWORD [r11]
-        );
-        m.jcc(Cond::B, overflow);
-        asm!(m; mov QWORD [BYTE rbp + VMCTX_SLOT], r15);
-        // Zero the declared locals (parameters are above rbp).
+        let patch_at = self.masm.prologue(overflow);
+        self.frame_patches.push((patch_at, 0));
+        // Zero the declared locals (parameters are above the frame pointer).
         let n_params = self.env.info.types[self.func_type as usize].params.len();
-        let zeroed = (self.locals_end - LOCALS_START) / 8;
-        let m = &mut self.masm;
-        if zeroed > 0 {
-            if zeroed <= 16 {
-                asm!(m; xor eax, eax);
-                for l in &self.locals[n_params..] {
-                    asm!(m; mov QWORD [rbp + l.disp], rax);
-                    if l.ty == ValType::V128 {
-                        asm!(m; mov QWORD [rbp + l.disp + 8], rax);
-                    }
-                }
-            } else {
-                let lowest = -self.locals_end;
-                asm!(m
-                    ; lea rdi, [rbp + lowest]
-                    ; mov ecx, zeroed
-                    ; xor eax, eax
-                    ; rep stosq
-                );
-            }
-        }
-        self.max_slot = self.locals_end;
+        let (declared, bytes, lowest) = self.frame.declared_locals(n_params);
+        let slots = declared.iter().map(|l| (l.disp, l.ty));
+        self.masm.zero_frame_slots(lowest, bytes / 8, slots);
+        self.frame.start_body();
         self.push_function_frame();
     }
 
-    /// r14 = base of memory 0 (after the prologue and every call).
+    /// The memory base register = base of memory 0 (at function entry and
+    /// after calls that may move it).
     pub fn reload_memory_base(&mut self) {
         if self.env.info.memories.is_empty() {
             return;
         }
         let off = self.env.offsets.memory(0);
-        asm!(self.masm
-            ; mov r14, QWORD [r15 + off]
-            ; mov r14, QWORD [r14]
-        );
+        self.masm.reload_memory_base(off);
     }
 
-    /// After a call: r15 from the frame, r14 from the vmctx.
+    /// After a call: the vmctx from the frame, the memory base from the vmctx.
     pub fn restore_pinned(&mut self) {
-        asm!(self.masm; mov r15, QWORD [BYTE rbp + VMCTX_SLOT]);
+        self.masm.restore_vmctx();
         self.reload_memory_base();
     }
 
     /// A label that raises `code` at the current wasm offset.
-    pub fn trap_label(&mut self, code: TrapCode) -> DynamicLabel {
+    pub fn trap_label(&mut self, code: TrapCode) -> Label {
         let label = self.masm.new_label();
         self.trap_stubs.push(TrapStub {
             label,
@@ -386,10 +297,13 @@ impl<'m> CodeGen<'m> {
 
     /// Raises `code` unconditionally right here.
     pub fn emit_trap(&mut self, code: TrapCode) {
-        asm!(self.masm
-            ; mov edi, code as u32 as i32
-            ; call QWORD [r15 + VMContextHeader::OFFSET_RAISE_TRAP]
-        );
+        self.masm.raise_trap(code);
+        self.record_return_address();
+    }
+
+    /// Maps the current position (a call's return address) to the current
+    /// wasm offset, for frame info.
+    pub fn record_return_address(&mut self) {
         let pc = self.masm.offset();
         self.address_map.push((pc, self.wasm_offset));
     }
@@ -406,15 +320,12 @@ impl<'m> CodeGen<'m> {
         for s in &stubs {
             self.masm.bind(s.label);
             if s.code == TrapCode::StackOverflow {
-                // Raised from the prologue after `sub rsp, frame`: rsp may be
-                // past the end of the real stack, so give the frame back
-                // before the raise stub pushes anything.
-                asm!(self.masm; mov rsp, rbp);
+                // Raised from the prologue after the frame is reserved: the
+                // stack pointer may be past the end of the real stack, so
+                // give the frame back before the raise stub pushes anything.
+                self.masm.discard_frame();
             }
-            asm!(self.masm
-                ; mov edi, s.code as u32 as i32
-                ; call QWORD [r15 + VMContextHeader::OFFSET_RAISE_TRAP]
-            );
+            self.masm.raise_trap(s.code);
             let pc = self.masm.offset();
             self.address_map.push((pc, s.wasm_offset));
         }
@@ -422,13 +333,15 @@ impl<'m> CodeGen<'m> {
         self.trap_stubs.clear();
         self.masm.emit_pool();
         // Resolve this function's jumps now, while its relocations are few.
-        self.masm.asm.commit().map_err(|e| CompileError {
+        self.masm.commit().map_err(|e| CompileError {
             message: format!("internal assembler error: {e}"),
             offset: self.wasm_offset as usize,
         })?;
-        let frame = (self.max_slot + self.call_area + 15) & !15;
-        let last = self.frame_patches.len() - 1;
-        self.frame_patches[last].1 = frame as u32;
+        let size = self.frame.size();
+        match self.frame_patches.last_mut() {
+            Some(p) => p.1 = size,
+            None => self.bail("no prologue to patch"),
+        }
         Ok(())
     }
 
@@ -438,13 +351,12 @@ impl<'m> CodeGen<'m> {
         funcs: Vec<FuncLoc>,
         internal_entries: Vec<u32>,
     ) -> Result<Chunk, CompileError> {
-        let mut code = self.masm.asm.finalize().map_err(|e| CompileError {
+        let mut code = self.masm.finalize().map_err(|e| CompileError {
             message: format!("internal assembler error: {e}"),
             offset: 0,
         })?;
         for (at, size) in self.frame_patches {
-            let at = at as usize;
-            code[at..at + 4].copy_from_slice(&size.to_le_bytes());
+            Masm::patch_frame_size(&mut code, at, size);
         }
         Ok(Chunk {
             code,

@@ -1,6 +1,6 @@
 //! The abstract value stack and register allocation.
 //!
-//! Every stack entry `j` owns a frame slot at `[rbp - off_j]` (its canonical
+//! Every stack entry `j` owns a frame slot at `Address::Frame(-off_j)` (its canonical
 //! slot, fixed by its position), so spilling never needs a slot allocator and
 //! a merge can name "the slot of entry j". Each register is held by at most
 //! one entry; a value popped by an operator is owned by that operator until
@@ -12,11 +12,12 @@
 //! `local.tee`) and at control-flow entries, references are materialised.
 
 use super::CodeGen;
-use crate::compiler::x64::masm::{asm, is_64, is_xmm_ty, Cond};
-use crate::compiler::x64::regs::{Reg, RegSet, ALLOC_GPRS, ALLOC_XMMS, GPR_MASK, XMM_MASK};
+use crate::compiler::isa::masm::{Address, Cond, Operand};
+use crate::compiler::isa::regs::{
+    is_fp_class, Reg, RegSet, ALLOC_FPRS, ALLOC_GPRS, FP_MASK, GPR_MASK,
+};
 use crate::module::ValType;
 use crate::vm::value_size;
-use dynasmrt::DynasmApi;
 
 /// Where a value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,8 +39,19 @@ pub(crate) enum Loc {
 pub(crate) struct Val {
     pub ty: ValType,
     pub loc: Loc,
-    /// The canonical slot is `[rbp - off]`.
+    /// The canonical slot is `Address::Frame(-off)`.
     pub off: i32,
+}
+
+impl Val {
+    /// The entry as an operand (as if popped).
+    pub fn opnd(self) -> Opnd {
+        Opnd {
+            ty: self.ty,
+            loc: self.loc,
+            off: self.off,
+        }
+    }
 }
 
 /// Where a merge value must be: a register or a canonical slot.
@@ -62,7 +74,7 @@ impl<'m> CodeGen<'m> {
     /// The canonical slot offset of a new entry of type `ty` at position `index`.
     pub fn slot_off_at(&self, index: usize, ty: ValType) -> i32 {
         let below = if index == 0 {
-            self.locals_end
+            self.frame.stack_base()
         } else {
             self.stack[index - 1].off
         };
@@ -71,9 +83,7 @@ impl<'m> CodeGen<'m> {
 
     pub fn push(&mut self, ty: ValType, loc: Loc) {
         let off = self.slot_off_at(self.stack.len(), ty);
-        if off > self.max_slot {
-            self.max_slot = off;
-        }
+        self.frame.use_slot(off);
         if let Loc::Local(l) = loc {
             self.local_refs[l as usize] += 1;
         }
@@ -101,16 +111,19 @@ impl<'m> CodeGen<'m> {
 
     /// Pops the top entry; a register in it now belongs to the caller.
     pub fn pop(&mut self) -> Opnd {
-        let v = self.stack.pop().expect("validated stack underflow");
+        let Some(v) = self.stack.pop() else {
+            self.bail("value stack underflow");
+            return Opnd {
+                ty: ValType::I32,
+                loc: Loc::Const(0),
+                off: 0,
+            };
+        };
         if let Loc::Local(l) = v.loc {
             self.local_refs[l as usize] -= 1;
         }
         self.spilled_below = self.spilled_below.min(self.stack.len());
-        Opnd {
-            ty: v.ty,
-            loc: v.loc,
-            off: v.off,
-        }
+        v.opnd()
     }
 
     pub fn release(&mut self, r: Reg) {
@@ -128,39 +141,42 @@ impl<'m> CodeGen<'m> {
     /// Takes a free register of the class of `ty`, spilling the oldest
     /// register-held entry of that class if there is none.
     pub fn alloc(&mut self, ty: ValType) -> Reg {
-        self.alloc_class(is_xmm_ty(ty), RegSet(0))
+        self.alloc_class(is_fp_class(ty), RegSet(0))
     }
 
     /// A free register of the class of `ty`, if any, without spilling or
     /// dropping cached locals.
     pub fn try_alloc(&mut self, ty: ValType) -> Option<Reg> {
-        let class = if is_xmm_ty(ty) { XMM_MASK } else { GPR_MASK };
+        let class = if is_fp_class(ty) { FP_MASK } else { GPR_MASK };
         let r = self.free.first(class)?;
         self.free.remove(r);
         Some(r)
     }
 
     /// Like [`Self::alloc`] but never returns a register in `avoid`.
-    pub fn alloc_class(&mut self, xmm: bool, avoid: RegSet) -> Reg {
+    pub fn alloc_class(&mut self, fp: bool, avoid: RegSet) -> Reg {
         // The free set only ever holds allocatable registers.
-        let class = if xmm { XMM_MASK } else { GPR_MASK };
+        let class = if fp { FP_MASK } else { GPR_MASK };
         loop {
             if let Some(r) = self.free.first(class & !avoid.0) {
                 self.free.remove(r);
                 return r;
             }
             // A cached local costs nothing to drop (locals are written through).
-            if self.evict_cached_local(xmm, avoid) {
+            if self.evict_cached_local(fp, avoid) {
                 continue;
             }
             let from = self.spilled_below;
-            let victim = self.stack[from..]
-                .iter()
-                .position(
-                    |v| matches!(v.loc, Loc::Reg(r) if r.is_xmm() == xmm && !avoid.contains(r)),
-                )
-                .expect("more live operator operands than registers");
-            self.spill_entry(from + victim);
+            let victim = self.stack[from..].iter().position(
+                |v| matches!(v.loc, Loc::Reg(r) if r.is_fp() == fp && !avoid.contains(r)),
+            );
+            match victim {
+                Some(i) => self.spill_entry(from + i),
+                None => {
+                    self.bail("more live operator operands than registers");
+                    return if fp { ALLOC_FPRS[0] } else { ALLOC_GPRS[0] };
+                }
+            }
         }
     }
 
@@ -168,7 +184,7 @@ impl<'m> CodeGen<'m> {
     pub fn spill_entry(&mut self, i: usize) {
         let v = self.stack[i];
         if let Loc::Reg(r) = v.loc {
-            self.masm.store(v.ty, 5, -v.off, r);
+            self.masm.store(v.ty, Address::Frame(-v.off), r);
             self.stack[i].loc = Loc::Slot;
             self.free.insert(r);
         }
@@ -199,12 +215,8 @@ impl<'m> CodeGen<'m> {
     /// (the caller accounts for the dropped local reference).
     fn local_entry_to_slot(&mut self, i: usize) {
         let v = self.stack[i];
-        let o = Opnd {
-            ty: v.ty,
-            loc: v.loc,
-            off: v.off,
-        };
-        self.store_opnd(o, 5, -v.off);
+        let o = v.opnd();
+        self.store_opnd(o, Address::Frame(-v.off));
         self.stack[i].loc = Loc::Slot;
     }
 
@@ -215,7 +227,7 @@ impl<'m> CodeGen<'m> {
             match v.loc {
                 Loc::Reg(_) => self.spill_entry(i),
                 Loc::Const(bits) => {
-                    self.masm.store_const(v.ty, 5, -v.off, bits);
+                    self.masm.store_const(v.ty, Address::Frame(-v.off), bits);
                     self.stack[i].loc = Loc::Slot;
                 }
                 Loc::Slot => {}
@@ -223,7 +235,7 @@ impl<'m> CodeGen<'m> {
                     self.local_entry_to_slot(i);
                     self.local_refs[l as usize] -= 1;
                 }
-                Loc::Flags(_) => unreachable!("flags are materialised before control flow"),
+                Loc::Flags(_) => self.bail("pending flags at a control-flow entry"),
             }
         }
     }
@@ -239,15 +251,15 @@ impl<'m> CodeGen<'m> {
         if let Some(i) = self.stack.iter().position(|v| v.loc == Loc::Reg(r)) {
             let mut avoid = RegSet(0);
             avoid.insert(r);
-            let has_free = if r.is_xmm() {
-                &ALLOC_XMMS[..]
+            let has_free = if r.is_fp() {
+                &ALLOC_FPRS[..]
             } else {
                 &ALLOC_GPRS[..]
             }
             .iter()
             .any(|x| self.free.contains(*x));
             if has_free {
-                let n = self.alloc_class(r.is_xmm(), avoid);
+                let n = self.alloc_class(r.is_fp(), avoid);
                 self.masm.mov_rr(n, r);
                 self.stack[i].loc = Loc::Reg(n);
             } else {
@@ -260,39 +272,56 @@ impl<'m> CodeGen<'m> {
 
     /// Loads an operand into a register it owns (reusing its register).
     pub fn opnd_to_reg(&mut self, o: Opnd) -> Reg {
+        if let Loc::Reg(r) = o.loc {
+            return r;
+        }
+        // Allocating may drop a local's cache: resolve afterwards.
+        let r = self.alloc(o.ty);
+        self.opnd_into(o, r);
+        r
+    }
+
+    /// The operand as an instruction source, and the register the caller
+    /// must release after the instruction (if it owns one). A local reads
+    /// from its cached register or its slot; pending flags are materialised.
+    pub fn operand(&mut self, o: Opnd) -> (Operand, Option<Reg>) {
         match o.loc {
-            Loc::Reg(r) => r,
-            Loc::Const(bits) => {
-                let r = self.alloc(o.ty);
-                self.masm.load_const(o.ty, r, bits);
-                r
+            Loc::Reg(r) => (Operand::Reg(r), Some(r)),
+            Loc::Const(bits) => (Operand::Const(bits), None),
+            Loc::Slot => (Operand::Mem(Address::Frame(-o.off)), None),
+            Loc::Flags(_) => {
+                let r = self.opnd_to_reg(o);
+                (Operand::Reg(r), Some(r))
             }
-            Loc::Slot => {
-                let r = self.alloc(o.ty);
-                self.masm.load(o.ty, r, 5, -o.off);
-                r
+            Loc::Local(l) => match self.lcache.reg(l) {
+                Some(c) => (Operand::Reg(c), None),
+                None => (Operand::Mem(Address::Frame(self.frame.local(l).disp)), None),
+            },
+        }
+    }
+
+    /// Moves an operand into `dst` (taken by the caller), releasing the
+    /// operand's own register.
+    pub fn opnd_into(&mut self, o: Opnd, dst: Reg) {
+        match o.loc {
+            Loc::Reg(r) => {
+                self.masm.mov_rr(dst, r);
+                self.release(r);
             }
-            Loc::Flags(c) => {
-                let r = self.alloc(ValType::I32);
-                self.masm.setcc(c, r);
-                r
-            }
-            Loc::Local(l) => {
-                // Allocating may drop the local's cache: resolve afterwards.
-                let r = self.alloc(o.ty);
-                self.load_local(l, r);
-                r
-            }
+            Loc::Const(bits) => self.masm.load_const(o.ty, dst, bits),
+            Loc::Slot => self.masm.load(o.ty, dst, Address::Frame(-o.off)),
+            Loc::Flags(c) => self.masm.set_if(c, dst),
+            Loc::Local(l) => self.load_local(l, dst),
         }
     }
 
     /// Copies the current value of local `l` into `r`.
     pub fn load_local(&mut self, l: u32, r: Reg) {
-        match self.local_cache[l as usize] {
+        match self.lcache.reg(l) {
             Some(c) => self.masm.mov_rr(r, c),
             None => {
-                let local = self.locals[l as usize];
-                self.masm.load(local.ty, r, 5, local.disp);
+                let local = self.frame.local(l);
+                self.masm.load(local.ty, r, Address::Frame(local.disp));
             }
         }
     }
@@ -301,7 +330,7 @@ impl<'m> CodeGen<'m> {
     /// reads it, and whether the caller owns (and must release) it.
     pub fn read_reg(&mut self, o: Opnd) -> (Reg, bool) {
         if let Loc::Local(l) = o.loc {
-            if let Some(c) = self.local_cache[l as usize] {
+            if let Some(c) = self.lcache.reg(l) {
                 return (c, false);
             }
         }
@@ -344,8 +373,10 @@ impl<'m> CodeGen<'m> {
         {
             let c = *c;
             let r = self.alloc(ValType::I32);
-            self.masm.setcc(c, r);
-            self.stack.last_mut().unwrap().loc = Loc::Reg(r);
+            self.masm.set_if(c, r);
+            if let Some(v) = self.stack.last_mut() {
+                v.loc = Loc::Reg(r);
+            }
         }
     }
 
@@ -357,7 +388,7 @@ impl<'m> CodeGen<'m> {
                 free.remove(r);
             }
         }
-        free.0 &= !self.cached.0;
+        free.0 &= !self.lcache.cached_regs().0;
         self.free = free;
     }
 
@@ -369,40 +400,20 @@ impl<'m> CodeGen<'m> {
         }
     }
 
-    /// Copies an operand to `[base + disp]` (as `ty`'s slot bytes).
-    pub fn store_opnd(&mut self, o: Opnd, base: u8, disp: i32) {
+    /// Copies an operand to `addr` (as `ty`'s slot bytes).
+    pub fn store_opnd(&mut self, o: Opnd, addr: Address) {
         match o.loc {
-            Loc::Reg(r) => self.masm.store(o.ty, base, disp, r),
-            Loc::Const(bits) => self.masm.store_const(o.ty, base, disp, bits),
-            Loc::Slot => self.masm.copy_mem(o.ty, base, disp, 5, -o.off),
-            Loc::Flags(c) => {
-                self.masm
-                    .setcc(c, Reg::gpr(crate::compiler::x64::regs::SCRATCH2));
-                asm!(self.masm; mov DWORD [Rq(base) + disp], r10d);
-            }
-            Loc::Local(l) => match self.local_cache[l as usize] {
-                Some(c) => self.masm.store(o.ty, base, disp, c),
+            Loc::Reg(r) => self.masm.store(o.ty, addr, r),
+            Loc::Const(bits) => self.masm.store_const(o.ty, addr, bits),
+            Loc::Slot => self.masm.copy_mem(o.ty, addr, Address::Frame(-o.off)),
+            Loc::Flags(c) => self.masm.store_flag(c, addr),
+            Loc::Local(l) => match self.lcache.reg(l) {
+                Some(c) => self.masm.store(o.ty, addr, c),
                 None => {
-                    let local = self.locals[l as usize];
-                    self.masm.copy_mem(o.ty, base, disp, 5, local.disp);
+                    let local = self.frame.local(l);
+                    self.masm.copy_mem(o.ty, addr, Address::Frame(local.disp));
                 }
             },
-        }
-    }
-
-    /// Emits `op reg, operand` style code: gives the GPR operand's value as a
-    /// register, constant or slot for instructions that accept all three.
-    pub fn is_imm32(o: &Opnd) -> Option<i32> {
-        match o.loc {
-            Loc::Const(bits) => {
-                if !is_64(o.ty) {
-                    Some(bits as u32 as i32)
-                } else {
-                    let v = bits as i64;
-                    (v >= i32::MIN as i64 && v <= i32::MAX as i64).then_some(v as i32)
-                }
-            }
-            _ => None,
         }
     }
 }

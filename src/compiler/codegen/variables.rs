@@ -1,12 +1,11 @@
 //! Constants, locals, globals, `drop`/`select`, and reference values.
 
-use dynasmrt::DynasmApi;
 use wasmparser::{HeapType, Ieee32, Ieee64};
 
 use super::stack::Loc;
 use super::CodeGen;
-use crate::compiler::x64::masm::{asm, is_xmm_ty, Cond};
-use crate::compiler::x64::regs::SCRATCH;
+use crate::compiler::isa::masm::Address;
+use crate::compiler::isa::regs::is_fp_class;
 use crate::module::{CompileError, ValType};
 
 impl<'m> CodeGen<'m> {
@@ -37,17 +36,17 @@ impl<'m> CodeGen<'m> {
     }
 
     pub fn visit_local_get(&mut self, local_index: u32) -> Result<(), CompileError> {
-        let l = self.locals[local_index as usize];
-        if self.local_cache[local_index as usize].is_none() {
+        let l = self.frame.local(local_index);
+        if self.lcache.reg(local_index).is_none() {
             match self.try_alloc(l.ty) {
                 // Cache it: later reads (and this one) use the register.
                 Some(c) => {
-                    self.masm.load(l.ty, c, 5, l.disp);
+                    self.masm.load(l.ty, c, Address::Frame(l.disp));
                     self.cache_local(local_index, c);
                 }
                 None => {
                     let r = self.alloc(l.ty);
-                    self.masm.load(l.ty, r, 5, l.disp);
+                    self.masm.load(l.ty, r, Address::Frame(l.disp));
                     self.push_reg(l.ty, r);
                     return Ok(());
                 }
@@ -58,7 +57,7 @@ impl<'m> CodeGen<'m> {
     }
 
     pub fn visit_local_set(&mut self, local_index: u32) -> Result<(), CompileError> {
-        let l = self.locals[local_index as usize];
+        let l = self.frame.local(local_index);
         let o = self.pop();
         self.materialize_local_refs(local_index);
         if let Loc::Reg(r) = o.loc {
@@ -66,7 +65,7 @@ impl<'m> CodeGen<'m> {
             self.set_cached_local(local_index, r);
             return Ok(());
         }
-        self.store_opnd(o, 5, l.disp);
+        self.store_opnd(o, Address::Frame(l.disp));
         match o.loc {
             // A constant (typically a loop counter's start) is worth a
             // register if one is free: a loop header then carries it.
@@ -83,7 +82,7 @@ impl<'m> CodeGen<'m> {
     }
 
     pub fn visit_local_tee(&mut self, local_index: u32) -> Result<(), CompileError> {
-        let l = self.locals[local_index as usize];
+        let l = self.frame.local(local_index);
         let o = self.pop();
         self.materialize_local_refs(local_index);
         if let Loc::Reg(r) = o.loc {
@@ -92,7 +91,7 @@ impl<'m> CodeGen<'m> {
             self.push(o.ty, Loc::Local(local_index));
             return Ok(());
         }
-        self.store_opnd(o, 5, l.disp);
+        self.store_opnd(o, Address::Frame(l.disp));
         self.drop_local_cache(local_index);
         self.push_opnd(o);
         Ok(())
@@ -102,8 +101,7 @@ impl<'m> CodeGen<'m> {
         let ty = self.env.info.globals[global_index as usize].content;
         let off = self.env.offsets.global(global_index);
         let r = self.alloc(ty);
-        asm!(self.masm; mov Rq(SCRATCH), QWORD [r15 + off]);
-        self.masm.load(ty, r, SCRATCH, 0);
+        self.masm.global_load(ty, r, off);
         self.push_reg(ty, r);
         Ok(())
     }
@@ -112,8 +110,7 @@ impl<'m> CodeGen<'m> {
         let off = self.env.offsets.global(global_index);
         let o = self.pop();
         let r = self.opnd_to_reg(o);
-        asm!(self.masm; mov Rq(SCRATCH), QWORD [r15 + off]);
-        self.masm.store(o.ty, SCRATCH, 0, r);
+        self.masm.global_store(o.ty, off, r);
         self.release(r);
         Ok(())
     }
@@ -133,22 +130,22 @@ impl<'m> CodeGen<'m> {
             }
             _ => {
                 let r = self.opnd_to_reg(cond);
-                asm!(self.masm; test Rd(r.code()), Rd(r.code()));
+                let c = self.masm.test_nonzero(ValType::I32, r);
                 self.release(r);
-                Cond::NE
+                c
             }
         };
         let b = self.pop();
         let a = self.pop();
         let ra = self.opnd_to_reg(a);
         let rb = self.opnd_to_reg(b);
-        if is_xmm_ty(a.ty) {
+        if is_fp_class(a.ty) {
             let done = self.masm.new_label();
-            self.masm.jcc(c, done);
+            self.masm.branch_if(c, done);
             self.masm.mov_rr(ra, rb);
             self.masm.bind(done);
         } else {
-            self.masm.cmov(c.invert(), ra, rb);
+            self.masm.move_if(c.invert(), ra, rb);
         }
         self.release(rb);
         self.push_reg(a.ty, ra);
@@ -185,16 +182,16 @@ impl<'m> CodeGen<'m> {
             return Ok(());
         }
         let r = self.opnd_to_reg(o);
-        asm!(self.masm; test Rq(r.code()), Rq(r.code()));
+        let nonzero = self.masm.test_nonzero(o.ty, r);
         self.release(r);
-        self.push(ValType::I32, Loc::Flags(Cond::E));
+        self.push(ValType::I32, Loc::Flags(nonzero.invert()));
         Ok(())
     }
 
     pub fn visit_ref_func(&mut self, function_index: u32) -> Result<(), CompileError> {
         let off = self.env.offsets.funcref(function_index);
         let r = self.alloc(ValType::FuncRef);
-        asm!(self.masm; lea Rq(r.code()), [r15 + off]);
+        self.masm.vmctx_address(r, off);
         self.push_reg(ValType::FuncRef, r);
         Ok(())
     }

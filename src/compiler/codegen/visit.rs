@@ -14,7 +14,7 @@ use wasmparser::{
 use super::CodeGen;
 // Default (unsupported) bodies for the SIMD operators not implemented yet.
 #[allow(unused_imports)]
-use crate::compiler::x64::ops_simd::SimdFallback;
+use super::simd::SimdFallback;
 use crate::module::CompileError;
 
 pub(crate) struct ValidateThenEmit<'v, 'm> {
@@ -96,7 +96,8 @@ macro_rules! emit_op {
         if !uses_flags!($op) {
             $s.cg.materialize_flags();
         }
-        $s.cg.$visit($($arg),*)
+        let r = $s.cg.$visit($($arg),*);
+        $s.cg.check_bailout(r)
     }};
     ($s:ident, $proposal:ident, $op:ident, $visit:ident $(, $arg:ident)*) => {{
         $(let _ = $arg;)*

@@ -1,43 +1,13 @@
-//! Floating-point operators (SSE2 + SSE4.1 `round`).
+//! Floating-point operators, x86-64 side (SSE2, SSE4.1 `round`): the
+//! instructions for operands the generic code (`codegen/numeric.rs`) has
+//! already resolved.
 
 use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi};
 
-use super::masm::{asm, Cond};
-use super::regs::Reg;
-use crate::compiler::codegen::{CodeGen, Loc, Opnd};
-use crate::module::{CompileError, ValType};
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum FBin {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Min,
-    Max,
-    Copysign,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum FUn {
-    Abs,
-    Neg,
-    Sqrt,
-    Ceil,
-    Floor,
-    Trunc,
-    Nearest,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum FCmp {
-    Eq,
-    Ne,
-    Lt,
-    Gt,
-    Le,
-    Ge,
-}
+use super::masm::{asm, Address, Cond, Masm, Operand};
+use super::regs::{Reg, XSCRATCH};
+use crate::compiler::inst::{FloatArith, FloatBin, FloatCmp, FloatUn};
+use crate::module::ValType;
 
 /// An xmm source: a register, a frame slot, or a pool constant.
 #[derive(Clone, Copy)]
@@ -47,105 +17,86 @@ enum XSrc {
     Pool(DynamicLabel),
 }
 
-impl<'m> CodeGen<'m> {
-    /// The operand as an xmm source; constants go through xmm15.
-    fn xsrc_of(&mut self, o: Opnd) -> XSrc {
-        match o.loc {
-            Loc::Reg(r) => XSrc::Reg(r.code()),
-            Loc::Slot => XSrc::Mem(-o.off),
-            Loc::Const(bits) => XSrc::Pool(self.masm.pool_const(bits)),
-            Loc::Flags(_) => unreachable!("flags are i32"),
-            Loc::Local(l) => match self.local_cache[l as usize] {
-                Some(c) => XSrc::Reg(c.code()),
-                None => XSrc::Mem(self.locals[l as usize].disp),
-            },
+impl Masm {
+    /// The operand as an xmm source: constants come from the pool.
+    fn xsrc(&mut self, f64: bool, o: Operand) -> XSrc {
+        match o {
+            Operand::Reg(r) => XSrc::Reg(r.code()),
+            Operand::Mem(Address::Frame(d)) => XSrc::Mem(d),
+            Operand::Const(bits) => XSrc::Pool(self.pool_const(bits)),
+            Operand::Mem(a) => {
+                let ty = if f64 { ValType::F64 } else { ValType::F32 };
+                self.load(ty, XSCRATCH, a);
+                XSrc::Reg(XSCRATCH.code())
+            }
         }
     }
 
-    /// Releases the register behind an `XSrc` made from `o`, if it owns one.
-    fn release_xsrc(&mut self, o: Opnd, s: XSrc) {
-        if let (Loc::Reg(_), XSrc::Reg(c)) = (o.loc, s) {
-            self.release(Reg::xmm(c));
-        }
-    }
-
-    fn fbin(&mut self, ty: ValType, op: FBin) -> Result<(), CompileError> {
-        let f64 = ty == ValType::F64;
-        let b = self.pop();
-        let a = self.pop();
-        // add and mul commute (up to which NaN comes out, which wasm leaves
-        // open): compute into an operand that already owns a register.
-        let swap = matches!(op, FBin::Add | FBin::Mul)
-            && !matches!(a.loc, Loc::Reg(_))
-            && matches!(b.loc, Loc::Reg(_));
-        let (a, b) = if swap { (b, a) } else { (a, b) };
-        let ra = self.opnd_to_reg(a);
-        let d = ra.code();
+    /// `dst = dst op src`.
+    pub fn float_arith(&mut self, op: FloatArith, f64: bool, dst: Reg, src: Operand) {
+        let d = dst.code();
+        let s = self.xsrc(f64, src);
         macro_rules! arith {
             ($ss:ident, $sd:ident) => {{
-                let s = self.xsrc_of(b);
                 match (f64, s) {
-                    (false, XSrc::Reg(r)) => asm!(self.masm; $ss Rx(d), Rx(r)),
-                    (true, XSrc::Reg(r)) => asm!(self.masm; $sd Rx(d), Rx(r)),
-                    (false, XSrc::Mem(m)) => asm!(self.masm; $ss Rx(d), DWORD [rbp + m]),
-                    (true, XSrc::Mem(m)) => asm!(self.masm; $sd Rx(d), QWORD [rbp + m]),
-                    (false, XSrc::Pool(l)) => asm!(self.masm; $ss Rx(d), DWORD [=>l]),
-                    (true, XSrc::Pool(l)) => asm!(self.masm; $sd Rx(d), QWORD [=>l]),
+                    (false, XSrc::Reg(r)) => asm!(self; $ss Rx(d), Rx(r)),
+                    (true, XSrc::Reg(r)) => asm!(self; $sd Rx(d), Rx(r)),
+                    (false, XSrc::Mem(m)) => asm!(self; $ss Rx(d), DWORD [rbp + m]),
+                    (true, XSrc::Mem(m)) => asm!(self; $sd Rx(d), QWORD [rbp + m]),
+                    (false, XSrc::Pool(l)) => asm!(self; $ss Rx(d), DWORD [=>l]),
+                    (true, XSrc::Pool(l)) => asm!(self; $sd Rx(d), QWORD [=>l]),
                 }
-                self.release_xsrc(b, s);
             }};
         }
         match op {
-            FBin::Add => arith!(addss, addsd),
-            FBin::Sub => arith!(subss, subsd),
-            FBin::Mul => arith!(mulss, mulsd),
-            FBin::Div => arith!(divss, divsd),
-            FBin::Min | FBin::Max => {
+            FloatArith::Add => arith!(addss, addsd),
+            FloatArith::Sub => arith!(subss, subsd),
+            FloatArith::Mul => arith!(mulss, mulsd),
+            FloatArith::Div => arith!(divss, divsd),
+        }
+    }
+
+    /// `dst = dst op src` on two registers.
+    pub fn float_bin(&mut self, op: FloatBin, f64: bool, dst: Reg, src: Reg) {
+        let (d, s) = (dst.code(), src.code());
+        match op {
+            FloatBin::Min | FloatBin::Max => {
                 // minss/maxss return the second operand for NaNs and for
                 // ±0 pairs; wasm wants NaN propagation and -0 < +0.
-                let rb = self.opnd_to_reg(b);
-                let s = rb.code();
-                let (nan, ne, done) = (
-                    self.masm.new_label(),
-                    self.masm.new_label(),
-                    self.masm.new_label(),
-                );
+                let (nan, ne, done) = (self.new_label(), self.new_label(), self.new_label());
                 if f64 {
-                    asm!(self.masm; ucomisd Rx(d), Rx(s));
+                    asm!(self; ucomisd Rx(d), Rx(s));
                 } else {
-                    asm!(self.masm; ucomiss Rx(d), Rx(s));
+                    asm!(self; ucomiss Rx(d), Rx(s));
                 }
-                self.masm.jcc(Cond::P, nan);
-                self.masm.jcc(Cond::NE, ne);
+                self.branch_if(Cond::P, nan);
+                self.branch_if(Cond::NE, ne);
                 // Equal: only the signs of zeros can differ.
-                if op == FBin::Min {
-                    asm!(self.masm; orps Rx(d), Rx(s));
+                if op == FloatBin::Min {
+                    asm!(self; orps Rx(d), Rx(s));
                 } else {
-                    asm!(self.masm; andps Rx(d), Rx(s));
+                    asm!(self; andps Rx(d), Rx(s));
                 }
-                self.masm.jmp(done);
-                self.masm.bind(nan);
+                self.jmp(done);
+                self.bind(nan);
                 if f64 {
-                    asm!(self.masm; addsd Rx(d), Rx(s));
+                    asm!(self; addsd Rx(d), Rx(s));
                 } else {
-                    asm!(self.masm; addss Rx(d), Rx(s));
+                    asm!(self; addss Rx(d), Rx(s));
                 }
-                self.masm.jmp(done);
-                self.masm.bind(ne);
-                match (op == FBin::Min, f64) {
-                    (true, false) => asm!(self.masm; minss Rx(d), Rx(s)),
-                    (true, true) => asm!(self.masm; minsd Rx(d), Rx(s)),
-                    (false, false) => asm!(self.masm; maxss Rx(d), Rx(s)),
-                    (false, true) => asm!(self.masm; maxsd Rx(d), Rx(s)),
+                self.jmp(done);
+                self.bind(ne);
+                match (op == FloatBin::Min, f64) {
+                    (true, false) => asm!(self; minss Rx(d), Rx(s)),
+                    (true, true) => asm!(self; minsd Rx(d), Rx(s)),
+                    (false, false) => asm!(self; maxss Rx(d), Rx(s)),
+                    (false, true) => asm!(self; maxsd Rx(d), Rx(s)),
                 }
-                self.masm.bind(done);
-                self.release(rb);
+                self.bind(done);
             }
-            FBin::Copysign => {
-                let rb = self.opnd_to_reg(b);
-                let s = rb.code();
+            FloatBin::Copysign => {
                 if f64 {
-                    asm!(self.masm
+                    asm!(self
                         ; movq r11, Rx(d)
                         ; movq r10, Rx(s)
                         ; btr r11, 63
@@ -155,7 +106,7 @@ impl<'m> CodeGen<'m> {
                         ; movq Rx(d), r11
                     );
                 } else {
-                    asm!(self.masm
+                    asm!(self
                         ; movd r11d, Rx(d)
                         ; movd r10d, Rx(s)
                         ; and r11d, 0x7fff_ffff
@@ -164,162 +115,103 @@ impl<'m> CodeGen<'m> {
                         ; movd Rx(d), r11d
                     );
                 }
-                self.release(rb);
             }
         }
-        self.push_reg(ty, ra);
-        Ok(())
     }
 
-    fn fun(&mut self, ty: ValType, op: FUn) -> Result<(), CompileError> {
-        let f64 = ty == ValType::F64;
-        if matches!(op, FUn::Ceil | FUn::Floor | FUn::Trunc | FUn::Nearest) && !self.env.cpu.sse41 {
-            return Err(self.unsupported("float rounding on a CPU without SSE4.1"));
+    /// Whether [`Masm::float_unary`] can round (SSE4.1), or why not.
+    pub fn can_round_floats(&self) -> Result<(), &'static str> {
+        if self.cpu.sse41 {
+            Ok(())
+        } else {
+            Err("float rounding on a CPU without SSE4.1")
         }
-        let r = self.pop_reg();
+    }
+
+    /// `r = op(r)`.
+    pub fn float_unary(&mut self, op: FloatUn, f64: bool, r: Reg) {
         let d = r.code();
         // roundss/sd immediates: mode | 8 (suppress the precision exception).
         let round = |op| match op {
-            FUn::Nearest => 8,
-            FUn::Floor => 9,
-            FUn::Ceil => 10,
+            FloatUn::Nearest => 8,
+            FloatUn::Floor => 9,
+            FloatUn::Ceil => 10,
             _ => 11,
         };
         match (op, f64) {
-            (FUn::Abs, false) => asm!(self.masm
+            (FloatUn::Abs, false) => asm!(self
                 ; movd r11d, Rx(d)
                 ; and r11d, 0x7fff_ffff
                 ; movd Rx(d), r11d
             ),
-            (FUn::Abs, true) => asm!(self.masm
+            (FloatUn::Abs, true) => asm!(self
                 ; movq r11, Rx(d)
                 ; btr r11, 63
                 ; movq Rx(d), r11
             ),
-            (FUn::Neg, false) => asm!(self.masm
+            (FloatUn::Neg, false) => asm!(self
                 ; movd r11d, Rx(d)
                 ; xor r11d, i32::MIN
                 ; movd Rx(d), r11d
             ),
-            (FUn::Neg, true) => asm!(self.masm
+            (FloatUn::Neg, true) => asm!(self
                 ; movq r11, Rx(d)
                 ; btc r11, 63
                 ; movq Rx(d), r11
             ),
-            (FUn::Sqrt, false) => asm!(self.masm; sqrtss Rx(d), Rx(d)),
-            (FUn::Sqrt, true) => asm!(self.masm; sqrtsd Rx(d), Rx(d)),
-            (op, false) => asm!(self.masm; roundss Rx(d), Rx(d), round(op)),
-            (op, true) => asm!(self.masm; roundsd Rx(d), Rx(d), round(op)),
+            (FloatUn::Sqrt, false) => asm!(self; sqrtss Rx(d), Rx(d)),
+            (FloatUn::Sqrt, true) => asm!(self; sqrtsd Rx(d), Rx(d)),
+            (op, false) => asm!(self; roundss Rx(d), Rx(d), round(op)),
+            (op, true) => asm!(self; roundsd Rx(d), Rx(d), round(op)),
         }
-        self.push_reg(ty, r);
-        Ok(())
     }
 
-    fn fcmp(&mut self, ty: ValType, op: FCmp) -> Result<(), CompileError> {
-        let f64 = ty == ValType::F64;
-        let b = self.pop();
-        let a = self.pop();
+    /// Whether [`Masm::float_cmp`] wants its operands swapped (`b ? a`) for
+    /// `op`.
+    pub fn float_cmp_swaps(op: FloatCmp) -> bool {
         // `x > y` and `x >= y` are single-flag tests after ucomis(x, y)
         // (unordered sets CF): lt/le swap the operands.
-        let (x, y) = match op {
-            FCmp::Lt | FCmp::Le => (b, a),
-            _ => (a, b),
-        };
-        let (rx, owned) = self.read_reg(x);
-        let s = self.xsrc_of(y);
-        let d = rx.code();
+        matches!(op, FloatCmp::Lt | FloatCmp::Le)
+    }
+
+    /// Compares `x` with `y` (in the order [`Masm::float_cmp_swaps`] asks
+    /// for). Returns the condition that holds when `op` does, or `None` if
+    /// the result must be materialised by [`Masm::float_cmp_result`] right
+    /// after (no single condition covers it).
+    pub fn float_cmp(&mut self, op: FloatCmp, f64: bool, x: Reg, y: Operand) -> Option<Cond> {
+        let d = x.code();
+        let s = self.xsrc(f64, y);
         match (f64, s) {
-            (false, XSrc::Reg(r)) => asm!(self.masm; ucomiss Rx(d), Rx(r)),
-            (true, XSrc::Reg(r)) => asm!(self.masm; ucomisd Rx(d), Rx(r)),
-            (false, XSrc::Mem(m)) => asm!(self.masm; ucomiss Rx(d), DWORD [rbp + m]),
-            (true, XSrc::Mem(m)) => asm!(self.masm; ucomisd Rx(d), QWORD [rbp + m]),
-            (false, XSrc::Pool(l)) => asm!(self.masm; ucomiss Rx(d), DWORD [=>l]),
-            (true, XSrc::Pool(l)) => asm!(self.masm; ucomisd Rx(d), QWORD [=>l]),
-        }
-        self.release_xsrc(y, s);
-        if owned {
-            self.release(rx);
+            (false, XSrc::Reg(r)) => asm!(self; ucomiss Rx(d), Rx(r)),
+            (true, XSrc::Reg(r)) => asm!(self; ucomisd Rx(d), Rx(r)),
+            (false, XSrc::Mem(m)) => asm!(self; ucomiss Rx(d), DWORD [rbp + m]),
+            (true, XSrc::Mem(m)) => asm!(self; ucomisd Rx(d), QWORD [rbp + m]),
+            (false, XSrc::Pool(l)) => asm!(self; ucomiss Rx(d), DWORD [=>l]),
+            (true, XSrc::Pool(l)) => asm!(self; ucomisd Rx(d), QWORD [=>l]),
         }
         match op {
-            FCmp::Lt | FCmp::Gt => self.push(ValType::I32, Loc::Flags(Cond::A)),
-            FCmp::Le | FCmp::Ge => self.push(ValType::I32, Loc::Flags(Cond::AE)),
-            FCmp::Eq | FCmp::Ne => {
-                let r = self.alloc(ValType::I32);
-                if op == FCmp::Eq {
-                    asm!(self.masm
-                        ; setnp r10b
-                        ; sete r11b
-                        ; and r11b, r10b
-                        ; movzx Rd(r.code()), r11b
-                    );
-                } else {
-                    asm!(self.masm
-                        ; setp r10b
-                        ; setne r11b
-                        ; or r11b, r10b
-                        ; movzx Rd(r.code()), r11b
-                    );
-                }
-                self.push_reg(ValType::I32, r);
-            }
+            FloatCmp::Lt | FloatCmp::Gt => Some(Cond::A),
+            FloatCmp::Le | FloatCmp::Ge => Some(Cond::AE),
+            FloatCmp::Eq | FloatCmp::Ne => None,
         }
-        Ok(())
     }
-}
 
-macro_rules! float_ops {
-    ($($visit:ident => $method:ident($($arg:expr),*);)*) => {
-        impl<'m> CodeGen<'m> {
-            $(
-                pub fn $visit(&mut self) -> Result<(), CompileError> {
-                    self.$method($($arg),*)
-                }
-            )*
+    /// `dst` = the i32 result of the float compare `op` just emitted.
+    pub fn float_cmp_result(&mut self, op: FloatCmp, dst: Reg) {
+        if op == FloatCmp::Eq {
+            asm!(self
+                ; setnp r10b
+                ; sete r11b
+                ; and r11b, r10b
+                ; movzx Rd(dst.code()), r11b
+            );
+        } else {
+            asm!(self
+                ; setp r10b
+                ; setne r11b
+                ; or r11b, r10b
+                ; movzx Rd(dst.code()), r11b
+            );
         }
-    };
-}
-
-use ValType::{F32, F64};
-
-float_ops! {
-    visit_f32_add => fbin(F32, FBin::Add);
-    visit_f32_sub => fbin(F32, FBin::Sub);
-    visit_f32_mul => fbin(F32, FBin::Mul);
-    visit_f32_div => fbin(F32, FBin::Div);
-    visit_f32_min => fbin(F32, FBin::Min);
-    visit_f32_max => fbin(F32, FBin::Max);
-    visit_f32_copysign => fbin(F32, FBin::Copysign);
-    visit_f64_add => fbin(F64, FBin::Add);
-    visit_f64_sub => fbin(F64, FBin::Sub);
-    visit_f64_mul => fbin(F64, FBin::Mul);
-    visit_f64_div => fbin(F64, FBin::Div);
-    visit_f64_min => fbin(F64, FBin::Min);
-    visit_f64_max => fbin(F64, FBin::Max);
-    visit_f64_copysign => fbin(F64, FBin::Copysign);
-    visit_f32_abs => fun(F32, FUn::Abs);
-    visit_f32_neg => fun(F32, FUn::Neg);
-    visit_f32_sqrt => fun(F32, FUn::Sqrt);
-    visit_f32_ceil => fun(F32, FUn::Ceil);
-    visit_f32_floor => fun(F32, FUn::Floor);
-    visit_f32_trunc => fun(F32, FUn::Trunc);
-    visit_f32_nearest => fun(F32, FUn::Nearest);
-    visit_f64_abs => fun(F64, FUn::Abs);
-    visit_f64_neg => fun(F64, FUn::Neg);
-    visit_f64_sqrt => fun(F64, FUn::Sqrt);
-    visit_f64_ceil => fun(F64, FUn::Ceil);
-    visit_f64_floor => fun(F64, FUn::Floor);
-    visit_f64_trunc => fun(F64, FUn::Trunc);
-    visit_f64_nearest => fun(F64, FUn::Nearest);
-    visit_f32_eq => fcmp(F32, FCmp::Eq);
-    visit_f32_ne => fcmp(F32, FCmp::Ne);
-    visit_f32_lt => fcmp(F32, FCmp::Lt);
-    visit_f32_gt => fcmp(F32, FCmp::Gt);
-    visit_f32_le => fcmp(F32, FCmp::Le);
-    visit_f32_ge => fcmp(F32, FCmp::Ge);
-    visit_f64_eq => fcmp(F64, FCmp::Eq);
-    visit_f64_ne => fcmp(F64, FCmp::Ne);
-    visit_f64_lt => fcmp(F64, FCmp::Lt);
-    visit_f64_gt => fcmp(F64, FCmp::Gt);
-    visit_f64_le => fcmp(F64, FCmp::Le);
-    visit_f64_ge => fcmp(F64, FCmp::Ge);
+    }
 }
