@@ -24,9 +24,10 @@
 //! `wasm_instance_new`'s `trap`). A null string array is no strings, which
 //! only a count of 0 may have.
 //!
-//! Panics: the functions that open files, build objects or make imports
-//! run through [`guard`] and fail as they would otherwise (`false`, null,
-//! an error trap); the setters and readers cannot panic.
+//! Panics: the functions whose result can say "failed" (those returning
+//! `bool` or a new object, and `wasi_env_get_imports`) run through
+//! [`guard`] and fail as they would otherwise (`false`, null, an error
+//! trap); the setters and readers that return nothing cannot panic.
 
 use super::engine::wasm_store_t;
 use super::extern_::wasm_extern_t;
@@ -127,13 +128,13 @@ pub unsafe extern "C" fn wasi_config_set_argv(
 ) -> bool {
     let Some(config) = config else { return false };
     // SAFETY: forwarded from the caller.
-    match unsafe { strings(argc, argv) } {
+    guard(false, || match unsafe { strings(argc, argv) } {
         Some(args) => {
             config.args = args;
             true
         }
         None => false,
-    }
+    })
 }
 
 /// Gives the program the host process's arguments (non-UTF-8 bytes become
@@ -158,14 +159,16 @@ pub unsafe extern "C" fn wasi_config_set_env(
     values: *const *const c_char,
 ) -> bool {
     let Some(config) = config else { return false };
-    // SAFETY: forwarded from the caller.
-    let (Some(names), Some(values)) = (unsafe { strings(envc, names) }, unsafe {
-        strings(envc, values)
-    }) else {
-        return false;
-    };
-    config.env = names.into_iter().zip(values).collect();
-    true
+    guard(false, || {
+        // SAFETY: forwarded from the caller.
+        let (Some(names), Some(values)) = (unsafe { strings(envc, names) }, unsafe {
+            strings(envc, values)
+        }) else {
+            return false;
+        };
+        config.env = names.into_iter().zip(values).collect();
+        true
+    })
 }
 
 /// Gives the program the host process's environment (non-UTF-8 bytes
@@ -472,9 +475,11 @@ pub unsafe extern "C" fn wasi_env_set_instance(
     if !ptr::eq(instance.store, env.store.as_ptr()) {
         return false;
     }
-    // SAFETY: the store outlives the environment; an entry point of it.
-    let store = unsafe { env.store.as_ref().store() };
-    env.ctx.bind_memory_of(store, &instance.instance)
+    guard(false, || {
+        // SAFETY: the store outlives the environment; an entry point of it.
+        let store = unsafe { env.store.as_ref().store() };
+        env.ctx.bind_memory_of(store, &instance.instance)
+    })
 }
 
 fn write_bytes(out: Option<&mut MaybeUninit<wasm_byte_vec_t>>, bytes: Vec<u8>) {
