@@ -1,6 +1,7 @@
 // The headers compile as C++ (no designated initialisers here: the WASM_*_VAL
 // macros need C++20), and the inline helpers link.
 #include "brisk.h"
+#include "wasi.h"
 #include "wasm.h"
 
 #include <cstdio>
@@ -17,6 +18,12 @@ int main() {
   wasm_name_new_from_string(&name, "c++");
   ok = ok && name.size == 3;
   wasm_name_delete(&name);
+  const char* argv[] = {"prog"};
+  wasi_config_t* config = wasi_config_new();
+  ok = ok && wasi_config_set_argv(config, 1, argv);
+  wasi_env_t* wasi = wasi_env_new(store, config);
+  ok = ok && wasi != nullptr;
+  wasi_env_delete(wasi);
   wasm_store_delete(store);
   wasm_engine_delete(engine);
   std::printf("%s\n", ok ? "c++ ok" : "c++ FAILED");

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs libbrisk for C hosts under a prefix:
-#   <prefix>/include/wasm.h (and brisk.h)     the headers
+#   <prefix>/include/wasm.h (brisk.h, wasi.h)  the headers
 #   <prefix>/lib/libbrisk.a, libbrisk.so      the libraries
 #   <prefix>/lib/cmake/brisk/                 find_package(brisk) -> brisk::brisk
 #   <prefix>/lib/pkgconfig/brisk.pc           pkg-config --cflags --libs brisk

@@ -2,7 +2,9 @@
 //! `cc` crate, linked against the static library cargo built alongside this
 //! test, and run; it must exit 0 and print exactly `c-tests/<name>.out`.
 //! The wasm modules they load are compiled from `c-tests/*.wat` into the
-//! directory passed as their first argument.
+//! directory passed as their first argument; the WASI programs of
+//! `tests/wasi/` are copied there too, with their expected output, as
+//! `wasi_<file>` (for `c-tests/wasi.c` and the bindings' tests).
 //!
 //! `memcheck` runs them all again under valgrind and fails on any leak or
 //! memory error. `exported_symbols` checks that the shared library exports
@@ -49,6 +51,16 @@ fn work_dir() -> &'static Path {
             let name = wat.file_stem().unwrap().to_str().unwrap().to_string();
             let bytes = wat::parse_file(&wat).unwrap_or_else(|e| panic!("{}: {e}", wat.display()));
             std::fs::write(dir.join(format!("{name}.wasm")), bytes).expect("write wasm");
+        }
+        let wasi = manifest_dir().join("tests/wasi");
+        for entry in std::fs::read_dir(&wasi).expect("tests/wasi") {
+            let path = entry.expect("dir entry").path();
+            if path.extension().is_some_and(|e| {
+                ["wasm", "stdout", "stderr", "input"].contains(&e.to_str().unwrap())
+            }) {
+                let name = path.file_name().unwrap().to_str().unwrap();
+                std::fs::copy(&path, dir.join(format!("wasi_{name}"))).expect("copy a WASI file");
+            }
         }
         dir
     })
@@ -174,6 +186,7 @@ const C_TESTS: &[&str] = &[
     "errors",
     "nulls",
     "brisk_ext",
+    "wasi",
 ];
 
 macro_rules! c_tests {
@@ -198,7 +211,8 @@ c_tests!(
     serialize,
     errors,
     nulls,
-    brisk_ext
+    brisk_ext,
+    wasi
 );
 
 #[test]
@@ -338,6 +352,16 @@ fn exported_symbols() {
     assert_eq!(
         ext, ext_exported,
         "include/brisk.h and the exported brisk_* functions differ"
+    );
+    // And wasi.h exactly the exported wasi_* functions.
+    let wasi: BTreeSet<String> = declared_functions(&manifest_dir().join("include/wasi.h"))
+        .into_iter()
+        .filter(|f| f.starts_with("wasi_"))
+        .collect();
+    assert_eq!(
+        wasi,
+        exported_names("wasi_"),
+        "include/wasi.h and the exported wasi_* functions differ"
     );
     let extra: Vec<_> = exported.difference(&ours).collect();
     assert!(extra.is_empty(), "exported but not declared: {extra:?}");
@@ -566,9 +590,13 @@ fn programs_built_against_the_standard_header() {
         eprintln!("SKIPPED: no standard header, and BRISK_SKIP_STANDARD_HEADER is set");
         return;
     };
-    let dir = header.parent().unwrap();
+    // The standard's wasm.h alone: its folder also holds wasmtime's wasi.h,
+    // which would shadow ours.
+    let dir = work_dir().join("standard-include");
+    std::fs::create_dir_all(&dir).expect("create the standard header's dir");
+    std::fs::copy(&header, dir.join("wasm.h")).expect("copy the standard wasm.h");
     for name in C_TESTS {
-        let exe = build_with_header(name, &library("libbrisk.a"), "-standard", Some(dir));
+        let exe = build_with_header(name, &library("libbrisk.a"), "-standard", Some(&dir));
         let out = Command::new(&exe)
             .arg(work_dir())
             .output()

@@ -1,9 +1,9 @@
 //! Every exported function survives null handles ("Null pointers" in
 //! `src/capi/mod.rs`), checked over every function, so that a new one cannot
-//! be missed: the declarations are read from `include/wasm.h` and
-//! `include/brisk.h` (preprocessed, `WASM_API_EXTERN` marking each), and
-//! their names must be exactly the `wasm_*` and `brisk_*` functions the
-//! shared library exports.
+//! be missed: the declarations are read from `include/wasm.h`,
+//! `include/brisk.h` and `include/wasi.h` (preprocessed, `WASM_API_EXTERN`
+//! marking each), and their names must be exactly the `wasm_*`, `brisk_*`
+//! and `wasi_*` functions the shared library exports.
 //!
 //! From the declarations this test writes a C program that calls each
 //! function with every argument zero: null for every pointer (objects,
@@ -135,11 +135,16 @@ fn parse_param(text: &str) -> Param {
     }
 }
 
-/// The functions `include/wasm.h` and `include/brisk.h` declare, by name.
+/// The functions `include/wasm.h`, `include/brisk.h` and `include/wasi.h`
+/// declare, by name.
 fn declared_functions() -> BTreeMap<String, Function> {
     let dir = work_dir();
     let src = dir.join("headers.c");
-    std::fs::write(&src, "#include <wasm.h>\n#include <brisk.h>\n").expect("write headers.c");
+    std::fs::write(
+        &src,
+        "#include <wasm.h>\n#include <brisk.h>\n#include <wasi.h>\n",
+    )
+    .expect("write headers.c");
     let out = c_compiler()
         .args(["-E", "-P", "-DWASM_API_EXTERN=__brisk_api__"])
         .arg(&src)
@@ -176,7 +181,8 @@ fn declared_functions() -> BTreeMap<String, Function> {
     functions
 }
 
-/// The `wasm_*` and `brisk_*` functions the shared library exports.
+/// The `wasm_*`, `brisk_*` and `wasi_*` functions the shared library
+/// exports.
 fn exported_functions() -> BTreeSet<String> {
     let nm = Command::new("nm")
         .args(["-D", "--defined-only"])
@@ -188,7 +194,11 @@ fn exported_functions() -> BTreeSet<String> {
         .lines()
         .filter(|l| l.split_whitespace().nth(1) == Some("T"))
         .filter_map(|l| l.split_whitespace().nth(2))
-        .filter(|s| s.starts_with("wasm_") || s.starts_with("brisk_"))
+        .filter(|s| {
+            ["wasm_", "brisk_", "wasi_"]
+                .iter()
+                .any(|p| s.starts_with(p))
+        })
         .map(str::to_string)
         .collect()
 }
@@ -206,10 +216,14 @@ impl Function {
     }
 
     /// The parameter that receives a result, if any: an `out` parameter,
-    /// `wasm_instance_new`'s `trap` or `brisk_module_new`'s `error`.
+    /// `wasm_instance_new`'s `trap` or `brisk_module_new`'s `error` (not a
+    /// `const` pointer, which the function reads: `wasi_trap_exit_code`'s
+    /// `trap`).
     fn out_param(&self) -> Option<usize> {
         self.params.iter().position(|p| {
-            matches!(p.name.as_str(), "out" | "trap" | "error") && p.decl.contains('*')
+            matches!(p.name.as_str(), "out" | "trap" | "error")
+                && p.decl.contains('*')
+                && !p.decl.trim_start().starts_with("const")
         })
     }
 }
@@ -274,6 +288,7 @@ fn program(cases: &[Case]) -> String {
         "#define _POSIX_C_SOURCE 200809L\n\
          #include <wasm.h>\n\
          #include <brisk.h>\n\
+         #include <wasi.h>\n\
          #include <signal.h>\n\
          #include <stdint.h>\n\
          #include <stdio.h>\n\
@@ -398,7 +413,7 @@ fn expected(f: &Function) -> Expect {
     let name = f.name.as_str();
     match name {
         // No arguments: a new object.
-        "wasm_config_new" | "wasm_engine_new" => Expect::Object,
+        "wasm_config_new" | "wasm_engine_new" | "wasi_config_new" => Expect::Object,
         // A null configuration is the default one.
         "wasm_engine_new_with_config" => Expect::Object,
         // Kind 0 is WASM_I32.
@@ -430,7 +445,7 @@ fn every_function_survives_null_handles() {
     let exported = exported_functions();
     assert_eq!(
         declared, exported,
-        "the headers' declarations and the library's wasm_*/brisk_* exports differ"
+        "the headers' declarations and the library's wasm_*/brisk_*/wasi_* exports differ"
     );
 
     let cases = cases(&functions);
@@ -488,6 +503,8 @@ fn every_function_survives_null_handles() {
             // With a store, a null message is the empty one, and a foreign
             // object needs nothing else.
             (true, "wasm_trap_new" | "wasm_foreign_new") => Expect::Object,
+            // With a store, a null WASI configuration is the default one.
+            (true, "wasi_env_new") => Expect::Object,
             _ => expected(case.f),
         };
         let ok = match want {

@@ -3,7 +3,8 @@
 // Engines compile, stores own what runs, modules are compiled code,
 // instances are modules linked with their imports. Numbers cross the
 // boundary (i32, i64, f32, f64); host functions are Go functions; traps are
-// errors of type *Trap.
+// errors of type *Trap. WASI programs run through wasi.h: a WasiConfig says
+// what a program sees, a Wasi instantiates and runs it (RunWasi in one call).
 //
 // The build finds wasm.h in the repository's include/ and links libbrisk
 // from target/release; set CGO_CFLAGS / CGO_LDFLAGS to use another one.
@@ -14,6 +15,7 @@ package brisk
 #cgo LDFLAGS: -L${SRCDIR}/../../target/release -lbrisk -lpthread -ldl -lm
 #include <stdlib.h>
 #include "wasm.h"
+#include "wasi.h"
 
 extern wasm_trap_t* briskGoHostCall(void*, wasm_val_vec_t*, wasm_val_vec_t*);
 extern void briskGoFinalize(void*);
@@ -131,15 +133,22 @@ func NewEngine() *Engine {
 type Store struct {
 	engine *Engine
 	ptr    *C.wasm_store_t
+	// The WASI environments made in the store, deleted with it (not by a
+	// finalizer: their state is the store's, used by one thread at a time).
+	wasis []*C.wasi_env_t
 }
 
 func NewStore(engine *Engine) *Store {
-	return &Store{engine, C.wasm_store_new(engine.ptr)}
+	return &Store{engine: engine, ptr: C.wasm_store_new(engine.ptr)}
 }
 
 // Close deletes the store and everything in it.
 func (s *Store) Close() {
 	if s.ptr != nil {
+		for _, w := range s.wasis {
+			C.wasi_env_delete(w)
+		}
+		s.wasis = nil
 		C.wasm_store_delete(s.ptr)
 		s.ptr = nil
 	}
@@ -312,9 +321,15 @@ func NewInstance(store *Store, module *Module, imports ...*Func) (*Instance, err
 	defer C.free(unsafe.Pointer(cExterns))
 	copy(unsafe.Slice(cExterns, len(externs)), externs)
 	vec := C.wasm_extern_vec_t{size: C.size_t(len(imports)), data: cExterns}
-	var trap *C.wasm_trap_t
-	ptr := C.wasm_instance_new(store.ptr, module.ptr, &vec, &trap)
+	inst, err := instantiate(store, module, &vec)
 	runtime.KeepAlive(imports)
+	return inst, err
+}
+
+// instantiate instantiates the module with the imports in vec.
+func instantiate(store *Store, module *Module, vec *C.wasm_extern_vec_t) (*Instance, error) {
+	var trap *C.wasm_trap_t
+	ptr := C.wasm_instance_new(store.ptr, module.ptr, vec, &trap)
 	if ptr == nil {
 		if trap != nil {
 			return nil, takeTrap(trap)

@@ -3,7 +3,9 @@
 A thin layer over libbrisk's wasm.h: engines, stores, modules, instances,
 calls in both directions (Python callables as host functions), memories and
 traps (raised as :class:`Trap`). Numbers only cross the boundary (i32, i64,
-f32, f64); references stay on the C side.
+f32, f64); references stay on the C side. WASI programs run through wasi.h:
+:class:`WasiConfig` says what a program sees, :class:`Wasi` instantiates
+and runs it (:func:`run_wasi` in one call).
 
 The library is found through the ``BRISK_LIBRARY`` environment variable, or
 as ``target/release/libbrisk.so`` of the repository this file is in.
@@ -95,6 +97,33 @@ _memory_grow = _fn("wasm_memory_grow", C.c_bool, _p, C.c_uint32)
 _trap_new = _fn("wasm_trap_new", _p, _p, C.POINTER(_ByteVec))
 _trap_message = _fn("wasm_trap_message", None, _p, C.POINTER(_ByteVec))
 _trap_delete = _fn("wasm_trap_delete", None, _p)
+
+# wasi.h
+_wasi_config_new = _fn("wasi_config_new", _p)
+_wasi_config_delete = _fn("wasi_config_delete", None, _p)
+_wasi_config_set_argv = _fn("wasi_config_set_argv", C.c_bool, _p, C.c_size_t,
+                            C.POINTER(C.c_char_p))
+_wasi_config_set_env = _fn("wasi_config_set_env", C.c_bool, _p, C.c_size_t,
+                           C.POINTER(C.c_char_p), C.POINTER(C.c_char_p))
+_wasi_config_set_stdin_bytes = _fn("wasi_config_set_stdin_bytes", None, _p, C.POINTER(_ByteVec))
+_wasi_config_set_file = {
+    name: _fn("wasi_config_set_%s_file" % name, C.c_bool, _p, C.c_char_p)
+    for name in ("stdin", "stdout", "stderr")}
+_wasi_config_inherit = {
+    name: _fn("wasi_config_inherit_%s" % name, None, _p)
+    for name in ("argv", "env", "stdin", "stdout", "stderr")}
+_wasi_config_capture = {
+    name: _fn("wasi_config_capture_%s" % name, None, _p) for name in ("stdout", "stderr")}
+_wasi_config_preopen_dir = _fn("wasi_config_preopen_dir", C.c_bool, _p, C.c_char_p, C.c_char_p)
+_wasi_env_new = _fn("wasi_env_new", _p, _p, _p)
+_wasi_env_delete = _fn("wasi_env_delete", None, _p)
+_wasi_env_get_imports = _fn("wasi_env_get_imports", C.c_bool, _p, _p, C.POINTER(_PtrVec),
+                            C.POINTER(_p))
+_wasi_env_set_instance = _fn("wasi_env_set_instance", C.c_bool, _p, _p)
+_wasi_env_output = {
+    name: _fn("wasi_env_%s" % name, None, _p, C.POINTER(_ByteVec))
+    for name in ("stdout", "stderr")}
+_wasi_trap_exit_code = _fn("wasi_trap_exit_code", C.c_bool, _p, C.POINTER(C.c_int))
 
 
 class Trap(Exception):
@@ -273,10 +302,15 @@ class Memory:
 
 
 class Instance:
-    def __init__(self, store, module, imports=()):
-        arr = (C.c_void_p * max(len(imports), 1))(
-            *[_func_as_extern(f._ptr) for f in imports])
-        vec = _PtrVec(len(imports), arr)
+    def __init__(self, store, module, imports=(), _externs=None):
+        """``imports`` are functions (:class:`Func`), in the module's import
+        order. (``_externs``: a ``wasm_extern_vec_t`` to use instead.)"""
+        if _externs is None:
+            arr = (C.c_void_p * max(len(imports), 1))(
+                *[_func_as_extern(f._ptr) for f in imports])
+            vec = _PtrVec(len(imports), arr)
+        else:
+            vec = _externs
         trap = C.c_void_p()
         self._ptr = _instance_new(store._ptr, module._ptr, C.byref(vec), C.byref(trap))
         if not self._ptr:
@@ -298,3 +332,136 @@ class Instance:
 
     def __del__(self):
         _instance_delete(self._ptr)
+
+
+def _cstrings(strings):
+    return (C.c_char_p * max(len(strings), 1))(*[x.encode() for x in strings])
+
+
+class WasiConfig:
+    """What a WASI program sees. By default: no arguments, no environment,
+    empty standard input, output discarded, no directories. The setters
+    return the configuration, so that they chain."""
+
+    def __init__(self):
+        self._ptr = _wasi_config_new()
+
+    def _check(self, ok, what):
+        if not ok:
+            raise ValueError(what)
+        return self
+
+    def argv(self, args):
+        """The arguments, the program's name first."""
+        return self._check(_wasi_config_set_argv(self._ptr, len(args), _cstrings(args)),
+                           "argv: not UTF-8")
+
+    def env(self, variables):
+        """The environment: a dict, or (name, value) pairs."""
+        pairs = list(variables.items()) if hasattr(variables, "items") else list(variables)
+        names, values = [n for n, _ in pairs], [v for _, v in pairs]
+        return self._check(_wasi_config_set_env(self._ptr, len(pairs), _cstrings(names),
+                                                _cstrings(values)), "env: not UTF-8")
+
+    def inherit(self, *what):
+        """Passes the host's ``"argv"``, ``"env"``, ``"stdin"``,
+        ``"stdout"`` and/or ``"stderr"`` through."""
+        for name in what:
+            _wasi_config_inherit[name](self._ptr)
+        return self
+
+    def stdin_bytes(self, data):
+        vec = _bytes(data)
+        _wasi_config_set_stdin_bytes(self._ptr, C.byref(vec))  # takes the bytes
+        return self
+
+    def file(self, stream, path):
+        """Standard ``"stdin"`` reads the host file at ``path``;
+        ``"stdout"`` or ``"stderr"`` writes it (created or truncated)."""
+        return self._check(_wasi_config_set_file[stream](self._ptr, os.fsencode(path)),
+                           "cannot open %s" % path)
+
+    def capture(self, *streams):
+        """``"stdout"`` and/or ``"stderr"`` go to memory, read back as
+        :attr:`Wasi.stdout` and :attr:`Wasi.stderr`."""
+        for name in streams:
+            _wasi_config_capture[name](self._ptr)
+        return self
+
+    def preopen_dir(self, host_path, guest_path):
+        """The program may open files under ``host_path``, which it sees as
+        ``guest_path``."""
+        return self._check(_wasi_config_preopen_dir(self._ptr, os.fsencode(host_path),
+                                                    guest_path.encode()),
+                           "cannot open directory %s" % host_path)
+
+    def __del__(self):
+        if self._ptr:
+            _wasi_config_delete(self._ptr)
+
+
+class Wasi:
+    """A WASI environment in a store, configured by ``config`` (taken: it
+    cannot be used again; None is the default configuration)."""
+
+    def __init__(self, store, config=None):
+        ptr = config._ptr if config is not None else None
+        if config is not None:
+            config._ptr = None
+        self.store = store
+        self._ptr = _wasi_env_new(store._ptr, ptr)
+
+    def instantiate(self, module):
+        """An instance of ``module`` with its WASI imports, its memory bound
+        to this environment. A non-WASI import raises :class:`Trap`."""
+        vec = _PtrVec()
+        trap = C.c_void_p()
+        if not _wasi_env_get_imports(self._ptr, module._ptr, C.byref(vec), C.byref(trap)):
+            raise _take_trap(trap)
+        try:
+            instance = Instance(self.store, module, _externs=vec)
+        finally:
+            _extern_vec_delete(C.byref(vec))
+        _wasi_env_set_instance(self._ptr, instance._ptr)
+        return instance
+
+    def run(self, module):
+        """Instantiates ``module`` and runs its ``_start``; returns the exit
+        status (0 when ``_start`` returns). A trap raises :class:`Trap`."""
+        start = self.instantiate(module).exports["_start"]
+        trap = _func_call(start._ptr, None, None)
+        if not trap:
+            return 0
+        code = C.c_int()
+        if _wasi_trap_exit_code(trap, C.byref(code)):
+            _trap_delete(trap)
+            return code.value
+        raise _take_trap(trap)
+
+    def _output(self, name):
+        vec = _ByteVec()
+        _wasi_env_output[name](self._ptr, C.byref(vec))
+        data = C.string_at(vec.data, vec.size) if vec.size else b""
+        _byte_vec_delete(C.byref(vec))
+        return data
+
+    @property
+    def stdout(self):
+        """What the program wrote to a captured standard output."""
+        return self._output("stdout")
+
+    @property
+    def stderr(self):
+        return self._output("stderr")
+
+    def __del__(self):
+        _wasi_env_delete(self._ptr)
+
+
+def run_wasi(store, module, config=None):
+    """Runs a WASI command: returns ``(exit_code, stdout, stderr)``, the
+    output as bytes when ``config`` captured it (see
+    :meth:`WasiConfig.capture`)."""
+    wasi = Wasi(store, config)
+    code = wasi.run(module)
+    return code, wasi.stdout, wasi.stderr

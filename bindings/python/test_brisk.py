@@ -3,6 +3,7 @@ where <dir> holds the compiled test modules."""
 
 import os
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import brisk  # noqa: E402
@@ -75,4 +76,49 @@ holder["down"] = instance.exports["down"]
 assert instance.exports["down"](3) == 45
 assert instance.exports["call_multi"](41, 1.25) == (2.5, 42, -1)
 assert instance.exports["call_sum10"]() == 55
+
+# WASI (wasi.h): the programs of tests/wasi/, copied as wasi_<name>.wasm.
+def expected(name):
+    with open(os.path.join(wasm_dir, "wasi_" + name), "rb") as f:
+        return f.read()
+
+
+config = (brisk.WasiConfig().argv(["hello", "one", "two words", "three"])
+          .env({"GREETING": "hi", "EMPTY": "", "WITH_EQUALS": "a=b=c"})
+          .capture("stdout", "stderr"))
+code, out, err = brisk.run_wasi(store, brisk.Module(store, load("wasi_hello")), config)
+assert code == 0, code
+assert out == expected("hello.stdout"), out
+assert err == b"this goes to stderr\n", err
+
+exit_code = brisk.Module(store, load("wasi_exit_code"))
+wasi = brisk.Wasi(store, brisk.WasiConfig().argv(["exit_code", "3"]).capture("stdout"))
+assert wasi.run(exit_code) == 3
+assert wasi.stdout == b"before exit\n" and wasi.stderr == b""
+assert brisk.run_wasi(store, exit_code) == (0, b"", b"")
+
+config = brisk.WasiConfig().stdin_bytes(expected("stdin.input")).capture("stdout")
+code, out, _ = brisk.run_wasi(store, brisk.Module(store, load("wasi_stdin")), config)
+assert (code, out) == (0, expected("stdin.stdout")), (code, out)
+
+with tempfile.TemporaryDirectory() as sandbox:
+    config = brisk.WasiConfig().preopen_dir(sandbox, "/sandbox").capture("stdout")
+    code, out, _ = brisk.run_wasi(store, brisk.Module(store, load("wasi_files")), config)
+    assert (code, out) == (0, expected("files.stdout")), (code, out)
+
+try:
+    brisk.run_wasi(store, brisk.Module(store, load("wasi_trap")))
+    raise AssertionError("no trap")
+except brisk.Trap as t:
+    assert str(t) == "integer divide by zero", str(t)
+try:
+    brisk.Wasi(store).instantiate(traps)
+    raise AssertionError("a non-WASI import was accepted")
+except brisk.Trap as t:
+    assert "unknown import" in str(t), str(t)
+try:
+    brisk.WasiConfig().preopen_dir("/nonexistent/dir", "/sandbox")
+    raise AssertionError("a missing directory was preopened")
+except ValueError:
+    pass
 print("python bindings ok")

@@ -18,8 +18,8 @@ use std::ptr::{self, NonNull};
 #[repr(C, align(8))]
 pub struct wasm_instance_t {
     header: RefHeader,
-    store: *mut wasm_store_t,
-    instance: Instance,
+    pub(crate) store: *mut wasm_store_t,
+    pub(crate) instance: Instance,
 }
 
 impl wasm_instance_t {

@@ -157,6 +157,8 @@ pub mod trap;
 pub mod types;
 pub mod val;
 pub mod vec;
+/// cbindgen:ignore
+mod wasi;
 
 pub use engine::{wasm_config_t, wasm_engine_t, wasm_store_t};
 pub use extern_::{wasm_extern_t, wasm_func_t, wasm_global_t, wasm_memory_t, wasm_table_t};

@@ -419,6 +419,14 @@ impl WasiCtx {
             }
         }
         let instance = Instance::new(store, module, imports)?;
+        self.bind_memory_of(store, &instance);
+        Ok(instance)
+    }
+
+    /// Binds `instance`'s exported memory (`memory`, or else the first
+    /// exported memory) as the one the WASI functions use; false, binding
+    /// nothing, when it exports none.
+    pub fn bind_memory_of(&self, store: &Store, instance: &Instance) -> bool {
         let exported = match instance.get_export(store, "memory") {
             Some(Extern::Memory(m)) => Some(m),
             _ => instance
@@ -429,10 +437,13 @@ impl WasiCtx {
                     _ => None,
                 }),
         };
-        if let Some(m) = exported {
-            self.set_memory(m);
+        match exported {
+            Some(m) => {
+                self.set_memory(m);
+                true
+            }
+            None => false,
         }
-        Ok(instance)
     }
 
     /// Runs a command module: instantiates it and calls its `_start`.
