@@ -142,6 +142,10 @@ impl<'m> CodeGen<'m> {
 
     /// Records an internal invariant failure; the operator being compiled
     /// finishes with placeholder values, then the compile fails with it.
+    /// Cold and out of line, so that the hot paths that check an invariant
+    /// (every `pop`) stay small enough to inline.
+    #[cold]
+    #[inline(never)]
     pub fn bail(&mut self, what: &str) {
         if self.bailout.is_none() {
             self.bailout = Some(CompileError {

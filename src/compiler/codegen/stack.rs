@@ -110,20 +110,29 @@ impl<'m> CodeGen<'m> {
     }
 
     /// Pops the top entry; a register in it now belongs to the caller.
+    #[inline]
     pub fn pop(&mut self) -> Opnd {
         let Some(v) = self.stack.pop() else {
-            self.bail("value stack underflow");
-            return Opnd {
-                ty: ValType::I32,
-                loc: Loc::Const(0),
-                off: 0,
-            };
+            return self.underflow();
         };
         if let Loc::Local(l) = v.loc {
             self.local_refs[l as usize] -= 1;
         }
         self.spilled_below = self.spilled_below.min(self.stack.len());
         v.opnd()
+    }
+
+    /// `pop` of an empty stack (validation makes it impossible): a bailout
+    /// and a placeholder operand.
+    #[cold]
+    #[inline(never)]
+    fn underflow(&mut self) -> Opnd {
+        self.bail("value stack underflow");
+        Opnd {
+            ty: ValType::I32,
+            loc: Loc::Const(0),
+            off: 0,
+        }
     }
 
     pub fn release(&mut self, r: Reg) {
