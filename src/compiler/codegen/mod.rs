@@ -156,8 +156,19 @@ impl<'m> CodeGen<'m> {
     }
 
     /// An operator's result, or the invariant failure it ran into.
+    /// Runs after every operator: the common case is one compare.
+    #[inline]
     pub fn check_bailout(&mut self, r: Result<(), CompileError>) -> Result<(), CompileError> {
         r?;
+        if self.bailout.is_none() {
+            return Ok(());
+        }
+        self.take_bailout()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn take_bailout(&mut self) -> Result<(), CompileError> {
         match self.bailout.take() {
             Some(e) => Err(e),
             None => Ok(()),

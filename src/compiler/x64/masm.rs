@@ -912,6 +912,7 @@ impl Masm {
     /// The base register of memory `mem` for one access: memory 0's is
     /// pinned, another's is loaded into a scratch register. `def_off` is
     /// the vmctx offset of the memory's definition pointer.
+    #[inline]
     pub fn memory_base(&mut self, mem: u32, def_off: i32) -> MemBase {
         let reg = if mem == 0 {
             super::regs::MEMORY_BASE.code()
@@ -933,6 +934,7 @@ impl Masm {
     /// With `check` (the access size and the out-of-bounds trap label),
     /// `index + offset + size` is compared with the memory's length first.
     /// Uses only the scratch registers; `index` is left intact.
+    #[inline]
     pub(crate) fn heap_address(
         &mut self,
         base: MemBase,
@@ -992,6 +994,7 @@ impl Masm {
     }
 
     /// Loads from the heap, extending as `op` says.
+    #[inline]
     pub(crate) fn heap_load(&mut self, op: MemOp, dst: Reg, a: Addr) {
         let (b, i, disp, d) = (a.base, a.index, a.disp, dst.code());
         use MemOp::*;
@@ -1012,6 +1015,7 @@ impl Masm {
     }
 
     /// Stores `op.size()` bytes of `src` to the heap.
+    #[inline]
     pub(crate) fn heap_store(&mut self, op: MemOp, a: Addr, src: Reg) {
         let (b, i, disp, v) = (a.base, a.index, a.disp, src.code());
         use MemOp::*;
