@@ -124,16 +124,20 @@ int main(int argc, char** argv) {
   printf("run() = %d\n", r[0].of.i32);
   wasm_val_t one_arg[1] = {WASM_I32_VAL(1)};
   wasm_val_vec_t one_arg_vec = WASM_ARRAY_VEC(one_arg);
+  // The message says what is wrong: which count, which argument's type.
   wasm_trap_t* trap = wasm_func_call(run, &one_arg_vec, &rv);
   CHECK(trap != NULL);
+  printf("%s\n", trap_message(trap));
   wasm_trap_delete(trap);
   trap = wasm_func_call(run, &none, &none);
   CHECK(trap != NULL);
+  printf("%s\n", trap_message(trap));
   wasm_trap_delete(trap);
   wasm_val_t i64_arg[1] = {WASM_I64_VAL(1)};
   wasm_val_vec_t i64_vec = WASM_ARRAY_VEC(i64_arg);
   trap = wasm_func_call(f, &i64_vec, &rv);
   CHECK(trap != NULL);
+  printf("%s\n", trap_message(trap));
   wasm_trap_delete(trap);
   printf("mismatched calls refused\n");
 

@@ -144,16 +144,24 @@ impl HostFunc {
         }
         // SAFETY: the results are ours while the store is active.
         let c_store = unsafe { &*self.store };
-        for ((c, out), &ty) in c_results
+        for (k, ((c, out), &ty)) in c_results
             .iter()
             .zip(results.iter_mut())
             .zip(self.results.iter())
+            .enumerate()
         {
             // SAFETY: the callback filled in valid values.
-            let v = (c.has_type(ty))
-                .then(|| unsafe { c.to_rust(c_store) })
-                .flatten()
-                .ok_or_else(|| Trap::new("a host function returned a value of the wrong type"))?;
+            if !c.has_type(ty) {
+                return Err(Trap::new(format!(
+                    "a host function's result {k}: expected {ty}, got {}",
+                    c.kind_name()
+                )));
+            }
+            let v = unsafe { c.to_rust(c_store) }.ok_or_else(|| {
+                Trap::new(format!(
+                    "a host function's result {k}: an invalid {ty} reference"
+                ))
+            })?;
             *out = v;
         }
         Ok(())
@@ -345,16 +353,8 @@ pub unsafe extern "C" fn wasm_func_call(
         let args: &[wasm_val_t] = args.map_or(&[], |v| unsafe { v.as_slice() });
         // SAFETY: as above.
         let results: &mut [wasm_val_t] = results.map_or(&mut [], |v| unsafe { v.as_mut_slice() });
-        if args.len() != ty.params.len()
-            || results.len() != ty.results.len()
-            || !args
-                .iter()
-                .zip(ty.params.iter())
-                .all(|(a, &t)| a.has_type(t))
-        {
-            return Err(Trap::new(format!(
-                "wasm_func_call: arguments or result count do not match the function type {ty}"
-            )));
+        if let Some(e) = call_mismatch(ty, args, results.len()) {
+            return Err(Trap::new(format!("wasm_func_call: {e}")));
         }
         if ty
             .params
@@ -437,4 +437,31 @@ pub extern "C" fn wasm_func_as_ref_const(f: Option<&wasm_func_t>) -> Option<&was
 #[no_mangle]
 pub extern "C" fn wasm_ref_as_func_const(r: Option<&wasm_ref_t>) -> *const wasm_func_t {
     ref_as_const(r)
+}
+
+/// What is wrong with a call's arguments and result space for type `ty`,
+/// naming the first argument of the wrong type.
+fn call_mismatch(ty: &FuncType, args: &[wasm_val_t], results: usize) -> Option<String> {
+    if args.len() != ty.params.len() {
+        return Some(format!(
+            "expected {} arguments for a function of type {ty}, got {}",
+            ty.params.len(),
+            args.len()
+        ));
+    }
+    if results != ty.results.len() {
+        return Some(format!(
+            "expected room for {} results for a function of type {ty}, got {results}",
+            ty.results.len()
+        ));
+    }
+    let (i, (a, t)) = args
+        .iter()
+        .zip(ty.params.iter())
+        .enumerate()
+        .find(|(_, (a, &t))| !a.has_type(t))?;
+    Some(format!(
+        "argument {i}: expected {t}, got {} (function type {ty})",
+        a.kind_name()
+    ))
 }

@@ -109,6 +109,23 @@ impl wasm_val_t {
     pub(crate) fn has_type(&self, ty: ValType) -> bool {
         self.kind == valkind(ty)
     }
+
+    /// The name of the value's kind, for error messages.
+    pub(crate) fn kind_name(&self) -> String {
+        use super::types::{
+            KIND_EXTERNREF, KIND_F32, KIND_F64, KIND_FUNCREF, KIND_I32, KIND_I64, KIND_V128,
+        };
+        match self.kind {
+            KIND_I32 => "i32".into(),
+            KIND_I64 => "i64".into(),
+            KIND_F32 => "f32".into(),
+            KIND_F64 => "f64".into(),
+            KIND_V128 => "v128".into(),
+            KIND_EXTERNREF => "externref".into(),
+            KIND_FUNCREF => "funcref".into(),
+            k => format!("an unknown kind ({k})"),
+        }
+    }
 }
 
 impl VecElem for wasm_val_t {
