@@ -115,6 +115,8 @@ impl<'m> CodeGen<'m> {
         }
         for k in 0..nargs {
             let v = self.vstack.get(len - nargs + k);
+            // Per location: a constant is an immediate argument, a slot is
+            // loaded into the argument; nothing else survives `spill_all`.
             match v.loc {
                 Loc::Const(bits) => self.masm.set_builtin_arg_const(argi, bits),
                 Loc::Slot => self.masm.set_builtin_arg(argi, Address::Frame(-v.off)),

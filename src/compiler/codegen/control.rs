@@ -10,7 +10,7 @@ use wasmparser::{BlockType, BrTable};
 
 use super::stack::{Loc, MergeLoc, Opnd};
 use super::CodeGen;
-use crate::compiler::isa::masm::{Address, Cond, Label};
+use crate::compiler::isa::masm::{Address, Cond, Label, Operand};
 use crate::compiler::isa::regs::{self, is_fp_class, Reg, RegSet, MERGE_FPRS, MERGE_GPRS};
 use crate::module::{CompileError, ValType};
 use crate::vm::{value_size, TrapCode, FRAME_ARGS_OFFSET};
@@ -164,11 +164,7 @@ impl<'m> CodeGen<'m> {
         moves.clear();
         for k in 0..n {
             let src = self.vstack.get(len - n + k);
-            let s = match src.loc {
-                Loc::Reg(s) => Some(s),
-                Loc::Local(l) => self.lcache.reg(l),
-                _ => None,
-            };
+            let s = self.held_reg(src.loc);
             if let (Some(d), Some(s)) = (self.vstack.merge(start + k).reg, s) {
                 // (A local's register may feed several moves.)
                 if s != d {
@@ -209,12 +205,7 @@ impl<'m> CodeGen<'m> {
             let src = self.vstack.get(len - n + k);
             if let Some(d) = self.vstack.merge(start + k).reg {
                 // (Registers, a local's included, moved in step 2.)
-                let in_reg = match src.loc {
-                    Loc::Reg(_) => true,
-                    Loc::Local(l) => self.lcache.reg(l).is_some(),
-                    _ => false,
-                };
-                if !in_reg {
+                if self.held_reg(src.loc).is_none() {
                     self.opnd_into(src.opnd(), d);
                 }
             }
@@ -291,6 +282,7 @@ impl<'m> CodeGen<'m> {
         let values = (0..n).all(|k| {
             let src = self.vstack.get(len - n + k);
             let dst = self.vstack.merge(f.merge_start + k);
+            // Compares locations only (no code), so no operand resolution.
             match (dst.reg, src.loc) {
                 (Some(d), Loc::Reg(s)) => d == s,
                 (None, Loc::Slot) => dst.off == src.off,
@@ -338,8 +330,10 @@ impl<'m> CodeGen<'m> {
         // Result k's destination is the frame bytes [disp, disp + size): the
         // destinations tile [args, args + total) in order.
         let slot_read = |cg: &Self, k: usize| -> Option<i32> {
-            match cg.vstack.get(first + k).loc {
-                Loc::Local(l) if cg.lcache.reg(l).is_none() => Some(cg.frame.local(l).disp),
+            // (Only a local's frame slot can overlap the result area.)
+            let loc = cg.vstack.get(first + k).loc;
+            match loc {
+                Loc::Local(l) if cg.cached_local_reg(loc).is_none() => Some(cg.frame.local(l).disp),
                 _ => None,
             }
         };
@@ -388,23 +382,23 @@ impl<'m> CodeGen<'m> {
     /// Evaluates an i32 condition operand into flags; returns the condition
     /// that holds when it is non-zero, or the constant's truth.
     fn cond_of(&mut self, o: Opnd) -> Result<Cond, bool> {
+        // Pending flags are the condition and a constant decides the branch
+        // at compile time; everything else is tested where it is.
         match o.loc {
-            Loc::Flags(c) => Ok(c),
-            Loc::Reg(r) => {
-                let c = self.masm.test_nonzero(ValType::I32, r);
-                self.release(r);
-                Ok(c)
-            }
-            Loc::Slot => Ok(self.masm.test_nonzero_mem(Address::Frame(-o.off))),
-            Loc::Const(bits) => Err(bits as u32 != 0),
-            Loc::Local(l) => Ok(match self.lcache.reg(l) {
-                Some(c) => self.masm.test_nonzero(ValType::I32, c),
-                None => {
-                    let disp = self.frame.local(l).disp;
-                    self.masm.test_nonzero_mem(Address::Frame(disp))
-                }
-            }),
+            Loc::Flags(c) => return Ok(c),
+            Loc::Const(bits) => return Err(bits as u32 != 0),
+            _ => {}
         }
+        let (src, owned) = self.operand(o);
+        let c = match src {
+            Operand::Reg(r) => self.masm.test_nonzero(ValType::I32, r),
+            Operand::Mem(a) => self.masm.test_nonzero_mem(a),
+            Operand::Const(bits) => return Err(bits as u32 != 0),
+        };
+        if let Some(r) = owned {
+            self.release(r);
+        }
+        Ok(c)
     }
 
     pub fn visit_unreachable(&mut self) -> Result<(), CompileError> {

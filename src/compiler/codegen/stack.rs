@@ -11,6 +11,13 @@
 //! register (or its frame slot). Before the local changes (`local.set`/
 //! `local.tee`) and at control-flow entries, references are materialised.
 //!
+//! Operands are resolved in one place: `operand` (an instruction source),
+//! `opnd_into`/`opnd_to_reg` (into a register), `store_opnd` (to memory),
+//! `held_reg`/`cached_local_reg` (the register holding a value in place).
+//! The operators' own `match` on a location remain only where locations are
+//! handled differently (constant folding, pending flags, immediates), each
+//! with a comment saying so.
+//!
 //! The stack's state is a part of its own, [`ValueStack`], private to this
 //! file: the entries, how far down they are known to be spilled, the merge
 //! locations of the open control frames, the free registers and the count of
@@ -466,7 +473,7 @@ impl<'m> CodeGen<'m> {
                 let r = self.opnd_to_reg(o);
                 (Operand::Reg(r), Some(r))
             }
-            Loc::Local(l) => match self.lcache.reg(l) {
+            Loc::Local(l) => match self.cached_local_reg(o.loc) {
                 Some(c) => (Operand::Reg(c), None),
                 None => (Operand::Mem(Address::Frame(self.frame.local(l).disp)), None),
             },
@@ -502,12 +509,10 @@ impl<'m> CodeGen<'m> {
     /// A register holding the operand's value for an instruction that only
     /// reads it, and whether the caller owns (and must release) it.
     pub fn read_reg(&mut self, o: Opnd) -> (Reg, bool) {
-        if let Loc::Local(l) = o.loc {
-            if let Some(c) = self.lcache.reg(l) {
-                return (c, false);
-            }
+        match self.cached_local_reg(o.loc) {
+            Some(c) => (c, false),
+            None => (self.opnd_to_reg(o), true),
         }
-        (self.opnd_to_reg(o), true)
     }
 
     /// Replaces references to local `l` on the stack by copies (before the
@@ -564,19 +569,35 @@ impl<'m> CodeGen<'m> {
     }
 
     /// Copies an operand to `addr` (as `ty`'s slot bytes).
+    /// (The operand's register, if it owns one, stays the caller's.)
     pub fn store_opnd(&mut self, o: Opnd, addr: Address) {
-        match o.loc {
-            Loc::Reg(r) => self.masm.store(o.ty, addr, r),
-            Loc::Const(bits) => self.masm.store_const(o.ty, addr, bits),
-            Loc::Slot => self.masm.copy_mem(o.ty, addr, Address::Frame(-o.off)),
-            Loc::Flags(c) => self.masm.store_flag(c, addr),
-            Loc::Local(l) => match self.lcache.reg(l) {
-                Some(c) => self.masm.store(o.ty, addr, c),
-                None => {
-                    let local = self.frame.local(l);
-                    self.masm.copy_mem(o.ty, addr, Address::Frame(local.disp));
-                }
-            },
+        // Pending flags store as a byte set from them, without a register.
+        if let Loc::Flags(c) = o.loc {
+            self.masm.store_flag(c, addr);
+            return;
+        }
+        match self.operand(o).0 {
+            Operand::Reg(r) => self.masm.store(o.ty, addr, r),
+            Operand::Const(bits) => self.masm.store_const(o.ty, addr, bits),
+            Operand::Mem(src) => self.masm.copy_mem(o.ty, addr, src),
+        }
+    }
+
+    /// The register that holds a value of location `loc` as it is, if any:
+    /// its own, or the cached register of the local it refers to.
+    pub fn held_reg(&self, loc: Loc) -> Option<Reg> {
+        match loc {
+            Loc::Reg(r) => Some(r),
+            _ => self.cached_local_reg(loc),
+        }
+    }
+
+    /// The cached register of a local reference, if it has one: read it in
+    /// place (it is the local's, never the caller's to release).
+    pub fn cached_local_reg(&self, loc: Loc) -> Option<Reg> {
+        match loc {
+            Loc::Local(l) => self.lcache.reg(l),
+            _ => None,
         }
     }
 }
