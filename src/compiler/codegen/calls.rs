@@ -13,7 +13,7 @@ impl<'m> CodeGen<'m> {
     /// values into the outgoing slots (`Address::OutArg`).
     fn pass_args(&mut self, params: &[ValType], results: &[ValType]) {
         let n = params.len();
-        let len = self.vstack.len();
+        let len = self.base_below(params) + n;
         self.spill_all(len - n);
         let slots = |v: &[ValType]| v.iter().map(|t| value_size(*t)).sum::<i32>();
         self.frame.use_call_area(slots(params).max(slots(results)));
@@ -102,7 +102,7 @@ impl<'m> CodeGen<'m> {
         result: Option<ValType>,
         traps: bool,
     ) {
-        let len = self.vstack.len();
+        let len = self.base_below_n(nargs) + nargs;
         self.spill_all(len);
         // Write stale locals back while their registers are intact (the
         // argument registers are about to be overwritten).

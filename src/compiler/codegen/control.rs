@@ -142,7 +142,7 @@ impl<'m> CodeGen<'m> {
     /// `cache` is the target's local cache and dirty set; `None` leaves the
     /// locals alone (the target takes the cache as it is).
     fn emit_merge_moves(&mut self, start: usize, n: usize, cache: Option<(&[(u32, Reg)], RegSet)>) {
-        let len = self.vstack.len();
+        let len = self.base_below_merge(start, n) + n;
         // 0. Stale locals the target does not keep stale: write their slots
         //    while their registers still hold them.
         if let Some((state, dirty)) = cache {
@@ -278,7 +278,7 @@ impl<'m> CodeGen<'m> {
             return false;
         }
         let n = self.merge_arity(&f);
-        let len = self.vstack.len();
+        let len = self.base_below_merge(f.merge_start, n) + n;
         let values = (0..n).all(|k| {
             let src = self.vstack.get(len - n + k);
             let dst = self.vstack.merge(f.merge_start + k);
@@ -324,7 +324,7 @@ impl<'m> CodeGen<'m> {
     fn emit_return(&mut self) {
         let results = &self.env.info.types[self.func_type as usize].results;
         let n = results.len();
-        let first = self.vstack.len() - n;
+        let first = self.base_below(results);
         let total: i32 = results.iter().map(|t| value_size(*t)).sum();
         let args = FRAME_ARGS_OFFSET;
         // Result k's destination is the frame bytes [disp, disp + size): the
@@ -417,7 +417,7 @@ impl<'m> CodeGen<'m> {
             return Ok(());
         }
         let (params, results) = self.block_sig(bt)?;
-        let base = self.vstack.len() - params.len();
+        let base = self.base_below(params);
         self.spill_all(base);
         let merge_start = self.alloc_merge(base, results);
         let label = self.masm.new_label();
@@ -441,7 +441,7 @@ impl<'m> CodeGen<'m> {
             return Ok(());
         }
         let (params, _) = self.block_sig(bt)?;
-        let base = self.vstack.len() - params.len();
+        let base = self.base_below(params);
         self.spill_all(base);
         let merge_start = self.alloc_merge(base, params);
         // The parameters' registers cannot also cache locals at the header.
@@ -494,7 +494,7 @@ impl<'m> CodeGen<'m> {
         let (params, results) = self.block_sig(bt)?;
         let cond = self.pop();
         let cond = self.cond_of(cond);
-        let base = self.vstack.len() - params.len();
+        let base = self.base_below(params);
         // Plain moves only from here to the branch: the flags stay intact.
         self.spill_all(base);
         self.spill_to_slots(base);

@@ -11,7 +11,9 @@
 //! cache (`locals.rs`) are parts with private state. Calls, memory,
 //! tables, variables, the numeric operators (`numeric.rs`), SIMD (`simd.rs`)
 //! and the visitor have files of their own. Internal invariant failures
-//! bail out of the compile with a `CompileError` (`CodeGen::bail`).
+//! bail out of the compile with a `CompileError` (`CodeGen::bail`), a value
+//! stack with fewer operands than validation promised included (`pop`,
+//! `base_below`); `test_hooks` lets the unit tests provoke one.
 //!
 //! This folder is ISA-independent: it decides (operands, registers,
 //! constants, merges) and emits only through the macro assembler
@@ -40,6 +42,20 @@ use control::Frame;
 use frame::FrameLayout;
 
 pub(crate) use super::isa::CpuFeatures;
+
+/// Hooks that let unit tests put the code generator in a deliberately
+/// inconsistent state, to check that it bails out instead of panicking.
+#[cfg(test)]
+pub(crate) mod test_hooks {
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Before the operator of this index (counted from 0 in each
+        /// function body), drop every value-stack entry: the operators
+        /// that follow find fewer operands than validation promised.
+        pub(crate) static DROP_STACK_BEFORE_OP: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+}
 
 /// What every function of a module is compiled against.
 #[derive(Clone, Copy)]
@@ -206,8 +222,17 @@ impl<'m> CodeGen<'m> {
         let mut body = f.body.get_binary_reader_for_operators()?;
         body.set_features(*validator.features());
         let mut reader = wasmparser::OperatorsReader::new(body);
+        #[cfg(test)]
+        let mut op_index = 0;
         while !reader.eof() {
             let offset = reader.original_position() as usize;
+            #[cfg(test)]
+            {
+                if test_hooks::DROP_STACK_BEFORE_OP.get() == Some(op_index) {
+                    self.truncate_stack(0);
+                }
+                op_index += 1;
+            }
             let mut v = visit::ValidateThenEmit {
                 validator: &mut validator,
                 cg: self,

@@ -289,6 +289,46 @@ impl<'m> CodeGen<'m> {
         self.vstack.push(Val { ty, loc, off });
     }
 
+    /// The height below the top `types.len()` entries, which should have
+    /// those types. Fewer entries is an internal invariant failure
+    /// (validation promised them): it bails out, and placeholder constants
+    /// of the missing types make up the difference so that the operator can
+    /// finish without panicking.
+    pub fn base_below(&mut self, types: &[ValType]) -> usize {
+        let n = types.len();
+        if self.vstack.len() < n {
+            self.bail("value stack underflow");
+            for &ty in &types[self.vstack.len()..] {
+                self.push_const(ty, 0);
+            }
+        }
+        self.vstack.len() - n
+    }
+
+    /// [`Self::base_below`] for `n` entries of integer types (builtin
+    /// arguments).
+    pub fn base_below_n(&mut self, n: usize) -> usize {
+        if self.vstack.len() < n {
+            self.bail("value stack underflow");
+            while self.vstack.len() < n {
+                self.push_const(ValType::I32, 0);
+            }
+        }
+        self.vstack.len() - n
+    }
+
+    /// [`Self::base_below`] for the merge values at `merges[start..start + n]`.
+    pub fn base_below_merge(&mut self, start: usize, n: usize) -> usize {
+        if self.vstack.len() < n {
+            self.bail("value stack underflow");
+            for k in self.vstack.len()..n {
+                let ty = self.vstack.merge(start + k).ty;
+                self.push_const(ty, 0);
+            }
+        }
+        self.vstack.len() - n
+    }
+
     /// Pushes a popped operand back (a slot operand that lands at another
     /// position is loaded into a register first).
     pub fn push_opnd(&mut self, o: Opnd) {
