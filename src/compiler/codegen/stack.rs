@@ -561,6 +561,10 @@ impl<'m> CodeGen<'m> {
         // Newest first, stopping once every reference is found.
         let mut i = self.vstack.len();
         while self.vstack.local_refs(l) > 0 {
+            if i == 0 {
+                self.bail("a local's reference count exceeds its references");
+                return;
+            }
             i -= 1;
             let v = self.vstack.get(i);
             if v.loc != Loc::Local(l) {
