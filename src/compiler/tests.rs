@@ -1314,3 +1314,101 @@ fn br_table_with_many_distinct_targets() {
         assert_eq!(i.i32("f", &[k]), want, "index {k}");
     }
 }
+
+/// Compiles `wat` (one thread) with the value stack emptied before the
+/// operator of index `op` of each function body.
+fn compile_with_stack_dropped(
+    wat: &str,
+    op: usize,
+) -> Result<CompiledCode, crate::module::CompileError> {
+    use super::codegen::test_hooks::DROP_STACK_BEFORE_OP;
+    let bytes = wat::parse_str(wat).unwrap();
+    let (info, funcs) = parse(&bytes, wasmparser::WasmFeatures::default()).unwrap();
+    let offsets = VMOffsets::new(&info);
+    let config = CompilerConfig {
+        explicit_bounds_checks: false,
+        parallel: false,
+    };
+    DROP_STACK_BEFORE_OP.set(Some(op));
+    let r = compile(&config, &info, &offsets, funcs);
+    DROP_STACK_BEFORE_OP.set(None);
+    r
+}
+
+#[test]
+fn invariant_failures_bail_out_with_an_error() {
+    // (module text, index of the operator before which the stack empties,
+    // the operator that then finds too few operands.)
+    let cases = [
+        (
+            "(func (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)",
+            2,
+            "i32.add",
+        ),
+        (
+            "(import \"m\" \"f\" (func $f (param i32 i64) (result i32)))
+             (func (result i32) i32.const 1 i64.const 2 call $f)",
+            2,
+            "call",
+        ),
+        (
+            "(func (result f64) f64.const 1 return)",
+            1,
+            "return",
+        ),
+        (
+            "(func (result i32) i32.const 1 i32.const 2 (block (param i32 i32) (result i32) i32.add))",
+            2,
+            "block with parameters",
+        ),
+        (
+            "(func (result v128) (block (result v128) v128.const i64x2 1 2 br 0))",
+            2,
+            "br with a value",
+        ),
+        (
+            "(func (result i32) (block (result i32) i32.const 1 i32.const 0 br_if 0))",
+            2,
+            "br_if with a value",
+        ),
+        (
+            "(memory 1) (func (param i32) local.get 0 local.get 0 i32.const 0 memory.fill)",
+            3,
+            "memory.fill (a builtin call)",
+        ),
+    ];
+    for (body, op, what) in cases {
+        let wat = format!("(module {body})");
+        // A panic here fails the test as well.
+        let err = match compile_with_stack_dropped(&wat, op) {
+            Ok(_) => panic!("{what}: compiled despite the inconsistent stack"),
+            Err(e) => e,
+        };
+        assert!(
+            err.message
+                .starts_with("internal compiler error: value stack underflow"),
+            "{what}: {}",
+            err.message
+        );
+        // The error points into the function body of the failing operator.
+        let bytes = wat::parse_str(&wat).unwrap();
+        let (info, _) = parse(&bytes, wasmparser::WasmFeatures::default()).unwrap();
+        let body_start = *info.body_offsets.last().unwrap() as usize;
+        assert!(
+            err.offset > body_start && err.offset < bytes.len(),
+            "{what}: {err:?}"
+        );
+    }
+    // The hook is off again: the same modules compile.
+    for (body, _, what) in cases {
+        let wat = format!("(module {body})");
+        let bytes = wat::parse_str(&wat).unwrap();
+        let (info, funcs) = parse(&bytes, wasmparser::WasmFeatures::default()).unwrap();
+        let offsets = VMOffsets::new(&info);
+        let config = CompilerConfig {
+            explicit_bounds_checks: false,
+            parallel: false,
+        };
+        assert!(compile(&config, &info, &offsets, funcs).is_ok(), "{what}");
+    }
+}

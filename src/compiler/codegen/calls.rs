@@ -13,13 +13,13 @@ impl<'m> CodeGen<'m> {
     /// values into the outgoing slots (`Address::OutArg`).
     fn pass_args(&mut self, params: &[ValType], results: &[ValType]) {
         let n = params.len();
-        let len = self.stack.len();
+        let len = self.base_below(params) + n;
         self.spill_all(len - n);
         let slots = |v: &[ValType]| v.iter().map(|t| value_size(*t)).sum::<i32>();
         self.frame.use_call_area(slots(params).max(slots(results)));
         let mut disp = 0;
         for k in 0..n {
-            let v = self.stack[len - n + k];
+            let v = self.vstack.get(len - n + k);
             let o = v.opnd();
             self.store_opnd(o, Address::OutArg(disp));
             disp += value_size(v.ty);
@@ -102,7 +102,7 @@ impl<'m> CodeGen<'m> {
         result: Option<ValType>,
         traps: bool,
     ) {
-        let len = self.stack.len();
+        let len = self.base_below_n(nargs) + nargs;
         self.spill_all(len);
         // Write stale locals back while their registers are intact (the
         // argument registers are about to be overwritten).
@@ -114,7 +114,9 @@ impl<'m> CodeGen<'m> {
             argi += 1;
         }
         for k in 0..nargs {
-            let v = self.stack[len - nargs + k];
+            let v = self.vstack.get(len - nargs + k);
+            // Per location: a constant is an immediate argument, a slot is
+            // loaded into the argument; nothing else survives `spill_all`.
             match v.loc {
                 Loc::Const(bits) => self.masm.set_builtin_arg_const(argi, bits),
                 Loc::Slot => self.masm.set_builtin_arg(argi, Address::Frame(-v.off)),

@@ -10,7 +10,7 @@ use wasmparser::{BlockType, BrTable};
 
 use super::stack::{Loc, MergeLoc, Opnd};
 use super::CodeGen;
-use crate::compiler::isa::masm::{Address, Cond, Label};
+use crate::compiler::isa::masm::{Address, Cond, Label, Operand};
 use crate::compiler::isa::regs::{self, is_fp_class, Reg, RegSet, MERGE_FPRS, MERGE_GPRS};
 use crate::module::{CompileError, ValType};
 use crate::vm::{value_size, TrapCode, FRAME_ARGS_OFFSET};
@@ -86,12 +86,8 @@ impl<'m> CodeGen<'m> {
 
     /// Assigns merge locations to `types` placed at stack position `base`.
     fn alloc_merge(&mut self, base: usize, types: &[ValType]) -> usize {
-        let start = self.merges.len();
-        let mut off = if base == 0 {
-            self.frame.stack_base()
-        } else {
-            self.stack[base - 1].off
-        };
+        let start = self.vstack.merges_len();
+        let mut off = self.vstack.slot_end_below(base, self.frame.stack_base());
         let (mut g, mut x) = (0, 0);
         for &ty in types {
             off += value_size(ty);
@@ -103,7 +99,7 @@ impl<'m> CodeGen<'m> {
                 g += 1;
                 MERGE_GPRS.get(g - 1).copied()
             };
-            self.merges.push(MergeLoc { ty, reg, off });
+            self.vstack.push_merge(MergeLoc { ty, reg, off });
         }
         start
     }
@@ -124,8 +120,8 @@ impl<'m> CodeGen<'m> {
 
     fn push_dead_frame(&mut self, kind: FrameKind, bt: BlockType) {
         let label = self.masm.new_label();
-        let base = self.stack.len();
-        let merge_start = self.merges.len();
+        let base = self.vstack.len();
+        let merge_start = self.vstack.merges_len();
         self.reset_frame_cache(self.control.len());
         self.control.push(Frame {
             kind,
@@ -146,7 +142,7 @@ impl<'m> CodeGen<'m> {
     /// `cache` is the target's local cache and dirty set; `None` leaves the
     /// locals alone (the target takes the cache as it is).
     fn emit_merge_moves(&mut self, start: usize, n: usize, cache: Option<(&[(u32, Reg)], RegSet)>) {
-        let len = self.stack.len();
+        let len = self.base_below_merge(start, n) + n;
         // 0. Stale locals the target does not keep stale: write their slots
         //    while their registers still hold them.
         if let Some((state, dirty)) = cache {
@@ -156,8 +152,8 @@ impl<'m> CodeGen<'m> {
         // 1. Slot destinations: nothing below can be a pending source (a
         //    source at position p only ever moves down to a slot <= p).
         for k in 0..n {
-            let src = self.stack[len - n + k];
-            let dst = self.merges[start + k];
+            let src = self.vstack.get(len - n + k);
+            let dst = self.vstack.merge(start + k);
             if dst.reg.is_none() && !(src.loc == Loc::Slot && src.off == dst.off) {
                 let o = src.opnd();
                 self.store_opnd(o, Address::Frame(-dst.off));
@@ -167,13 +163,9 @@ impl<'m> CodeGen<'m> {
         let mut moves = std::mem::take(&mut self.scratch_moves);
         moves.clear();
         for k in 0..n {
-            let src = self.stack[len - n + k];
-            let s = match src.loc {
-                Loc::Reg(s) => Some(s),
-                Loc::Local(l) => self.lcache.reg(l),
-                _ => None,
-            };
-            if let (Some(d), Some(s)) = (self.merges[start + k].reg, s) {
+            let src = self.vstack.get(len - n + k);
+            let s = self.held_reg(src.loc);
+            if let (Some(d), Some(s)) = (self.vstack.merge(start + k).reg, s) {
                 // (A local's register may feed several moves.)
                 if s != d {
                     moves.push((s, d));
@@ -210,15 +202,10 @@ impl<'m> CodeGen<'m> {
         self.scratch_moves = moves;
         // 3. Constants and slots into registers.
         for k in 0..n {
-            let src = self.stack[len - n + k];
-            if let Some(d) = self.merges[start + k].reg {
+            let src = self.vstack.get(len - n + k);
+            if let Some(d) = self.vstack.merge(start + k).reg {
                 // (Registers, a local's included, moved in step 2.)
-                let in_reg = match src.loc {
-                    Loc::Reg(_) => true,
-                    Loc::Local(l) => self.lcache.reg(l).is_some(),
-                    _ => false,
-                };
-                if !in_reg {
+                if self.held_reg(src.loc).is_none() {
                     self.opnd_into(src.opnd(), d);
                 }
             }
@@ -253,7 +240,7 @@ impl<'m> CodeGen<'m> {
         let f = self.control[idx];
         let n = self.merge_arity(&f);
         let mut exclude = RegSet(0);
-        for m in &self.merges[f.merge_start..f.merge_start + n] {
+        for m in self.vstack.merges(f.merge_start, n) {
             if let Some(r) = m.reg {
                 exclude.insert(r);
             }
@@ -291,10 +278,11 @@ impl<'m> CodeGen<'m> {
             return false;
         }
         let n = self.merge_arity(&f);
-        let len = self.stack.len();
+        let len = self.base_below_merge(f.merge_start, n) + n;
         let values = (0..n).all(|k| {
-            let src = self.stack[len - n + k];
-            let dst = self.merges[f.merge_start + k];
+            let src = self.vstack.get(len - n + k);
+            let dst = self.vstack.merge(f.merge_start + k);
+            // Compares locations only (no code), so no operand resolution.
             match (dst.reg, src.loc) {
                 (Some(d), Loc::Reg(s)) => d == s,
                 (None, Loc::Slot) => dst.off == src.off,
@@ -336,14 +324,16 @@ impl<'m> CodeGen<'m> {
     fn emit_return(&mut self) {
         let results = &self.env.info.types[self.func_type as usize].results;
         let n = results.len();
-        let first = self.stack.len() - n;
+        let first = self.base_below(results);
         let total: i32 = results.iter().map(|t| value_size(*t)).sum();
         let args = FRAME_ARGS_OFFSET;
         // Result k's destination is the frame bytes [disp, disp + size): the
         // destinations tile [args, args + total) in order.
         let slot_read = |cg: &Self, k: usize| -> Option<i32> {
-            match cg.stack[first + k].loc {
-                Loc::Local(l) if cg.lcache.reg(l).is_none() => Some(cg.frame.local(l).disp),
+            // (Only a local's frame slot can overlap the result area.)
+            let loc = cg.vstack.get(first + k).loc;
+            match loc {
+                Loc::Local(l) if cg.cached_local_reg(loc).is_none() => Some(cg.frame.local(l).disp),
                 _ => None,
             }
         };
@@ -354,7 +344,7 @@ impl<'m> CodeGen<'m> {
             let size = value_size(results[k]);
             if let Some(src) = slot_read(self, k) {
                 if clobbered(src, disp, size) {
-                    let v = self.stack[first + k];
+                    let v = self.vstack.get(first + k);
                     self.masm
                         .copy_mem(v.ty, Address::Frame(-v.off), Address::Frame(src));
                 }
@@ -363,7 +353,7 @@ impl<'m> CodeGen<'m> {
         }
         let mut disp = args;
         for k in 0..n {
-            let v = self.stack[first + k];
+            let v = self.vstack.get(first + k);
             let size = value_size(v.ty);
             let mut o = v.opnd();
             match slot_read(self, k) {
@@ -384,7 +374,7 @@ impl<'m> CodeGen<'m> {
     /// The rest of the current frame is unreachable.
     fn go_dead(&mut self) {
         let base = self.control.last().map_or(0, |f| f.base);
-        let base = base.min(self.stack.len());
+        let base = base.min(self.vstack.len());
         self.truncate_stack(base);
         self.dead = true;
     }
@@ -392,23 +382,23 @@ impl<'m> CodeGen<'m> {
     /// Evaluates an i32 condition operand into flags; returns the condition
     /// that holds when it is non-zero, or the constant's truth.
     fn cond_of(&mut self, o: Opnd) -> Result<Cond, bool> {
+        // Pending flags are the condition and a constant decides the branch
+        // at compile time; everything else is tested where it is.
         match o.loc {
-            Loc::Flags(c) => Ok(c),
-            Loc::Reg(r) => {
-                let c = self.masm.test_nonzero(ValType::I32, r);
-                self.release(r);
-                Ok(c)
-            }
-            Loc::Slot => Ok(self.masm.test_nonzero_mem(Address::Frame(-o.off))),
-            Loc::Const(bits) => Err(bits as u32 != 0),
-            Loc::Local(l) => Ok(match self.lcache.reg(l) {
-                Some(c) => self.masm.test_nonzero(ValType::I32, c),
-                None => {
-                    let disp = self.frame.local(l).disp;
-                    self.masm.test_nonzero_mem(Address::Frame(disp))
-                }
-            }),
+            Loc::Flags(c) => return Ok(c),
+            Loc::Const(bits) => return Err(bits as u32 != 0),
+            _ => {}
         }
+        let (src, owned) = self.operand(o);
+        let c = match src {
+            Operand::Reg(r) => self.masm.test_nonzero(ValType::I32, r),
+            Operand::Mem(a) => self.masm.test_nonzero_mem(a),
+            Operand::Const(bits) => return Err(bits as u32 != 0),
+        };
+        if let Some(r) = owned {
+            self.release(r);
+        }
+        Ok(c)
     }
 
     pub fn visit_unreachable(&mut self) -> Result<(), CompileError> {
@@ -427,7 +417,7 @@ impl<'m> CodeGen<'m> {
             return Ok(());
         }
         let (params, results) = self.block_sig(bt)?;
-        let base = self.stack.len() - params.len();
+        let base = self.base_below(params);
         self.spill_all(base);
         let merge_start = self.alloc_merge(base, results);
         let label = self.masm.new_label();
@@ -451,19 +441,19 @@ impl<'m> CodeGen<'m> {
             return Ok(());
         }
         let (params, _) = self.block_sig(bt)?;
-        let base = self.stack.len() - params.len();
+        let base = self.base_below(params);
         self.spill_all(base);
         let merge_start = self.alloc_merge(base, params);
         // The parameters' registers cannot also cache locals at the header.
         for k in 0..params.len() {
-            if let Some(r) = self.merges[merge_start + k].reg {
+            if let Some(r) = self.vstack.merge(merge_start + k).reg {
                 self.uncache_reg(r);
             }
         }
         self.emit_merge_moves(merge_start, params.len(), None);
         self.truncate_stack(base);
         for k in 0..params.len() {
-            let m = self.merges[merge_start + k];
+            let m = self.vstack.merge(merge_start + k);
             self.push(m.ty, m.reg.map_or(Loc::Slot, Loc::Reg));
         }
         self.recompute_free();
@@ -504,7 +494,7 @@ impl<'m> CodeGen<'m> {
         let (params, results) = self.block_sig(bt)?;
         let cond = self.pop();
         let cond = self.cond_of(cond);
-        let base = self.stack.len() - params.len();
+        let base = self.base_below(params);
         // Plain moves only from here to the branch: the flags stay intact.
         self.spill_all(base);
         self.spill_to_slots(base);
@@ -590,7 +580,7 @@ impl<'m> CodeGen<'m> {
         }
         if !f.live_entry {
             self.control.pop();
-            self.merges.truncate(f.merge_start);
+            self.vstack.truncate_merges(f.merge_start);
             return Ok(());
         }
         let (params, results) = self.block_sig(f.bt)?;
@@ -602,7 +592,7 @@ impl<'m> CodeGen<'m> {
                 }
             }
             self.control.pop();
-            self.merges.truncate(f.merge_start);
+            self.vstack.truncate_merges(f.merge_start);
             return Ok(());
         }
         let mut live_after = f.branched;
@@ -623,10 +613,10 @@ impl<'m> CodeGen<'m> {
         self.masm.bind(f.label);
         self.truncate_stack(f.base);
         for k in 0..results.len() {
-            let m = self.merges[f.merge_start + k];
+            let m = self.vstack.merge(f.merge_start + k);
             self.push(m.ty, m.reg.map_or(Loc::Slot, Loc::Reg));
         }
-        self.merges.truncate(f.merge_start);
+        self.vstack.truncate_merges(f.merge_start);
         let end = std::mem::take(&mut self.frame_caches[idx].end);
         if self.frame_caches[idx].end_set {
             self.set_cache(&end, self.frame_caches[idx].end_dirty);

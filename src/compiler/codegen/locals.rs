@@ -105,7 +105,7 @@ impl<'m> CodeGen<'m> {
             self.lcache.owner[r.index()] = NO_LOCAL;
             self.lcache.cached.remove(r);
             self.lcache.dirty.remove(r);
-            self.free.insert(r);
+            self.vstack.free_reg(r);
         }
     }
 
@@ -209,10 +209,10 @@ impl<'m> CodeGen<'m> {
     pub fn preload_locals_for_loop(&mut self) {
         const KEEP_FREE: u32 = 4;
         const SCAN: usize = 64;
-        let mut gprs = (self.free.0 & GPR_MASK)
+        let mut gprs = (self.vstack.free_regs().0 & GPR_MASK)
             .count_ones()
             .saturating_sub(KEEP_FREE);
-        let mut fprs = (self.free.0 & FP_MASK)
+        let mut fprs = (self.vstack.free_regs().0 & FP_MASK)
             .count_ones()
             .saturating_sub(KEEP_FREE);
         for l in 0..self.frame.num_locals().min(SCAN) {

@@ -36,10 +36,9 @@ impl<'m> CodeGen<'m> {
         // is resolved, which only uses allocatable registers).
         let def_off = self.env.offsets.memory(mem);
         let base = self.masm.memory_base(mem, def_off);
-        let cached = match addr.loc {
-            Loc::Local(l) => self.lcache.reg(l),
-            _ => None,
-        };
+        let cached = self.cached_local_reg(addr.loc);
+        // Per location: a constant index folds into the displacement, a
+        // cached local is used in place; the rest goes through a register.
         let (index, owned) = match (addr.loc, cached) {
             (Loc::Const(bits), _) => (HeapIndex::Const(bits as u32), None),
             // A local's cached register serves as the index as it is.
@@ -70,10 +69,7 @@ impl<'m> CodeGen<'m> {
         };
         // With a local's register as the index, the destination must be
         // allocated first: allocating later could drop that very cache.
-        let early = match addr.loc {
-            Loc::Local(l) if self.lcache.reg(l).is_some() => Some(self.alloc(ty)),
-            _ => None,
-        };
+        let early = self.cached_local_reg(addr.loc).map(|_| self.alloc(ty));
         let (a, owned) = self.effective_addr(addr, &memarg, op.size());
         let (dst, release_after) = match (early, owned) {
             (Some(d), owned) => (d, owned),

@@ -5,11 +5,15 @@
 //! constants, frame slots, pending condition flags, or references to locals.
 //! Locals are cached in registers (`locals.rs`). Control frames
 //! (`control.rs`) record where their merge values and cached locals live.
-//! The frame layout (the locals' slots, the frame size, `frame.rs`) and the
-//! locals cache (`locals.rs`) are parts with private state. Calls, memory,
+//! The value stack (`stack.rs`, `ValueStack`: the entries, the merge
+//! locations, the free registers, the references to locals), the frame
+//! layout (the locals' slots, the frame size, `frame.rs`) and the locals
+//! cache (`locals.rs`) are parts with private state. Calls, memory,
 //! tables, variables, the numeric operators (`numeric.rs`), SIMD (`simd.rs`)
 //! and the visitor have files of their own. Internal invariant failures
-//! bail out of the compile with a `CompileError` (`CodeGen::bail`).
+//! bail out of the compile with a `CompileError` (`CodeGen::bail`), a value
+//! stack with fewer operands than validation promised included (`pop`,
+//! `base_below`); `test_hooks` lets the unit tests provoke one.
 //!
 //! This folder is ISA-independent: it decides (operands, registers,
 //! constants, merges) and emits only through the macro assembler
@@ -29,10 +33,8 @@ mod tables;
 mod variables;
 mod visit;
 
-pub(crate) use stack::Val;
-
 use super::isa::masm::{Label, Masm};
-use super::isa::regs::{Reg, RegSet};
+use super::isa::regs::Reg;
 use super::{CompilerConfig, FuncLoc};
 use crate::module::{CompileError, FunctionToCompile, ModuleInfo, ValType};
 use crate::vm::{TrapCode, VMOffsets};
@@ -40,6 +42,20 @@ use control::Frame;
 use frame::FrameLayout;
 
 pub(crate) use super::isa::CpuFeatures;
+
+/// Hooks that let unit tests put the code generator in a deliberately
+/// inconsistent state, to check that it bails out instead of panicking.
+#[cfg(test)]
+pub(crate) mod test_hooks {
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Before the operator of this index (counted from 0 in each
+        /// function body), drop every value-stack entry: the operators
+        /// that follow find fewer operands than validation promised.
+        pub(crate) static DROP_STACK_BEFORE_OP: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+}
 
 /// What every function of a module is compiled against.
 #[derive(Clone, Copy)]
@@ -80,10 +96,9 @@ pub(crate) struct CodeGen<'m> {
     /// (offset of the prologue's frame-size imm32, frame size).
     frame_patches: Vec<(u32, u32)>,
     // Per-function state, reused across functions.
-    stack: Vec<Val>,
+    /// The value stack, its merge locations and the free registers.
+    vstack: stack::ValueStack,
     control: Vec<Frame>,
-    merges: Vec<stack::MergeLoc>,
-    free: RegSet,
     /// The locals' slots and the frame's size.
     frame: FrameLayout,
     /// The current code is unreachable: operators are validated, not emitted.
@@ -97,10 +112,6 @@ pub(crate) struct CodeGen<'m> {
     br_table_labels: Vec<Option<Label>>,
     /// The locals cached in registers.
     lcache: locals::LocalsCache,
-    /// How many stack entries refer to each local (`Loc::Local`).
-    local_refs: Vec<u32>,
-    /// Stack entries below this index are constants or in their slots.
-    spilled_below: usize,
     /// The validator's buffers, reused from function to function.
     validator_allocs: wasmparser::FuncValidatorAllocations,
     /// Merge states of the locals cache, indexed by control depth.
@@ -119,10 +130,8 @@ impl<'m> CodeGen<'m> {
             traps: Vec::new(),
             address_map: Vec::new(),
             frame_patches: Vec::new(),
-            stack: Vec::new(),
+            vstack: Default::default(),
             control: Vec::new(),
-            merges: Vec::new(),
-            free: RegSet::all_allocatable(),
             frame: FrameLayout::default(),
             dead: false,
             wasm_offset: 0,
@@ -132,8 +141,6 @@ impl<'m> CodeGen<'m> {
             scratch_targets: Vec::new(),
             br_table_labels: Vec::new(),
             lcache: Default::default(),
-            local_refs: Vec::new(),
-            spilled_below: 0,
             validator_allocs: Default::default(),
             frame_caches: Vec::new(),
             bailout: None,
@@ -222,9 +229,7 @@ impl<'m> CodeGen<'m> {
             }
         }
         self.lcache.reset(self.frame.num_locals());
-        self.local_refs.clear();
-        self.local_refs.resize(self.frame.num_locals(), 0);
-        self.spilled_below = 0;
+        self.vstack.reset(self.frame.num_locals());
         self.emit_prologue();
 
         // The reader decodes according to the enabled features (e.g. the
@@ -232,8 +237,17 @@ impl<'m> CodeGen<'m> {
         let mut body = f.body.get_binary_reader_for_operators()?;
         body.set_features(*validator.features());
         let mut reader = wasmparser::OperatorsReader::new(body);
+        #[cfg(test)]
+        let mut op_index = 0;
         while !reader.eof() {
             let offset = reader.original_position() as usize;
+            #[cfg(test)]
+            {
+                if test_hooks::DROP_STACK_BEFORE_OP.get() == Some(op_index) {
+                    self.truncate_stack(0);
+                }
+                op_index += 1;
+            }
             let mut v = visit::ValidateThenEmit {
                 validator: &mut validator,
                 cg: self,
@@ -258,10 +272,8 @@ impl<'m> CodeGen<'m> {
     fn begin_function(&mut self, func_index: u32) {
         let info = self.env.info;
         self.func_type = info.func_types[func_index as usize];
-        self.stack.clear();
+        self.vstack.reset(0);
         self.control.clear();
-        self.merges.clear();
-        self.free = RegSet::all_allocatable();
         self.trap_stubs.clear();
         self.dead = false;
         self.wasm_offset = info.body_offsets[(func_index - info.num_imported_funcs) as usize];

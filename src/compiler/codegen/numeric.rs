@@ -78,6 +78,8 @@ impl<'m> CodeGen<'m> {
 
     fn int_eqz(&mut self, ty: ValType) -> Result<(), CompileError> {
         let o = self.pop();
+        // Per location: a constant folds, pending flags invert; the rest
+        // is tested in a register (`read_reg`).
         match o.loc {
             Loc::Const(bits) => {
                 let z = if is_64(ty) {
@@ -105,6 +107,8 @@ impl<'m> CodeGen<'m> {
         let mask = if w64 { 63 } else { 31 };
         let b = self.pop();
         let mut a = self.pop();
+        // Per location: a constant count is an immediate; any other goes
+        // into the ISA's count register if it has one.
         let count = match (b.loc, regs::SHIFT_COUNT) {
             (Loc::Const(bits), _) => Operand::Const(bits & mask),
             (_, Some(rc)) => {
@@ -140,6 +144,7 @@ impl<'m> CodeGen<'m> {
         let w64 = is_64(ty);
         let b = self.pop();
         let a = self.pop();
+        // A constant divisor drops the checks it cannot fail.
         let bconst = match b.loc {
             Loc::Const(bits) => Some(if w64 { bits } else { bits as u32 as u64 }),
             _ => None,
@@ -298,6 +303,8 @@ impl<'m> CodeGen<'m> {
     /// Same bits, other type.
     fn reinterpret(&mut self, to: ValType) -> Result<(), CompileError> {
         let o = self.pop();
+        // Per location: a constant keeps its bits, a slot is loaded as the
+        // new type; a register needs a move between register classes.
         match o.loc {
             Loc::Const(bits) => self.push_const(to, bits),
             Loc::Slot => {

@@ -125,6 +125,8 @@ impl<'m> CodeGen<'m> {
         let c = self.pop();
         let v = self.pop();
         let rv = self.opnd_to_reg(v);
+        // Per location: a constant count is an immediate, any other is read
+        // in a register (`read_reg`).
         match c.loc {
             Loc::Const(bits) => f(&mut self.masm, rv, Operand::Const(bits)),
             _ => {

@@ -66,6 +66,7 @@ impl<'m> CodeGen<'m> {
             return Ok(());
         }
         self.store_opnd(o, Address::Frame(l.disp));
+        // Per location: only a constant is worth caching after the store.
         match o.loc {
             // A constant (typically a loop counter's start) is worth a
             // register if one is free: a loop header then carries it.
@@ -118,6 +119,9 @@ impl<'m> CodeGen<'m> {
     pub fn visit_select(&mut self) -> Result<(), CompileError> {
         let cond = self.pop();
         // Evaluate the condition into flags first; loads below are plain moves.
+        // Per location: flags are the condition and a constant picks the
+        // value now; the rest is tested in a register (unlike `cond_of`,
+        // which tests a slot in memory: the code must not change).
         let c = match cond.loc {
             Loc::Flags(c) => c,
             Loc::Const(bits) => {
