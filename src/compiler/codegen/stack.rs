@@ -123,16 +123,19 @@ impl ValueStack {
         self.spilled_below = 0;
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// Entry `i` (0 is the bottom).
+    #[inline]
     pub fn get(&self, i: usize) -> Val {
         self.entries[i]
     }
 
     /// The top entry, if any.
+    #[inline]
     pub fn top(&self) -> Option<Val> {
         self.entries.last().copied()
     }
@@ -152,6 +155,7 @@ impl ValueStack {
         }
     }
 
+    #[inline]
     pub fn push(&mut self, v: Val) {
         if let Loc::Local(l) = v.loc {
             self.local_refs[l as usize] += 1;
@@ -160,6 +164,7 @@ impl ValueStack {
     }
 
     /// Pops the top entry, dropping its local reference.
+    #[inline]
     pub fn pop(&mut self) -> Option<Val> {
         let v = self.entries.pop()?;
         if let Loc::Local(l) = v.loc {
@@ -170,6 +175,7 @@ impl ValueStack {
     }
 
     /// Moves entry `i` to `loc`, keeping the local reference counts.
+    #[inline]
     pub fn set_loc(&mut self, i: usize, loc: Loc) {
         let e = &mut self.entries[i];
         if let Loc::Local(l) = e.loc {
@@ -182,11 +188,13 @@ impl ValueStack {
     }
 
     /// How many entries refer to local `l`.
+    #[inline]
     pub fn local_refs(&self, l: u32) -> u32 {
         self.local_refs[l as usize]
     }
 
     /// Entries below this index are constants or in their slots.
+    #[inline]
     pub fn spilled_below(&self) -> usize {
         self.spilled_below
     }
@@ -216,12 +224,14 @@ impl ValueStack {
         self.free
     }
 
+    #[inline]
     pub fn is_free(&self, r: Reg) -> bool {
         self.free.contains(r)
     }
 
     /// Takes the first free register in `mask` (a class mask minus avoided
     /// registers), if any.
+    #[inline]
     pub fn take_free(&mut self, mask: u32) -> Option<Reg> {
         let r = self.free.first(mask)?;
         self.free.remove(r);
@@ -234,6 +244,7 @@ impl ValueStack {
     }
 
     /// Gives `r` back to the free set.
+    #[inline]
     pub fn free_reg(&mut self, r: Reg) {
         self.free.insert(r);
     }
@@ -262,6 +273,7 @@ impl ValueStack {
     }
 
     /// Merge location `i`.
+    #[inline]
     pub fn merge(&self, i: usize) -> MergeLoc {
         self.merges[i]
     }
@@ -596,16 +608,24 @@ impl<'m> CodeGen<'m> {
     }
 
     /// Turns pending flags on top of the stack into an i32 in a register.
+    /// Runs before most operators: the common case (no flags) is one
+    /// compare, the rest is out of line.
+    #[inline]
     pub fn materialize_flags(&mut self) {
         if let Some(Val {
             loc: Loc::Flags(c), ..
         }) = self.vstack.top()
         {
-            let r = self.alloc(ValType::I32);
-            self.masm.set_if(c, r);
-            // (Allocating spills only registers: the flags stay on top.)
-            self.vstack.set_loc(self.vstack.len() - 1, Loc::Reg(r));
+            self.flags_to_reg(c);
         }
+    }
+
+    #[inline(never)]
+    fn flags_to_reg(&mut self, c: Cond) {
+        let r = self.alloc(ValType::I32);
+        self.masm.set_if(c, r);
+        // (Allocating spills only registers: the flags stay on top.)
+        self.vstack.set_loc(self.vstack.len() - 1, Loc::Reg(r));
     }
 
     /// Recomputes the free set from the stack (after a merge resets it).
