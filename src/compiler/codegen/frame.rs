@@ -53,6 +53,7 @@ impl FrameLayout {
         });
     }
 
+    #[inline]
     pub fn local(&self, l: u32) -> Local {
         self.locals[l as usize]
     }
@@ -69,6 +70,7 @@ impl FrameLayout {
     }
 
     /// Where the value stack's slots start (bytes below the frame pointer).
+    #[inline]
     pub fn stack_base(&self) -> i32 {
         self.locals_end
     }
@@ -79,6 +81,7 @@ impl FrameLayout {
     }
 
     /// A value-stack slot reaching `off` bytes below the frame pointer is used.
+    #[inline]
     pub fn use_slot(&mut self, off: i32) {
         if off > self.max_slot {
             self.max_slot = off;

@@ -72,6 +72,7 @@ impl LocalsCache {
     }
 
     /// The register caching local `l`, if any.
+    #[inline]
     pub fn reg(&self, l: u32) -> Option<Reg> {
         self.reg_of[l as usize]
     }

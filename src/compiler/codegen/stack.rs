@@ -147,6 +147,7 @@ impl ValueStack {
 
     /// Where the slots of entries at position `index` and above start: the
     /// slot end of the entry below, or `stack_base` at the bottom.
+    #[inline]
     pub fn slot_end_below(&self, index: usize, stack_base: i32) -> i32 {
         if index == 0 {
             stack_base
@@ -291,6 +292,7 @@ impl ValueStack {
 
 impl<'m> CodeGen<'m> {
     /// The canonical slot offset of a new entry of type `ty` at position `index`.
+    #[inline]
     pub fn slot_off_at(&self, index: usize, ty: ValType) -> i32 {
         self.vstack.slot_end_below(index, self.frame.stack_base()) + value_size(ty)
     }
@@ -352,10 +354,12 @@ impl<'m> CodeGen<'m> {
         }
     }
 
+    #[inline]
     pub fn push_reg(&mut self, ty: ValType, r: Reg) {
         self.push(ty, Loc::Reg(r));
     }
 
+    #[inline]
     pub fn push_const(&mut self, ty: ValType, bits: u64) {
         self.push(ty, Loc::Const(bits));
     }
@@ -382,12 +386,14 @@ impl<'m> CodeGen<'m> {
         }
     }
 
+    #[inline]
     pub fn release(&mut self, r: Reg) {
         debug_assert!(!self.vstack.is_free(r), "double release of {r:?}");
         self.vstack.free_reg(r);
     }
 
     /// Releases the register of an operand, if any.
+    #[inline]
     pub fn release_opnd(&mut self, o: Opnd) {
         if let Loc::Reg(r) = o.loc {
             self.release(r);
@@ -402,6 +408,7 @@ impl<'m> CodeGen<'m> {
 
     /// A free register of the class of `ty`, if any, without spilling or
     /// dropping cached locals.
+    #[inline]
     pub fn try_alloc(&mut self, ty: ValType) -> Option<Reg> {
         let class = if is_fp_class(ty) { FP_MASK } else { GPR_MASK };
         self.vstack.take_free(class)
@@ -512,6 +519,7 @@ impl<'m> CodeGen<'m> {
     }
 
     /// Loads an operand into a register it owns (reusing its register).
+    #[inline]
     pub fn opnd_to_reg(&mut self, o: Opnd) -> Reg {
         if let Loc::Reg(r) = o.loc {
             return r;
@@ -525,6 +533,7 @@ impl<'m> CodeGen<'m> {
     /// The operand as an instruction source, and the register the caller
     /// must release after the instruction (if it owns one). A local reads
     /// from its cached register or its slot; pending flags are materialised.
+    #[inline]
     pub fn operand(&mut self, o: Opnd) -> (Operand, Option<Reg>) {
         match o.loc {
             Loc::Reg(r) => (Operand::Reg(r), Some(r)),
@@ -557,6 +566,7 @@ impl<'m> CodeGen<'m> {
     }
 
     /// Copies the current value of local `l` into `r`.
+    #[inline]
     pub fn load_local(&mut self, l: u32, r: Reg) {
         match self.lcache.reg(l) {
             Some(c) => self.masm.mov_rr(r, c),
@@ -569,6 +579,7 @@ impl<'m> CodeGen<'m> {
 
     /// A register holding the operand's value for an instruction that only
     /// reads it, and whether the caller owns (and must release) it.
+    #[inline]
     pub fn read_reg(&mut self, o: Opnd) -> (Reg, bool) {
         match self.cached_local_reg(o.loc) {
             Some(c) => (c, false),
@@ -658,6 +669,7 @@ impl<'m> CodeGen<'m> {
 
     /// The register that holds a value of location `loc` as it is, if any:
     /// its own, or the cached register of the local it refers to.
+    #[inline]
     pub fn held_reg(&self, loc: Loc) -> Option<Reg> {
         match loc {
             Loc::Reg(r) => Some(r),
@@ -667,6 +679,7 @@ impl<'m> CodeGen<'m> {
 
     /// The cached register of a local reference, if it has one: read it in
     /// place (it is the local's, never the caller's to release).
+    #[inline]
     pub fn cached_local_reg(&self, loc: Loc) -> Option<Reg> {
         match loc {
             Loc::Local(l) => self.lcache.reg(l),
