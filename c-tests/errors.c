@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
   wasm_instance_exports(instance, &exports);
   wasm_func_t* run = export_func(&exports, 0);
 
-  // Calls with the wrong arguments or result space are refused with a trap.
+  // Calls with the wrong arguments are refused with a trap; too little room
+  // for the results runs the function, then traps (see compat.c).
   wasm_val_t r[1] = {WASM_INIT_VAL};
   wasm_val_vec_t rv = WASM_ARRAY_VEC(r);
   wasm_val_vec_t none = WASM_EMPTY_VEC;

@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include "common.h"
+#include "brisk.h"
 
 #define THREADS 4
 
@@ -52,8 +53,11 @@ int main(int argc, char** argv) {
   wasm_module_delete(module);
   wasm_store_delete(store);
 
-  // Only stores of the engine that compiled it can obtain it.
-  wasm_engine_t* other_engine = wasm_engine_new();
+  // Stores of an engine whose configuration disagrees (here the
+  // bounds-check mode) cannot obtain it; see compat.c for one that agrees.
+  wasm_config_t* config = wasm_config_new();
+  CHECK(brisk_config_bounds_checks_set(config, BRISK_BOUNDS_CHECKS_EXPLICIT));
+  wasm_engine_t* other_engine = wasm_engine_new_with_config(config);
   wasm_store_t* other_store = wasm_store_new(other_engine);
   CHECK(wasm_module_obtain(other_store, shared) == NULL);
   wasm_store_delete(other_store);

@@ -322,7 +322,13 @@ WASM_API_EXTERN size_t wasm_func_param_arity(const struct wasm_func_t *f);
 WASM_API_EXTERN size_t wasm_func_result_arity(const struct wasm_func_t *f);
 
 // Calls `f`. Returns null on success, with the results written to
-// `results` (whose size must be the result arity), or an owned trap. A null
+// `results` (whose size must be the result arity), or an owned trap.
+// Arguments of the wrong number or types, or more room than results, are
+// refused before running. Less room than results (a null or empty vector
+// included) is more lenient than the standard, as the reference
+// implementation is: the function runs, a trap from it is returned as is,
+// and a normal return gives a trap naming the counts, with no result
+// written (results that are references would otherwise leak). A null
 // `args` or `results` is the empty vector; the two are distinct vectors. A
 // null `f` returns a trap that says so (a trap of no store: there is none
 // to find), never null, which would read as success.
@@ -516,8 +522,12 @@ struct wasm_module_t *wasm_module_deserialize(struct wasm_store_t *store,
 
 WASM_API_EXTERN struct wasm_shared_module_t *wasm_module_share(const struct wasm_module_t *m);
 
-// The shared module as a module of `store`; null when the store's engine is
-// not the one the module was compiled with, or either is null.
+// The shared module as a module of `store`; null when either is null, or
+// when the module comes from another engine whose configuration does not
+// agree with the store's (bounds-check mode, features). Another engine
+// whose configuration agrees is more lenient than the standard asks, for
+// hosts with an engine per thread: the module's code is copied for it
+// (see `include/README.md`).
 WASM_API_EXTERN
 struct wasm_module_t *wasm_module_obtain(struct wasm_store_t *store,
                                          const struct wasm_shared_module_t *shared);
@@ -547,7 +557,9 @@ WASM_API_EXTERN const struct wasm_ref_t *wasm_module_as_ref_const(const struct w
 
 WASM_API_EXTERN const struct wasm_module_t *wasm_ref_as_module_const(const struct wasm_ref_t *r);
 
-// Deletes any reference object; null does nothing.
+// Deletes any reference object; null does nothing, and so does an object
+// that `wasm_X_as_ref` has lent out as a view (hosts written for WAMR
+// delete that view; only the object's own `wasm_X_delete` frees it).
 WASM_API_EXTERN void wasm_ref_delete(struct wasm_ref_t *r);
 
 WASM_API_EXTERN struct wasm_ref_t *wasm_ref_copy(const struct wasm_ref_t *r);

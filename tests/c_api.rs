@@ -187,6 +187,7 @@ const C_TESTS: &[&str] = &[
     "nulls",
     "brisk_ext",
     "wasi",
+    "compat",
 ];
 
 macro_rules! c_tests {
@@ -212,7 +213,8 @@ c_tests!(
     errors,
     nulls,
     brisk_ext,
-    wasi
+    wasi,
+    compat
 );
 
 #[test]

@@ -333,7 +333,13 @@ fn call_checked(
 }
 
 /// Calls `f`. Returns null on success, with the results written to
-/// `results` (whose size must be the result arity), or an owned trap. A null
+/// `results` (whose size must be the result arity), or an owned trap.
+/// Arguments of the wrong number or types, or more room than results, are
+/// refused before running. Less room than results (a null or empty vector
+/// included) is more lenient than the standard, as the reference
+/// implementation is: the function runs, a trap from it is returned as is,
+/// and a normal return gives a trap naming the counts, with no result
+/// written (results that are references would otherwise leak). A null
 /// `args` or `results` is the empty vector; the two are distinct vectors. A
 /// null `f` returns a trap that says so (a trap of no store: there is none
 /// to find), never null, which would read as success.
@@ -356,7 +362,14 @@ pub unsafe extern "C" fn wasm_func_call(
         if let Some(e) = call_mismatch(ty, args, results.len()) {
             return Err(Trap::new(format!("wasm_func_call: {e}")));
         }
-        if ty
+        // Too little room for the results: the function still runs (as in
+        // the reference implementation, so that a trap from inside is the
+        // one the host sees), none of its results is written, and a normal
+        // return becomes a trap naming the counts.
+        let short = results.len() < ty.results.len();
+        let room = results.len();
+        let results: &mut [wasm_val_t] = if short { &mut [] } else { results };
+        let ran = if ty
             .params
             .iter()
             .chain(ty.results.iter())
@@ -366,7 +379,16 @@ pub unsafe extern "C" fn wasm_func_call(
             call_numeric(f, unsafe { c_store.store() }, ty, args, results)
         } else {
             call_checked(f, c_store, ty, args, results)
+        };
+        ran?;
+        if short {
+            return Err(Trap::new(format!(
+                "wasm_func_call: expected room for {} results for a function of type {ty}, got {room}; \
+                 the function returned and no result was written",
+                ty.results.len()
+            )));
         }
+        Ok(())
     }));
     let trap = match outcome {
         Ok(Ok(())) => return ptr::null_mut(),
@@ -449,7 +471,8 @@ fn call_mismatch(ty: &FuncType, args: &[wasm_val_t], results: usize) -> Option<S
             args.len()
         ));
     }
-    if results != ty.results.len() {
+    // Less room than results is found after the call (see `wasm_func_call`).
+    if results > ty.results.len() {
         return Some(format!(
             "expected room for {} results for a function of type {ty}, got {results}",
             ty.results.len()

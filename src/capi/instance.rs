@@ -95,7 +95,12 @@ pub unsafe extern "C" fn wasm_instance_new(
             }
         }
         // SAFETY: an entry point of this store; see `store()`.
-        Instance::new(unsafe { c_store.store() }, &module.module, &externs).map_err(|e| match e {
+        let rt = unsafe { c_store.store() };
+        // A module of another engine whose configuration agrees is taken
+        // over (see `module_for_engine`).
+        let module = super::module::module_for_engine(&module.module, rt.engine())
+            .map_err(|e| Trap::new(format!("wasm_instance_new: {e}")))?;
+        Instance::new(rt, &module, &externs).map_err(|e| match e {
             Error::Trap(t) => t,
             other => Trap::new(other.to_string()),
         })

@@ -16,6 +16,10 @@
 //!   and the types declared with `WASM_DECLARE_REF`) starts with a
 //!   `RefHeader`, so that `wasm_X_as_ref` and `wasm_ref_as_X` are pointer
 //!   casts and `wasm_ref_delete`/`copy`/`same` dispatch on the header's kind.
+//!   `wasm_X_as_ref` also marks the header as lent out, and a generic delete
+//!   (`wasm_ref_delete`, a reference value's) of a lent-out object does
+//!   nothing: hosts written for WAMR delete that borrowed view (see
+//!   `include/README.md`, "more lenient than the standard").
 //! - Functions, globals, tables and memories are one struct,
 //!   [`wasm_extern_t`], whose layout they share, so `wasm_func_as_extern` is
 //!   a cast too.

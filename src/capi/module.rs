@@ -190,8 +190,39 @@ pub extern "C" fn wasm_module_share(m: Option<&wasm_module_t>) -> *mut wasm_shar
     })
 }
 
-/// The shared module as a module of `store`; null when the store's engine is
-/// not the one the module was compiled with, or either is null.
+/// `module` as a module of `engine`. A module compiled by `engine` is
+/// itself. One compiled by another engine is taken over when the two
+/// configurations agree on what compiled code depends on (bounds-check mode
+/// and features), as hosts written for WAMR, with an engine per thread,
+/// expect: its code is copied for `engine` through the serialized form,
+/// which gives its signatures `engine`'s type ids. Otherwise the reason.
+pub(crate) fn module_for_engine(module: &Module, engine: &Engine) -> Result<Module, String> {
+    let from = module.engine();
+    if from.same(engine) {
+        return Ok(module.clone());
+    }
+    let (a, b) = (from.config(), engine.config());
+    if a.bounds_checks != b.bounds_checks {
+        return Err(format!(
+            "the module was compiled by an engine with bounds checks {:?}, this store's engine has {:?}",
+            a.bounds_checks, b.bounds_checks
+        ));
+    }
+    if a.features != b.features {
+        return Err(format!(
+            "the module was compiled by an engine with features {:?}, this store's engine has {:?}",
+            a.features, b.features
+        ));
+    }
+    Module::deserialize(engine, &module.serialize()).map_err(|e| e.to_string())
+}
+
+/// The shared module as a module of `store`; null when either is null, or
+/// when the module comes from another engine whose configuration does not
+/// agree with the store's (bounds-check mode, features). Another engine
+/// whose configuration agrees is more lenient than the standard asks, for
+/// hosts with an engine per thread: the module's code is copied for it
+/// (see `include/README.md`).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_obtain(
     store: Option<NonNull<wasm_store_t>>,
@@ -202,11 +233,10 @@ pub unsafe extern "C" fn wasm_module_obtain(
         let (Some(engine), Some(shared)) = (unsafe { engine_of(store) }, shared) else {
             return ptr::null_mut();
         };
-        // Compiled code is specific to its engine (type ids, configuration).
-        if !shared.module.engine().same(&engine) {
-            return ptr::null_mut();
+        match module_for_engine(&shared.module, &engine) {
+            Ok(module) => wasm_module_t::new_raw(module),
+            Err(_) => ptr::null_mut(),
         }
-        wasm_module_t::new_raw(shared.module.clone())
     })
 }
 

@@ -20,6 +20,7 @@ use super::{guard, into_raw, HostInfo};
 use crate::{ExternRef, Func, Global, Instance, Memory, Store, Table, Val};
 use std::ffi::c_void;
 use std::ptr::{self, NonNull};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// What a reference object is.
@@ -38,11 +39,22 @@ pub(crate) enum RefKind {
 #[repr(C)]
 pub(crate) struct RefHeader {
     pub(crate) kind: RefKind,
+    /// Set once `wasm_X_as_ref(_const)` has lent this object out as a
+    /// `wasm_ref_t*`. That view is borrowed in `wasm.h`, but hosts written
+    /// for WAMR delete it: a generic delete (`wasm_ref_delete`,
+    /// `wasm_val_delete` of a reference value) of a viewed object does
+    /// nothing, so that the owner's `wasm_X_delete` stays the one that frees.
+    /// (An owned `wasm_ref_t*` whose object was also viewed through
+    /// `as_ref` then leaks instead of being freed twice.)
+    viewed: AtomicBool,
 }
 
 impl RefHeader {
     pub(crate) const fn new(kind: RefKind) -> RefHeader {
-        RefHeader { kind }
+        RefHeader {
+            kind,
+            viewed: AtomicBool::new(false),
+        }
     }
 }
 
@@ -161,16 +173,25 @@ pub(crate) unsafe fn ref_set_host_info<T: RefObject>(
     drop(old);
 }
 
-/// `wasm_X_as_ref`: the same object seen through its header.
+/// `wasm_X_as_ref`: the same object seen through its header, marked as
+/// lent out (see [`RefHeader`]'s `viewed`).
 pub(crate) fn ref_as_ref<T: RefObject>(this: Option<NonNull<T>>) -> Option<NonNull<wasm_ref_t>> {
-    this.map(NonNull::cast)
+    let r = this.map(NonNull::cast::<wasm_ref_t>)?;
+    // SAFETY: `r` is a live reference object, which starts with its header.
+    unsafe { r.as_ref() }
+        .header
+        .viewed
+        .store(true, Ordering::Relaxed);
+    Some(r)
 }
 
-/// `wasm_X_as_ref_const`.
+/// `wasm_X_as_ref_const`, marked as lent out too.
 pub(crate) fn ref_as_ref_const<T: RefObject>(this: Option<&T>) -> Option<&wasm_ref_t> {
     // SAFETY: every reference object is `repr(C, align(8))` and starts with
     // the `RefHeader` that is all of a `wasm_ref_t`.
-    this.map(|t| unsafe { &*ptr::from_ref(t).cast::<wasm_ref_t>() })
+    let r = this.map(|t| unsafe { &*ptr::from_ref(t).cast::<wasm_ref_t>() })?;
+    r.header.viewed.store(true, Ordering::Relaxed);
+    Some(r)
 }
 
 /// `wasm_ref_as_X`: the object if it is a `T`, else null.
@@ -230,8 +251,11 @@ impl RefObject for wasm_ref_t {
         dispatch!(this, |T| unsafe { &*this.cast::<T>() }.copy().cast())
     }
 
+    /// Does nothing for an object lent out by `wasm_X_as_ref` (see
+    /// [`RefHeader`]): only its own `wasm_X_delete` frees it.
     unsafe fn delete(this: *mut Self) {
-        if !this.is_null() {
+        // SAFETY: `this` is null or a live reference object.
+        if !this.is_null() && !unsafe { (*this).header.viewed.load(Ordering::Relaxed) } {
             // SAFETY: `this` is an owned object of type `T`.
             dispatch!(this, |T| unsafe { T::delete(this.cast::<T>()) })
         }
@@ -253,7 +277,9 @@ impl RefObject for wasm_ref_t {
     }
 }
 
-/// Deletes any reference object; null does nothing.
+/// Deletes any reference object; null does nothing, and so does an object
+/// that `wasm_X_as_ref` has lent out as a view (hosts written for WAMR
+/// delete that view; only the object's own `wasm_X_delete` frees it).
 // A `NonNull`, not a `Box`: a `wasm_ref_t` is the header of a larger object.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_ref_delete(r: Option<NonNull<wasm_ref_t>>) {
