@@ -613,7 +613,7 @@ fn python_bindings() {
     }
     let stdout = run_checked(
         Command::new("python3")
-            .arg(manifest_dir().join("bindings/python/test_brisk.py"))
+            .arg(manifest_dir().join("bindings/python/tests/test_brisk.py"))
             .arg(work_dir())
             .env("BRISK_LIBRARY", library("libbrisk.so")),
     );

@@ -14,11 +14,7 @@ as ``target/release/libbrisk.so`` of the repository this file is in.
 import ctypes as C
 import os
 
-_here = os.path.dirname(os.path.abspath(__file__))
-_lib = C.CDLL(
-    os.environ.get("BRISK_LIBRARY")
-    or os.path.join(_here, "..", "..", "target", "release", "libbrisk.so")
-)
+from ._native import lib as _lib
 
 I32, I64, F32, F64 = 0, 1, 2, 3
 EXTERN_FUNC, EXTERN_GLOBAL, EXTERN_TABLE, EXTERN_MEMORY = 0, 1, 2, 3
