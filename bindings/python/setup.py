@@ -4,7 +4,8 @@
 ./bindings/python``) runs ``cargo build --release`` in the repository this
 directory belongs to and copies ``target/release/libbrisk.so`` into the
 package. ``BRISK_LIB=/path/to/libbrisk.so`` ships that library instead and
-skips cargo. (An sdist alone cannot build: it does not carry the Rust crate.)
+skips cargo (use an absolute path: the build runs in this directory).
+Debug info is stripped from the shipped copy. (An sdist alone cannot build: it does not carry the Rust crate.)
 """
 
 import os
@@ -41,7 +42,13 @@ class BuildWithLibrary(build_py):
         super().run()
         dest = os.path.join(self.build_lib, "brisk")
         os.makedirs(dest, exist_ok=True)
-        shutil.copy2(_library(), os.path.join(dest, "libbrisk.so"))
+        lib = os.path.join(dest, "libbrisk.so")
+        shutil.copy2(_library(), lib)
+        # The release profile keeps debug info (20 MB); a wheel does not
+        # need it. BRISK_KEEP_DEBUG=1 keeps it.
+        strip = shutil.which("strip")
+        if strip and not os.environ.get("BRISK_KEEP_DEBUG"):
+            subprocess.check_call([strip, "--strip-debug", lib])
 
 
 try:

@@ -3,11 +3,11 @@
 
 import ctypes as C
 import os
-from typing import Dict, Iterable, Optional, Tuple, Union
+from typing import Iterable, Mapping, Optional, Sequence, Tuple, Union
 
 from ._ffi import *  # noqa: F401,F403
 from ._ffi import _ByteVec, _PtrVec
-from ._api import Instance, Module, Store, Trap, _bytes, _take_trap
+from ._api import Instance, Module, Store, _bytes, _take_trap
 
 def _cstrings(strings):
     return (C.c_char_p * max(len(strings), 1))(*[x.encode() for x in strings])
@@ -26,44 +26,44 @@ class WasiConfig:
             raise ValueError(what)
         return self
 
-    def argv(self, args):
+    def argv(self, args: Sequence[str]) -> "WasiConfig":
         """The arguments, the program's name first."""
         return self._check(_wasi_config_set_argv(self._ptr, len(args), _cstrings(args)),
                            "argv: not UTF-8")
 
-    def env(self, variables):
+    def env(self, variables: Union[Mapping[str, str], Iterable[Tuple[str, str]]]) -> "WasiConfig":
         """The environment: a dict, or (name, value) pairs."""
         pairs = list(variables.items()) if hasattr(variables, "items") else list(variables)
         names, values = [n for n, _ in pairs], [v for _, v in pairs]
         return self._check(_wasi_config_set_env(self._ptr, len(pairs), _cstrings(names),
                                                 _cstrings(values)), "env: not UTF-8")
 
-    def inherit(self, *what):
+    def inherit(self, *what: str) -> "WasiConfig":
         """Passes the host's ``"argv"``, ``"env"``, ``"stdin"``,
         ``"stdout"`` and/or ``"stderr"`` through."""
         for name in what:
             _wasi_config_inherit[name](self._ptr)
         return self
 
-    def stdin_bytes(self, data):
+    def stdin_bytes(self, data: bytes) -> "WasiConfig":
         vec = _bytes(data)
         _wasi_config_set_stdin_bytes(self._ptr, C.byref(vec))  # takes the bytes
         return self
 
-    def file(self, stream, path):
+    def file(self, stream: str, path: str) -> "WasiConfig":
         """Standard ``"stdin"`` reads the host file at ``path``;
         ``"stdout"`` or ``"stderr"`` writes it (created or truncated)."""
         return self._check(_wasi_config_set_file[stream](self._ptr, os.fsencode(path)),
                            "cannot open %s" % path)
 
-    def capture(self, *streams):
+    def capture(self, *streams: str) -> "WasiConfig":
         """``"stdout"`` and/or ``"stderr"`` go to memory, read back as
         :attr:`Wasi.stdout` and :attr:`Wasi.stderr`."""
         for name in streams:
             _wasi_config_capture[name](self._ptr)
         return self
 
-    def preopen_dir(self, host_path, guest_path):
+    def preopen_dir(self, host_path: str, guest_path: str) -> "WasiConfig":
         """The program may open files under ``host_path``, which it sees as
         ``guest_path``."""
         return self._check(_wasi_config_preopen_dir(self._ptr, os.fsencode(host_path),
@@ -79,20 +79,20 @@ class Wasi:
     """A WASI environment in a store, configured by ``config`` (taken: it
     cannot be used again; None is the default configuration)."""
 
-    def __init__(self, store, config=None):
+    def __init__(self, store: Store, config: Optional[WasiConfig] = None) -> None:
         ptr = config._ptr if config is not None else None
         if config is not None:
             config._ptr = None
         self.store = store
         self._ptr = _wasi_env_new(store._ptr, ptr)
 
-    def instantiate(self, module):
+    def instantiate(self, module: Module) -> Instance:
         """An instance of ``module`` with its WASI imports, its memory bound
         to this environment. A non-WASI import raises :class:`Trap`."""
         vec = _PtrVec()
         trap = C.c_void_p()
         if not _wasi_env_get_imports(self._ptr, module._ptr, C.byref(vec), C.byref(trap)):
-            raise _take_trap(trap)
+            raise _take_trap(trap, self.store)
         try:
             instance = Instance(self.store, module, _externs=vec)
         finally:
@@ -100,7 +100,7 @@ class Wasi:
         _wasi_env_set_instance(self._ptr, instance._ptr)
         return instance
 
-    def run(self, module):
+    def run(self, module: Module) -> int:
         """Instantiates ``module`` and runs its ``_start``; returns the exit
         status (0 when ``_start`` returns). A trap raises :class:`Trap`."""
         start = self.instantiate(module).exports["_start"]
@@ -121,19 +121,20 @@ class Wasi:
         return data
 
     @property
-    def stdout(self):
+    def stdout(self) -> bytes:
         """What the program wrote to a captured standard output."""
         return self._output("stdout")
 
     @property
-    def stderr(self):
+    def stderr(self) -> bytes:
         return self._output("stderr")
 
     def __del__(self):
         _wasi_env_delete(self._ptr)
 
 
-def run_wasi(store, module, config=None):
+def run_wasi(store: Store, module: Module,
+             config: Optional[WasiConfig] = None) -> Tuple[int, bytes, bytes]:
     """Runs a WASI command: returns ``(exit_code, stdout, stderr)``, the
     output as bytes when ``config`` captured it (see
     :meth:`WasiConfig.capture`)."""

@@ -1,6 +1,8 @@
 """Tests of the object API (unittest), over c-tests/python.wat compiled into
 the directory named by BRISK_TEST_WASM_DIR (tests/c_api.rs runs them
-through test_brisk.py)."""
+through test_brisk.py). Against an installed package:
+BRISK_TEST_INSTALLED=1 BRISK_TEST_WASM_DIR=target/release/c-tests \
+python -m unittest discover -s bindings/python/tests -p test_api.py"""
 
 import gc
 import os
@@ -8,7 +10,8 @@ import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+if not os.environ.get("BRISK_TEST_INSTALLED"):  # else: the pip-installed package
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import brisk  # noqa: E402
 from brisk import EXTERNREF, F64, FUNCREF, I32, I64, FuncType  # noqa: E402
 
