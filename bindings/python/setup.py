@@ -5,7 +5,8 @@
 directory belongs to and copies ``target/release/libbrisk.so`` into the
 package. ``BRISK_LIB=/path/to/libbrisk.so`` ships that library instead and
 skips cargo (use an absolute path: the build runs in this directory).
-Debug info is stripped from the shipped copy. (An sdist alone cannot build: it does not carry the Rust crate.)
+Debug info is stripped from the shipped copy. (An sdist alone cannot build:
+it does not carry the Rust crate.)
 """
 
 import os
@@ -72,4 +73,5 @@ class BinaryDistribution(Distribution):
         return True
 
 
-setup(cmdclass={"build_py": BuildWithLibrary, "bdist_wheel": PlatformWheel}, distclass=BinaryDistribution)
+setup(cmdclass={"build_py": BuildWithLibrary, "bdist_wheel": PlatformWheel},
+      distclass=BinaryDistribution)

@@ -9,8 +9,28 @@ import weakref
 from typing import (Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence,
                     Tuple, Union)
 
-from ._ffi import *  # noqa: F401,F403
-from ._ffi import _ByteVec, _CALLBACK, _FINALIZER, _Limits, _PtrVec, _Val, _ValVec
+from ._ffi import (  # noqa: F401
+    _ByteVec, _CALLBACK, _FINALIZER, _Limits, _PtrVec, _Val, _ValVec, _byte_vec_delete,
+    _byte_vec_new, _engine_delete, _engine_new, _exporttype_name, _exporttype_type,
+    _exporttype_vec_delete, _extern_as_func, _extern_as_global, _extern_as_memory,
+    _extern_as_table, _extern_copy, _extern_delete, _extern_kind, _extern_vec_delete,
+    _externtype_as_functype, _externtype_as_globaltype, _externtype_as_memorytype,
+    _externtype_as_tabletype, _externtype_kind, _foreign_as_ref, _foreign_delete, _foreign_new,
+    _foreign_set_host_info_with_finalizer, _frame_func_index, _frame_func_offset,
+    _frame_module_offset, _frame_vec_delete, _func_as_extern, _func_as_ref, _func_call,
+    _func_new_with_env, _func_type, _functype_delete, _functype_new, _functype_params,
+    _functype_results, _global_as_extern, _global_get, _global_new, _global_set, _global_type,
+    _globaltype_content, _globaltype_delete, _globaltype_mutability, _globaltype_new,
+    _importtype_module, _importtype_name, _importtype_type, _importtype_vec_delete,
+    _instance_delete, _instance_exports, _instance_new, _memory_as_extern, _memory_data,
+    _memory_data_size, _memory_grow, _memory_new, _memory_size, _memory_type,
+    _memorytype_delete, _memorytype_limits, _memorytype_new, _module_delete,
+    _module_deserialize, _module_exports, _module_imports, _module_new, _module_serialize,
+    _module_validate, _ref_as_foreign, _ref_as_func, _ref_copy, _ref_delete,
+    _ref_get_host_info, _store_delete, _store_new, _table_as_extern, _table_get, _table_grow,
+    _table_new, _table_set, _table_size, _table_type, _tabletype_delete, _tabletype_element,
+    _tabletype_limits, _tabletype_new, _trap_delete, _trap_message, _trap_new, _trap_trace,
+    _valtype_kind, _valtype_new, _valtype_vec_new,)
 
 
 class ValType(enum.IntEnum):
@@ -449,7 +469,7 @@ class Func(Extern):
         returns None, one value, or a tuple of values; an exception in it
         becomes a trap, raised from the wasm call as :class:`Trap` with the
         exception as its ``__cause__``."""
-        ty = FuncType(list(ty.params), list(ty.results))
+        ty = FuncType([ValType(k) for k in ty.params], [ValType(k) for k in ty.results])
         key = next(_host_keys)
         _hosts[key] = (weakref.ref(store), ty, fn)
         cty = ty._new()
@@ -461,7 +481,8 @@ class Func(Extern):
     def host(cls, store: Store, params: Sequence[int], results: Sequence[int],
              fn: Callable[..., Any]) -> "Func":
         """``Func(store, FuncType(params, results), fn)``."""
-        return cls(store, FuncType(list(params), list(results)), fn)
+        kinds = FuncType([ValType(k) for k in params], [ValType(k) for k in results])
+        return cls(store, kinds, fn)
 
     @property
     def type(self) -> FuncType:
@@ -657,7 +678,7 @@ class Table(Extern):
         return bool(ok)
 
 
-_EXTERN_CLASSES = {EXTERN_FUNC: Func, EXTERN_GLOBAL: Global, EXTERN_TABLE: Table,
+_EXTERN_CLASSES: Dict[int, Any] = {EXTERN_FUNC: Func, EXTERN_GLOBAL: Global, EXTERN_TABLE: Table,
                    EXTERN_MEMORY: Memory}
 
 

@@ -175,5 +175,3 @@ _frame_func_index = _fn("wasm_frame_func_index", C.c_uint32, _p)
 _frame_func_offset = _fn("wasm_frame_func_offset", C.c_size_t, _p)
 _frame_module_offset = _fn("wasm_frame_module_offset", C.c_size_t, _p)
 _valtype_delete = _fn("wasm_valtype_delete", None, _p)
-
-__all__ = [n for n in dir() if n.startswith("_") and not n.startswith("__")]

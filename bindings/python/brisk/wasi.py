@@ -5,8 +5,13 @@ import ctypes as C
 import os
 from typing import Iterable, Mapping, Optional, Sequence, Tuple, Union
 
-from ._ffi import *  # noqa: F401,F403
-from ._ffi import _ByteVec, _PtrVec
+from ._ffi import (  # noqa: F401
+    _ByteVec, _PtrVec, _byte_vec_delete, _extern_vec_delete, _func_call, _trap_delete,
+    _wasi_config_capture, _wasi_config_delete, _wasi_config_inherit, _wasi_config_new,
+    _wasi_config_preopen_dir, _wasi_config_set_argv, _wasi_config_set_env,
+    _wasi_config_set_file, _wasi_config_set_stdin_bytes, _wasi_env_delete,
+    _wasi_env_get_imports, _wasi_env_new, _wasi_env_output, _wasi_env_set_instance,
+    _wasi_trap_exit_code,)
 from ._api import Instance, Module, Store, _bytes, _take_trap
 
 def _cstrings(strings):
