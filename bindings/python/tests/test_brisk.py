@@ -5,7 +5,7 @@ import os
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import brisk  # noqa: E402
 
 wasm_dir = sys.argv[1]
@@ -121,4 +121,16 @@ try:
     raise AssertionError("a missing directory was preopened")
 except ValueError:
     pass
+# The object API (unittest), over c-tests/python.wat.
+import unittest  # noqa: E402
+
+os.environ["BRISK_TEST_WASM_DIR"] = wasm_dir
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_api  # noqa: E402
+
+test_api.WASM_DIR = wasm_dir
+result = unittest.TextTestRunner(stream=sys.stderr, verbosity=1).run(
+    unittest.defaultTestLoader.loadTestsFromModule(test_api))
+if not result.wasSuccessful():
+    sys.exit(1)
 print("python bindings ok")
