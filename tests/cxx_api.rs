@@ -127,7 +127,7 @@ fn run(name: &str) {
 
 /// The C++ tests, one `#[test]` each; `all_cxx_tests_are_listed` keeps this
 /// list in step with the directory.
-const CXX_TESTS: &[&str] = &["hello", "objects", "refs", "traps"];
+const CXX_TESTS: &[&str] = &["hello", "objects", "refs", "traps", "reflect", "threads"];
 
 macro_rules! cxx_tests {
     ($($name:ident),*) => {$(
@@ -138,7 +138,7 @@ macro_rules! cxx_tests {
     )*};
 }
 
-cxx_tests!(hello, objects, refs, traps);
+cxx_tests!(hello, objects, refs, traps, reflect, threads);
 
 #[test]
 fn all_cxx_tests_are_listed() {
