@@ -199,3 +199,82 @@ fn cxx_memcheck() {
         }
     });
 }
+
+fn run_checked(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Builds `c-tests/cxx/cmake-consumer` (a CXX-only project, C++11, which
+/// compiles `hello.cc`) with `find_package(brisk)`: from the source tree's
+/// `cmake/`, and from a prefix that `scripts/install.sh` filled (which must
+/// install `wasm.hh`).
+#[test]
+fn cmake_cxx_consumer() {
+    if !Command::new("cmake")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        assert!(
+            std::env::var_os("BRISK_SKIP_CMAKE").is_some(),
+            "cmake is not installed (see .ci/run); set BRISK_SKIP_CMAKE=1 to skip this test"
+        );
+        eprintln!("SKIPPED: cmake is not installed and BRISK_SKIP_CMAKE is set");
+        return;
+    }
+    let source = source_dir().join("cmake-consumer");
+    let lib_dir = static_library().parent().unwrap().to_path_buf();
+
+    let tree = work_dir().join("cmake-tree");
+    let _ = std::fs::remove_dir_all(&tree);
+    run_checked(
+        Command::new("cmake")
+            .arg("-S")
+            .arg(&source)
+            .arg("-B")
+            .arg(&tree)
+            .arg(format!(
+                "-Dbrisk_DIR={}",
+                manifest_dir().join("cmake").display()
+            ))
+            .arg(format!(
+                "-DBRISK_STATIC_LIBRARY={}",
+                lib_dir.join("libbrisk.a").display()
+            )),
+    );
+    run_checked(Command::new("cmake").arg("--build").arg(&tree));
+    let out = run_checked(Command::new(tree.join("cxx_consumer")).arg(work_dir()));
+    check_output("hello", &out);
+
+    let prefix = work_dir().join("prefix");
+    let _ = std::fs::remove_dir_all(&prefix);
+    run_checked(
+        Command::new(manifest_dir().join("scripts/install.sh"))
+            .arg(&prefix)
+            .env("BRISK_LIB_DIR", &lib_dir),
+    );
+    assert!(
+        prefix.join("include/wasm.hh").exists(),
+        "install.sh skipped wasm.hh"
+    );
+    let installed = work_dir().join("cmake-installed");
+    let _ = std::fs::remove_dir_all(&installed);
+    run_checked(
+        Command::new("cmake")
+            .arg("-S")
+            .arg(&source)
+            .arg("-B")
+            .arg(&installed)
+            .arg(format!("-DCMAKE_PREFIX_PATH={}", prefix.display())),
+    );
+    run_checked(Command::new("cmake").arg("--build").arg(&installed));
+    let out = run_checked(Command::new(installed.join("cxx_consumer")).arg(work_dir()));
+    check_output("hello", &out);
+}
