@@ -127,7 +127,9 @@ fn run(name: &str) {
 
 /// The C++ tests, one `#[test]` each; `all_cxx_tests_are_listed` keeps this
 /// list in step with the directory.
-const CXX_TESTS: &[&str] = &["hello", "objects", "refs", "traps", "reflect", "threads"];
+const CXX_TESTS: &[&str] = &[
+    "hello", "objects", "refs", "traps", "reflect", "threads", "finalize",
+];
 
 macro_rules! cxx_tests {
     ($($name:ident),*) => {$(
@@ -138,7 +140,7 @@ macro_rules! cxx_tests {
     )*};
 }
 
-cxx_tests!(hello, objects, refs, traps, reflect, threads);
+cxx_tests!(hello, objects, refs, traps, reflect, threads, finalize);
 
 #[test]
 fn all_cxx_tests_are_listed() {
