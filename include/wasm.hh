@@ -127,7 +127,15 @@ class vec {
     return v;
   }
 
+  // The string's characters, without a NUL (a name).
   static auto make(std::string s) -> vec<char> {
+    auto v = vec(s.length());
+    if (v && s.length()) std::memcpy(v.get(), s.data(), s.length());
+    return v;
+  }
+
+  // The string's characters and a NUL (a message).
+  static auto make_nt(std::string s) -> vec<char> {
     auto v = vec(s.length() + 1);
     if (v) std::memcpy(v.get(), s.c_str(), s.length() + 1);
     return v;
@@ -146,10 +154,21 @@ class vec {
   static auto invalid() -> vec { return vec(invalid_size, nullptr); }
 };
 
-// Ownership
+// Ownership: `own<T>` deletes with `destroyer`, which calls the object's
+// `destroy()`, the C function `wasm_X_delete` of the pointer's static type
+// (brisk's deletions dispatch on the object, so deleting a function through
+// `own<Extern>` or `own<Ref>` is right).
+
+class destroyer {
+ public:
+  template <typename T>
+  void operator()(T* ptr) {
+    ptr->destroy();
+  }
+};
 
 template <class T>
-using own = std::unique_ptr<T>;
+using own = std::unique_ptr<T, destroyer>;
 template <class T>
 using ownvec = vec<own<T>>;
 
@@ -198,18 +217,17 @@ inline auto take_bytes(wasm_byte_vec_t& c) -> vec<char> {
 ///////////////////////////////////////////////////////////////////////////////
 // Runtime Environment
 
+// Each class stands for its C object: `c()` is the C pointer (for brisk.h's
+// extensions), `destroy()` deletes the handle.
 #define WASM_HH_OBJECT(Class, c_type)                                                   \
+  friend class destroyer;                                                             \
+  void destroy() { c_type##_delete(c()); }                                            \
+                                                                                      \
+ protected:                                                                           \
+  Class() = default;                                                                  \
+  ~Class() = default;                                                                 \
+                                                                                      \
  public:                                                                              \
-  Class() = delete;                                                                   \
-  ~Class() {}                                                                         \
-  void operator delete(void* p) { c_type##_delete(static_cast<c_type##_t*>(p)); }     \
-  auto c() -> c_type##_t* { return reinterpret_cast<c_type##_t*>(this); }             \
-  auto c() const -> const c_type##_t* { return reinterpret_cast<const c_type##_t*>(this); }
-
-#define WASM_HH_SUBOBJECT(Class, c_type)                                                \
- public:                                                                              \
-  Class() = delete;                                                                   \
-  ~Class() {}                                                                         \
   auto c() -> c_type##_t* { return reinterpret_cast<c_type##_t*>(this); }             \
   auto c() const -> const c_type##_t* { return reinterpret_cast<const c_type##_t*>(this); }
 
@@ -236,7 +254,7 @@ class Store {
 ///////////////////////////////////////////////////////////////////////////////
 // Type Representations
 
-enum Mutability : uint8_t { CONST, VAR };
+enum class Mutability : uint8_t { CONST, VAR };
 
 struct Limits {
   uint32_t min;
@@ -246,22 +264,22 @@ struct Limits {
 };
 static_assert(sizeof(Limits) == sizeof(wasm_limits_t), "limits layout");
 
-enum ValKind : uint8_t {
+enum class ValKind : uint8_t {
   I32,
   I64,
   F32,
   F64,
-  ANYREF = 128,
+  EXTERNREF = 128,
   FUNCREF,
 };
 
-inline bool is_num(ValKind k) { return k < ANYREF; }
-inline bool is_ref(ValKind k) { return k >= ANYREF; }
+inline bool is_num(ValKind k) { return k < ValKind::EXTERNREF; }
+inline bool is_ref(ValKind k) { return k >= ValKind::EXTERNREF; }
 
 class ValType {
   WASM_HH_OBJECT(ValType, wasm_valtype)
   static auto make(ValKind k) -> own<ValType> {
-    return make_own(reinterpret_cast<ValType*>(wasm_valtype_new(k)));
+    return make_own(reinterpret_cast<ValType*>(wasm_valtype_new(static_cast<wasm_valkind_t>(k))));
   }
   auto copy() const -> own<ValType> {
     return make_own(reinterpret_cast<ValType*>(wasm_valtype_copy(c())));
@@ -271,7 +289,23 @@ class ValType {
   auto is_ref() const -> bool { return wasm::is_ref(kind()); }
 };
 
-enum ExternKind : uint8_t { EXTERN_FUNC, EXTERN_GLOBAL, EXTERN_TABLE, EXTERN_MEMORY };
+enum class ExternKind : uint8_t { FUNC, GLOBAL, TABLE, MEMORY };
+
+// The unscoped names of the earlier revision of the standard header (plain
+// enums, `ANYREF`), so that hosts written against it compile too.
+constexpr Mutability CONST = Mutability::CONST;
+constexpr Mutability VAR = Mutability::VAR;
+constexpr ValKind I32 = ValKind::I32;
+constexpr ValKind I64 = ValKind::I64;
+constexpr ValKind F32 = ValKind::F32;
+constexpr ValKind F64 = ValKind::F64;
+constexpr ValKind ANYREF = ValKind::EXTERNREF;
+constexpr ValKind EXTERNREF = ValKind::EXTERNREF;
+constexpr ValKind FUNCREF = ValKind::FUNCREF;
+constexpr ExternKind EXTERN_FUNC = ExternKind::FUNC;
+constexpr ExternKind EXTERN_GLOBAL = ExternKind::GLOBAL;
+constexpr ExternKind EXTERN_TABLE = ExternKind::TABLE;
+constexpr ExternKind EXTERN_MEMORY = ExternKind::MEMORY;
 
 class FuncType;
 class GlobalType;
@@ -297,7 +331,7 @@ class ExternType {
 };
 
 class FuncType : public ExternType {
-  WASM_HH_SUBOBJECT(FuncType, wasm_functype)
+  WASM_HH_OBJECT(FuncType, wasm_functype)
   static auto make(ownvec<ValType>&& params = ownvec<ValType>::make(),
                    ownvec<ValType>&& results = ownvec<ValType>::make()) -> own<FuncType> {
     wasm_valtype_vec_t ps, rs;
@@ -319,9 +353,9 @@ class FuncType : public ExternType {
 };
 
 class GlobalType : public ExternType {
-  WASM_HH_SUBOBJECT(GlobalType, wasm_globaltype)
+  WASM_HH_OBJECT(GlobalType, wasm_globaltype)
   static auto make(own<ValType>&& content, Mutability m) -> own<GlobalType> {
-    return make_own(reinterpret_cast<GlobalType*>(wasm_globaltype_new(content.release()->c(), m)));
+    return make_own(reinterpret_cast<GlobalType*>(wasm_globaltype_new(content.release()->c(), static_cast<wasm_mutability_t>(m))));
   }
   auto copy() const -> own<GlobalType> {
     return make_own(reinterpret_cast<GlobalType*>(wasm_globaltype_copy(c())));
@@ -335,7 +369,7 @@ class GlobalType : public ExternType {
 };
 
 class TableType : public ExternType {
-  WASM_HH_SUBOBJECT(TableType, wasm_tabletype)
+  WASM_HH_OBJECT(TableType, wasm_tabletype)
   static auto make(own<ValType>&& element, Limits limits) -> own<TableType> {
     wasm_limits_t l = {limits.min, limits.max};
     return make_own(reinterpret_cast<TableType*>(wasm_tabletype_new(element.release()->c(), &l)));
@@ -352,7 +386,7 @@ class TableType : public ExternType {
 };
 
 class MemoryType : public ExternType {
-  WASM_HH_SUBOBJECT(MemoryType, wasm_memorytype)
+  WASM_HH_OBJECT(MemoryType, wasm_memorytype)
   static auto make(Limits limits) -> own<MemoryType> {
     wasm_limits_t l = {limits.min, limits.max};
     return make_own(reinterpret_cast<MemoryType*>(wasm_memorytype_new(&l)));
@@ -366,28 +400,28 @@ class MemoryType : public ExternType {
 };
 
 inline auto ExternType::func() -> FuncType* {
-  return kind() == EXTERN_FUNC ? static_cast<FuncType*>(this) : nullptr;
+  return kind() == ExternKind::FUNC ? static_cast<FuncType*>(this) : nullptr;
 }
 inline auto ExternType::global() -> GlobalType* {
-  return kind() == EXTERN_GLOBAL ? static_cast<GlobalType*>(this) : nullptr;
+  return kind() == ExternKind::GLOBAL ? static_cast<GlobalType*>(this) : nullptr;
 }
 inline auto ExternType::table() -> TableType* {
-  return kind() == EXTERN_TABLE ? static_cast<TableType*>(this) : nullptr;
+  return kind() == ExternKind::TABLE ? static_cast<TableType*>(this) : nullptr;
 }
 inline auto ExternType::memory() -> MemoryType* {
-  return kind() == EXTERN_MEMORY ? static_cast<MemoryType*>(this) : nullptr;
+  return kind() == ExternKind::MEMORY ? static_cast<MemoryType*>(this) : nullptr;
 }
 inline auto ExternType::func() const -> const FuncType* {
-  return kind() == EXTERN_FUNC ? static_cast<const FuncType*>(this) : nullptr;
+  return kind() == ExternKind::FUNC ? static_cast<const FuncType*>(this) : nullptr;
 }
 inline auto ExternType::global() const -> const GlobalType* {
-  return kind() == EXTERN_GLOBAL ? static_cast<const GlobalType*>(this) : nullptr;
+  return kind() == ExternKind::GLOBAL ? static_cast<const GlobalType*>(this) : nullptr;
 }
 inline auto ExternType::table() const -> const TableType* {
-  return kind() == EXTERN_TABLE ? static_cast<const TableType*>(this) : nullptr;
+  return kind() == ExternKind::TABLE ? static_cast<const TableType*>(this) : nullptr;
 }
 inline auto ExternType::memory() const -> const MemoryType* {
-  return kind() == EXTERN_MEMORY ? static_cast<const MemoryType*>(this) : nullptr;
+  return kind() == ExternKind::MEMORY ? static_cast<const MemoryType*>(this) : nullptr;
 }
 
 using Name = vec<byte_t>;
@@ -466,12 +500,12 @@ class Val {
   Val(ValKind kind, impl impl) : kind_(kind), impl_(impl) {}
 
  public:
-  Val() : kind_(ANYREF) { impl_.ref = nullptr; }
-  Val(int32_t i) : kind_(I32) { impl_.i32 = i; }
-  Val(int64_t i) : kind_(I64) { impl_.i64 = i; }
-  Val(float32_t z) : kind_(F32) { impl_.f32 = z; }
-  Val(float64_t z) : kind_(F64) { impl_.f64 = z; }
-  Val(own<Ref>&& r) : kind_(ANYREF) { impl_.ref = r.release(); }
+  Val() : kind_(ValKind::EXTERNREF) { impl_.ref = nullptr; }
+  Val(int32_t i) : kind_(ValKind::I32) { impl_.i32 = i; }
+  Val(int64_t i) : kind_(ValKind::I64) { impl_.i64 = i; }
+  Val(float32_t z) : kind_(ValKind::F32) { impl_.f32 = z; }
+  Val(float64_t z) : kind_(ValKind::F64) { impl_.f64 = z; }
+  Val(own<Ref>&& r) : kind_(ValKind::EXTERNREF) { impl_.ref = r.release(); }
 
   Val(Val&& that) : kind_(that.kind_), impl_(that.impl_) {
     if (is_ref()) that.impl_.ref = nullptr;
@@ -494,7 +528,7 @@ class Val {
 
   void reset() {
     if (is_ref() && impl_.ref) {
-      delete impl_.ref;
+      destroyer()(impl_.ref);
       impl_.ref = nullptr;
     }
   }
@@ -513,19 +547,19 @@ class Val {
 
   auto kind() const -> ValKind { return kind_; }
   auto i32() const -> int32_t {
-    assert(kind_ == I32);
+    assert(kind_ == ValKind::I32);
     return impl_.i32;
   }
   auto i64() const -> int64_t {
-    assert(kind_ == I64);
+    assert(kind_ == ValKind::I64);
     return impl_.i64;
   }
   auto f32() const -> float32_t {
-    assert(kind_ == F32);
+    assert(kind_ == ValKind::F32);
     return impl_.f32;
   }
   auto f64() const -> float64_t {
-    assert(kind_ == F64);
+    assert(kind_ == ValKind::F64);
     return impl_.f64;
   }
   auto ref() const -> Ref* {
@@ -628,7 +662,7 @@ class Frame {
 };
 
 class Trap : public Ref {
-  WASM_HH_SUBOBJECT(Trap, wasm_trap)
+  WASM_HH_OBJECT(Trap, wasm_trap)
   static auto make(Store* store, const Message& msg) -> own<Trap> {
     wasm_message_t m = detail::c_vec<wasm_message_t>(msg);
     return make_own(reinterpret_cast<Trap*>(wasm_trap_new(store ? store->c() : nullptr, &m)));
@@ -654,17 +688,12 @@ class Trap : public Ref {
 // Shared objects
 
 template <class T>
-class Shared {
- public:
-  Shared() = delete;
-  ~Shared() {}
-  void operator delete(void*);
-};
+class Shared;
 
 // Modules
 
 class Module : public Ref {
-  WASM_HH_SUBOBJECT(Module, wasm_module)
+  WASM_HH_OBJECT(Module, wasm_module)
   static auto validate(Store* store, const vec<byte_t>& binary) -> bool {
     wasm_byte_vec_t b = detail::c_vec<wasm_byte_vec_t>(binary);
     return wasm_module_validate(store ? store->c() : nullptr, &b);
@@ -705,9 +734,9 @@ class Module : public Ref {
 };
 
 template <>
-inline void Shared<Module>::operator delete(void* p) {
-  wasm_shared_module_delete(static_cast<wasm_shared_module_t*>(p));
-}
+class Shared<Module> {
+  WASM_HH_OBJECT(Shared, wasm_shared_module)
+};
 
 inline auto Module::share() const -> own<Shared<Module>> {
   return make_own(reinterpret_cast<Shared<Module>*>(wasm_module_share(c())));
@@ -722,7 +751,7 @@ inline auto Module::obtain(Store* store, const Shared<Module>* shared) -> own<Mo
 // Foreign Objects
 
 class Foreign : public Ref {
-  WASM_HH_SUBOBJECT(Foreign, wasm_foreign)
+  WASM_HH_OBJECT(Foreign, wasm_foreign)
   static auto make(Store* store) -> own<Foreign> {
     return make_own(reinterpret_cast<Foreign*>(wasm_foreign_new(store ? store->c() : nullptr)));
   }
@@ -739,7 +768,7 @@ class Table;
 class Memory;
 
 class Extern : public Ref {
-  WASM_HH_SUBOBJECT(Extern, wasm_extern)
+  WASM_HH_OBJECT(Extern, wasm_extern)
   auto copy() const -> own<Extern> {
     return make_own(reinterpret_cast<Extern*>(wasm_extern_copy(c())));
   }
@@ -762,15 +791,21 @@ class Extern : public Ref {
 // Function Instances
 
 class Func : public Extern {
-  WASM_HH_SUBOBJECT(Func, wasm_func)
-  using callback = auto (*)(const Val[], Val[]) -> own<Trap>;
-  using callback_with_env = auto (*)(void*, const Val[], Val[]) -> own<Trap>;
+  WASM_HH_OBJECT(Func, wasm_func)
+  // The standard's callbacks take vectors; those of its earlier revision,
+  // arrays. Both are accepted, and both forms of `call`.
+  using callback = auto (*)(const vec<Val>&, vec<Val>&) -> own<Trap>;
+  using callback_with_env = auto (*)(void*, const vec<Val>&, vec<Val>&) -> own<Trap>;
+  using array_callback = auto (*)(const Val[], Val[]) -> own<Trap>;
+  using array_callback_with_env = auto (*)(void*, const Val[], Val[]) -> own<Trap>;
 
  private:
-  // What the C trampoline gets as its environment.
+  // What the C trampoline gets as its environment: one of the callbacks.
   struct Env {
-    callback plain;
-    callback_with_env with_env;
+    callback vec_plain;
+    callback_with_env vec_env;
+    array_callback array_plain;
+    array_callback_with_env array_env;
     void* env;
     void (*finalizer)(void*);
   };
@@ -779,11 +814,18 @@ class Func : public Extern {
       -> wasm_trap_t* {
     auto env = static_cast<Env*>(e);
     // The results start as null references, so that assigning them frees
-    // nothing; what the callback leaves there belongs to the caller.
+    // nothing; what the callback leaves there belongs to the caller. The C
+    // vectors are viewed as `vec<Val>` in place (the same layout): a
+    // callback may assign their elements, not the vectors.
     Val* res = reinterpret_cast<Val*>(results->data);
     for (size_t i = 0; i < results->size; ++i) new (&res[i]) Val();
     const Val* as = reinterpret_cast<const Val*>(args->data);
-    own<Trap> trap = env->plain ? env->plain(as, res) : env->with_env(env->env, as, res);
+    auto& args_vec = *reinterpret_cast<const vec<Val>*>(args);
+    auto& results_vec = *reinterpret_cast<vec<Val>*>(results);
+    own<Trap> trap = env->vec_plain  ? env->vec_plain(args_vec, results_vec)
+                     : env->vec_env  ? env->vec_env(env->env, args_vec, results_vec)
+                     : env->array_plain ? env->array_plain(as, res)
+                                     : env->array_env(env->env, as, res);
     return trap ? trap.release()->c() : nullptr;
   }
 
@@ -793,26 +835,34 @@ class Func : public Extern {
     delete env;
   }
 
-  static auto make_env(Store* store, const FuncType* type, Env* env) -> own<Func> {
-    if (!env) return own<Func>();
+  static auto make_env(Store* store, const FuncType* type, Env env) -> own<Func> {
+    if (!env.vec_plain && !env.vec_env && !env.array_plain && !env.array_env) {
+      if (env.finalizer) env.finalizer(env.env);
+      return own<Func>();
+    }
+    Env* e = new (std::nothrow) Env(env);
+    if (!e) {
+      if (env.finalizer) env.finalizer(env.env);
+      return own<Func>();
+    }
     return make_own(reinterpret_cast<Func*>(wasm_func_new_with_env(
-        store ? store->c() : nullptr, type ? type->c() : nullptr, trampoline, env, finalize)));
+        store ? store->c() : nullptr, type ? type->c() : nullptr, trampoline, e, finalize)));
   }
 
  public:
   static auto make(Store* store, const FuncType* type, callback cb) -> own<Func> {
-    if (!cb) return own<Func>();
-    return make_env(store, type, new (std::nothrow) Env{cb, nullptr, nullptr, nullptr});
+    return make_env(store, type, Env{cb, nullptr, nullptr, nullptr, nullptr, nullptr});
   }
   static auto make(Store* store, const FuncType* type, callback_with_env cb, void* env,
                    void (*finalizer)(void*) = nullptr) -> own<Func> {
-    if (!cb) {
-      if (finalizer) finalizer(env);
-      return own<Func>();
-    }
-    Env* e = new (std::nothrow) Env{nullptr, cb, env, finalizer};
-    if (!e && finalizer) finalizer(env);
-    return make_env(store, type, e);
+    return make_env(store, type, Env{nullptr, cb, nullptr, nullptr, env, finalizer});
+  }
+  static auto make(Store* store, const FuncType* type, array_callback cb) -> own<Func> {
+    return make_env(store, type, Env{nullptr, nullptr, cb, nullptr, nullptr, nullptr});
+  }
+  static auto make(Store* store, const FuncType* type, array_callback_with_env cb, void* env,
+                   void (*finalizer)(void*) = nullptr) -> own<Func> {
+    return make_env(store, type, Env{nullptr, nullptr, nullptr, cb, env, finalizer});
   }
   auto copy() const -> own<Func> { return make_own(reinterpret_cast<Func*>(wasm_func_copy(c()))); }
   auto type() const -> own<FuncType> {
@@ -830,12 +880,22 @@ class Func : public Extern {
     wasm_val_vec_t rs = {results ? nresults : 0, reinterpret_cast<wasm_val_t*>(results)};
     return make_own(reinterpret_cast<Trap*>(wasm_func_call(c(), &as, &rs)));
   }
+
+  // `results` must be sized (`vec<Val>::make_uninitialized(result_arity())`);
+  // what its elements held is released. brisk checks both sizes against
+  // the function's type (a mismatch is a trap).
+  auto call(const vec<Val>& args, vec<Val>& results) const -> own<Trap> {
+    wasm_val_vec_t as = detail::c_vec<wasm_val_vec_t>(args);
+    for (size_t i = 0; results && i < results.size(); ++i) results[i].reset();
+    wasm_val_vec_t rs = detail::c_vec<wasm_val_vec_t>(results);
+    return make_own(reinterpret_cast<Trap*>(wasm_func_call(c(), &as, &rs)));
+  }
 };
 
 // Global Instances
 
 class Global : public Extern {
-  WASM_HH_SUBOBJECT(Global, wasm_global)
+  WASM_HH_OBJECT(Global, wasm_global)
   static auto make(Store* store, const GlobalType* type, const Val& val) -> own<Global> {
     return make_own(reinterpret_cast<Global*>(
         wasm_global_new(store ? store->c() : nullptr, type ? type->c() : nullptr,
@@ -858,7 +918,7 @@ class Global : public Extern {
 // Table Instances
 
 class Table : public Extern {
-  WASM_HH_SUBOBJECT(Table, wasm_table)
+  WASM_HH_OBJECT(Table, wasm_table)
   using size_t = uint32_t;
 
   static auto make(Store* store, const TableType* type, const Ref* init = nullptr) -> own<Table> {
@@ -887,7 +947,7 @@ class Table : public Extern {
 // Memory Instances
 
 class Memory : public Extern {
-  WASM_HH_SUBOBJECT(Memory, wasm_memory)
+  WASM_HH_OBJECT(Memory, wasm_memory)
   static auto make(Store* store, const MemoryType* type) -> own<Memory> {
     return make_own(reinterpret_cast<Memory*>(
         wasm_memory_new(store ? store->c() : nullptr, type ? type->c() : nullptr)));
@@ -912,23 +972,41 @@ class Memory : public Extern {
 // Module Instances
 
 class Instance : public Ref {
-  WASM_HH_SUBOBJECT(Instance, wasm_instance)
+  WASM_HH_OBJECT(Instance, wasm_instance)
+  // As many imports as the module declares (the standard's earlier form).
   static auto make(Store* store, const Module* module, const Extern* const imports[],
                    own<Trap>* trap = nullptr) -> own<Instance> {
     size_t n = 0;
-    if (module) {
+    if (module && imports) {
       wasm_importtype_vec_t it;
       wasm_module_imports(module->c(), &it);
       n = it.size;
       wasm_importtype_vec_delete(&it);
     }
-    wasm_extern_vec_t is = {imports ? n : 0,
-                            reinterpret_cast<wasm_extern_t**>(const_cast<Extern**>(imports))};
+    return make_n(store, module, n, imports, trap);
+  }
+
+ private:
+  static auto make_n(Store* store, const Module* module, size_t n, const Extern* const* imports,
+                     own<Trap>* trap) -> own<Instance> {
+    wasm_extern_vec_t is = {n, reinterpret_cast<wasm_extern_t**>(const_cast<Extern**>(imports))};
     wasm_trap_t* t = nullptr;
     auto inst = wasm_instance_new(store ? store->c() : nullptr, module ? module->c() : nullptr,
                                   &is, trap ? &t : nullptr);
     if (trap) trap->reset(reinterpret_cast<Trap*>(t));
     return make_own(reinterpret_cast<Instance*>(inst));
+  }
+
+ public:
+  static auto make(Store* store, const Module* module, const vec<Extern*>& imports,
+                   own<Trap>* trap = nullptr) -> own<Instance> {
+    return make_n(store, module, imports ? imports.size() : 0, imports.get(), trap);
+  }
+  static auto make(Store* store, const Module* module, const ownvec<Extern>& imports,
+                   own<Trap>* trap = nullptr) -> own<Instance> {
+    static_assert(sizeof(own<Extern>) == sizeof(Extern*), "own<Extern> is a pointer");
+    return make_n(store, module, imports ? imports.size() : 0,
+                  reinterpret_cast<Extern* const*>(imports.get()), trap);
   }
   auto copy() const -> own<Instance> {
     return make_own(reinterpret_cast<Instance*>(wasm_instance_copy(c())));
@@ -947,32 +1025,31 @@ inline auto Frame::instance() const -> Instance* {
 }
 
 inline auto Extern::func() -> Func* {
-  return kind() == EXTERN_FUNC ? static_cast<Func*>(this) : nullptr;
+  return kind() == ExternKind::FUNC ? static_cast<Func*>(this) : nullptr;
 }
 inline auto Extern::global() -> Global* {
-  return kind() == EXTERN_GLOBAL ? static_cast<Global*>(this) : nullptr;
+  return kind() == ExternKind::GLOBAL ? static_cast<Global*>(this) : nullptr;
 }
 inline auto Extern::table() -> Table* {
-  return kind() == EXTERN_TABLE ? static_cast<Table*>(this) : nullptr;
+  return kind() == ExternKind::TABLE ? static_cast<Table*>(this) : nullptr;
 }
 inline auto Extern::memory() -> Memory* {
-  return kind() == EXTERN_MEMORY ? static_cast<Memory*>(this) : nullptr;
+  return kind() == ExternKind::MEMORY ? static_cast<Memory*>(this) : nullptr;
 }
 inline auto Extern::func() const -> const Func* {
-  return kind() == EXTERN_FUNC ? static_cast<const Func*>(this) : nullptr;
+  return kind() == ExternKind::FUNC ? static_cast<const Func*>(this) : nullptr;
 }
 inline auto Extern::global() const -> const Global* {
-  return kind() == EXTERN_GLOBAL ? static_cast<const Global*>(this) : nullptr;
+  return kind() == ExternKind::GLOBAL ? static_cast<const Global*>(this) : nullptr;
 }
 inline auto Extern::table() const -> const Table* {
-  return kind() == EXTERN_TABLE ? static_cast<const Table*>(this) : nullptr;
+  return kind() == ExternKind::TABLE ? static_cast<const Table*>(this) : nullptr;
 }
 inline auto Extern::memory() const -> const Memory* {
-  return kind() == EXTERN_MEMORY ? static_cast<const Memory*>(this) : nullptr;
+  return kind() == ExternKind::MEMORY ? static_cast<const Memory*>(this) : nullptr;
 }
 
 #undef WASM_HH_OBJECT
-#undef WASM_HH_SUBOBJECT
 
 }  // namespace wasm
 

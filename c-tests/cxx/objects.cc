@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     CHECK(instance);
     auto exports = instance->exports();
     CHECK(exports.size() == 8);
-    for (size_t i = 0; i < exports.size(); ++i) std::printf("%d ", exports[i]->kind());
+    for (size_t i = 0; i < exports.size(); ++i) std::printf("%d ", static_cast<int>(exports[i]->kind()));
     std::printf("\n");
     auto pi = exports[0]->global();
     auto table = exports[1]->table();
@@ -59,8 +59,8 @@ int main(int argc, char** argv) {
     CHECK(!bump->call(nullptr, result));
     std::printf("bump() = %d\n", result[0].i32());
     auto pi_type = pi->type();
-    std::printf("pi: kind %d, mutability %d, value %g\n", pi_type->content()->kind(),
-                pi_type->mutability(), pi->get().f64());
+    std::printf("pi: kind %d, mutability %d, value %g\n", static_cast<int>(pi_type->content()->kind()),
+                static_cast<int>(pi_type->mutability()), pi->get().f64());
     pi->set(Val::f64(2.25));
     std::printf("pi = %g\n", pi->get().f64());
 
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
     auto table_type = table->type();
     std::printf("table: size %u, limits %u..%u, element %d\n", table->size(),
                 table_type->limits().min, table_type->limits().max,
-                table_type->element()->kind());
+                static_cast<int>(table_type->element()->kind()));
     CHECK(!table->get(0));
     auto triple = table->get(1);
     CHECK(triple);
@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
     auto multi_type = multi->type();
     std::printf("multi type: %zu params, %zu results, result 0 kind %d\n",
                 multi_type->params().size(), multi_type->results().size(),
-                multi_type->results()[0]->kind());
+                static_cast<int>(multi_type->results()[0]->kind()));
 
     // A wrong argument kind is a trap, not a crash.
     Val bad[] = {Val::i64(1), Val::i32(1)};

@@ -9,12 +9,12 @@ static Store* the_store = nullptr;
 
 static auto fail_callback(const Val[], Val[]) -> own<Trap> {
   std::string text = "host says no";
-  return Trap::make(the_store, Message::make(text));
+  return Trap::make(the_store, Message::make_nt(text));
 }
 
 static auto log_callback(void* env, const Val args[], Val[]) -> own<Trap> {
   std::printf("start function logs %d\n", args[0].i32());
-  if (env) return Trap::make(the_store, Message::make(std::string("log refuses")));
+  if (env) return Trap::make(the_store, Message::make_nt(std::string("log refuses")));
   return nullptr;
 }
 
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     print_trap("nested", nested->call());
     print_trap("call_host", call_host->call());
 
-    auto made = Trap::make(store, Message::make(std::string("made by hand")));
+    auto made = Trap::make(store, Message::make_nt(std::string("made by hand")));
     print_trap("made", made);
     auto copy = made->copy();
     CHECK(copy && copy->same(made.get()));
