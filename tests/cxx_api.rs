@@ -128,7 +128,7 @@ fn run(name: &str) {
 /// The C++ tests, one `#[test]` each; `all_cxx_tests_are_listed` keeps this
 /// list in step with the directory.
 const CXX_TESTS: &[&str] = &[
-    "hello", "objects", "refs", "traps", "reflect", "threads", "finalize",
+    "hello", "objects", "refs", "traps", "reflect", "threads", "finalize", "callback",
 ];
 
 macro_rules! cxx_tests {
@@ -140,7 +140,7 @@ macro_rules! cxx_tests {
     )*};
 }
 
-cxx_tests!(hello, objects, refs, traps, reflect, threads, finalize);
+cxx_tests!(hello, objects, refs, traps, reflect, threads, finalize, callback);
 
 #[test]
 fn all_cxx_tests_are_listed() {
