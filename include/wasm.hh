@@ -271,6 +271,7 @@ enum class ValKind : uint8_t {
   F64,
   EXTERNREF = 128,
   FUNCREF,
+  ANYREF = EXTERNREF,  // the name in the standard's earlier revisions
 };
 
 inline bool is_num(ValKind k) { return k < ValKind::EXTERNREF; }
