@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs libbrisk for C hosts under a prefix:
-#   <prefix>/include/wasm.h (brisk.h, wasi.h)  the headers
+#   <prefix>/include/wasm.h (brisk.h, wasi.h, wasm.hh) the headers
 #   <prefix>/lib/libbrisk.a, libbrisk.so      the libraries
 #   <prefix>/lib/cmake/brisk/                 find_package(brisk) -> brisk::brisk
 #   <prefix>/lib/pkgconfig/brisk.pc           pkg-config --cflags --libs brisk
@@ -20,7 +20,7 @@ version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)"
 
 mkdir -p "$prefix/include" "$prefix/lib/cmake/brisk" "$prefix/lib/pkgconfig" "$prefix/bin"
 prefix="$(cd "$prefix" && pwd)"
-install -m 644 include/*.h "$prefix/include/"
+install -m 644 include/*.h include/*.hh "$prefix/include/"
 install -m 644 "$BRISK_LIB_DIR/libbrisk.a" "$prefix/lib/"
 install -m 755 "$BRISK_LIB_DIR/libbrisk.so" "$prefix/lib/"
 if [[ -x "$BRISK_LIB_DIR/brisk" ]]; then

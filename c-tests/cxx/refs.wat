@@ -1,0 +1,11 @@
+(module
+  (import "host" "check" (func $check (param externref) (result externref)))
+  (table $t (export "table") 2 externref)
+  (global $g (export "global") (mut externref) (ref.null extern))
+  (func (export "id") (param externref) (result externref)
+    (call $check (local.get 0)))
+  (func (export "store") (param externref)
+    (table.set $t (i32.const 1) (local.get 0))
+    (global.set $g (local.get 0)))
+  (func (export "is_null") (param externref) (result i32)
+    (ref.is_null (local.get 0))))
