@@ -31,24 +31,38 @@
 
 static const char* wasm_dir = ".";
 
-// Reads <wasm_dir>/<name>.wasm into `out` (owned by the caller).
-static inline void load_wasm(const char* name, wasm_byte_vec_t* out) {
+// Reads <wasm_dir>/<name> into a NUL-terminated buffer (owned by the
+// caller, free()); its size without the NUL goes to `size` if not NULL.
+static inline char* read_file(const char* name, size_t* size) {
   char path[4096];
-  snprintf(path, sizeof path, "%s/%s.wasm", wasm_dir, name);
+  snprintf(path, sizeof path, "%s/%s", wasm_dir, name);
   FILE* f = fopen(path, "rb");
   if (!f) {
     fprintf(stderr, "cannot open %s\n", path);
     exit(1);
   }
   fseek(f, 0, SEEK_END);
-  long size = ftell(f);
+  long n = ftell(f);
   fseek(f, 0, SEEK_SET);
-  wasm_byte_vec_new_uninitialized(out, (size_t)size);
-  if (size > 0 && fread(out->data, 1, (size_t)size, f) != (size_t)size) {
+  char* buf = (char*)malloc((size_t)n + 1);
+  if (!buf || (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n)) {
     fprintf(stderr, "cannot read %s\n", path);
     exit(1);
   }
+  buf[n] = 0;
   fclose(f);
+  if (size) *size = (size_t)n;
+  return buf;
+}
+
+// Reads <wasm_dir>/<name>.wasm into `out` (owned by the caller).
+static inline void load_wasm(const char* name, wasm_byte_vec_t* out) {
+  char file[1024];
+  snprintf(file, sizeof file, "%s.wasm", name);
+  size_t size;
+  char* bytes = read_file(file, &size);
+  wasm_byte_vec_new(out, size, bytes);
+  free(bytes);
 }
 
 // Compiles <name>.wasm in `store`; fails the test if it does not compile.

@@ -15,26 +15,6 @@
 #include "common.h"
 #include "wasi.h"
 
-// Reads <wasm_dir>/<name> into a NUL-terminated buffer (owned by the caller).
-static char* read_file(const char* name) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", wasm_dir, name);
-  FILE* f = fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "cannot open %s\n", path);
-    exit(1);
-  }
-  fseek(f, 0, SEEK_END);
-  long size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char* buf = malloc((size_t)size + 1);
-  CHECK(buf != NULL);
-  CHECK(fread(buf, 1, (size_t)size, f) == (size_t)size);
-  buf[size] = 0;
-  fclose(f);
-  return buf;
-}
-
 // Whether a byte vector holds exactly the string `s`.
 static int vec_is(const wasm_byte_vec_t* v, const char* s) {
   return v->size == strlen(s) && (v->size == 0 || memcmp(v->data, s, v->size) == 0);
@@ -110,7 +90,7 @@ static void hello(wasm_store_t* store) {
   wasm_byte_vec_t out, err;
   wasi_env_stdout(wasi, &out);
   wasi_env_stderr(wasi, &err);
-  char* expected = read_file("wasi_hello.stdout");
+  char* expected = read_file("wasi_hello.stdout", NULL);
   CHECK(vec_is(&out, expected));
   free(expected);
   printf("hello stdout: %.*s", (int)out.size, out.data);
@@ -162,7 +142,7 @@ static void exit_codes(wasm_store_t* store, const char* dir) {
 
 // stdin: standard input from bytes the configuration takes over.
 static void stdin_bytes(wasm_store_t* store) {
-  char* input = read_file("wasi_stdin.input");
+  char* input = read_file("wasi_stdin.input", NULL);
   wasm_byte_vec_t bytes;
   wasm_byte_vec_new(&bytes, strlen(input), input);
   free(input);
@@ -175,7 +155,7 @@ static void stdin_bytes(wasm_store_t* store) {
   printf("stdin: exit %d\n", exit_status(run(store, module, wasi)));
   wasm_byte_vec_t out;
   wasi_env_stdout(wasi, &out);
-  char* expected = read_file("wasi_stdin.stdout");
+  char* expected = read_file("wasi_stdin.stdout", NULL);
   CHECK(vec_is(&out, expected));
   free(expected);
   printf("stdin: output as expected\n");
@@ -198,7 +178,7 @@ static void files(wasm_store_t* store, const char* dir) {
   printf("files: exit %d\n", exit_status(run(store, module, wasi)));
   wasm_byte_vec_t out;
   wasi_env_stdout(wasi, &out);
-  char* expected = read_file("wasi_files.stdout");
+  char* expected = read_file("wasi_files.stdout", NULL);
   if (!vec_is(&out, expected)) {
     fprintf(stderr, "files printed:\n%.*s", (int)out.size, out.data);
     exit(1);

@@ -13,33 +13,16 @@
 //! checked against the standard header itself when the cargo registry has
 //! it, as the `wasmtime-c-api-impl` crate ships it).
 
+mod native_common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `target/<profile>`: the directory holding this test's `deps/`.
-fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps/<test>")
-        .to_path_buf()
-}
-
-/// A library cargo built with this test: the lib target's crate types
-/// (cdylib, staticlib) land in `deps/` next to the test executable.
-fn library(file: &str) -> PathBuf {
-    let dir = profile_dir();
-    [dir.join("deps").join(file), dir.join(file)]
-        .into_iter()
-        .find(|p| p.exists())
-        .unwrap_or_else(|| panic!("{file} is missing from {}/deps", dir.display()))
-}
+use native_common::{
+    compiler, exported_functions, library, manifest_dir, profile_dir, valgrind_memcheck,
+};
 
 /// The directory with the compiled test modules and programs.
 fn work_dir() -> &'static Path {
@@ -76,10 +59,6 @@ fn files_with_extension(ext: &str) -> Vec<PathBuf> {
     files
 }
 
-fn host_triple() -> String {
-    format!("{}-unknown-linux-gnu", std::env::consts::ARCH)
-}
-
 /// A C compiler command from the `cc` crate, configured for this host,
 /// finding `wasm.h` in `include/`.
 fn c_compiler() -> Command {
@@ -88,16 +67,7 @@ fn c_compiler() -> Command {
 
 /// As [`c_compiler`], with `wasm.h` taken from `header_dir`.
 fn c_compiler_with_headers(header_dir: &Path) -> Command {
-    let triple = host_triple();
-    let tool = cc::Build::new()
-        .cargo_metadata(false)
-        .target(&triple)
-        .host(&triple)
-        .opt_level(0)
-        .debug(true)
-        .out_dir(work_dir())
-        .get_compiler();
-    let mut cmd = tool.to_command();
+    let mut cmd = compiler(false, true, work_dir());
     cmd.args(["-std=c11", "-Wall", "-Wextra", "-Werror"]);
     cmd.arg("-I").arg(header_dir);
     cmd.arg("-I").arg(manifest_dir().join("c-tests"));
@@ -142,22 +112,8 @@ fn build_with_header(
 }
 
 fn check_output(name: &str, out: &Output) {
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "{name} failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        out.status
-    );
-    let expected_path = manifest_dir().join("c-tests").join(format!("{name}.out"));
-    let expected = std::fs::read_to_string(&expected_path)
-        .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
-    assert_eq!(
-        stdout,
-        expected,
-        "{name}: output differs from {}",
-        expected_path.display()
-    );
+    let expected = manifest_dir().join("c-tests").join(format!("{name}.out"));
+    native_common::check_output(name, out, &expected);
 }
 
 /// Builds and runs one C test against the static library.
@@ -253,21 +209,7 @@ fn memcheck() {
             .map(|name| {
                 scope.spawn(move || {
                     let exe = build(name, &library("libbrisk.a"), "-memcheck");
-                    let out = Command::new("valgrind")
-                        .args([
-                            "--quiet",
-                            "--leak-check=full",
-                            "--show-leak-kinds=definite,indirect",
-                            "--errors-for-leak-kinds=definite,indirect",
-                            "--error-exitcode=99",
-                            // Generated code is written into fresh mappings, then run.
-                            "--smc-check=all-non-file",
-                        ])
-                        .arg(format!(
-                            "--suppressions={}",
-                            manifest_dir().join("c-tests/valgrind.supp").display()
-                        ))
-                        .arg(&exe)
+                    let out = valgrind_memcheck(&exe)
                         .arg(work_dir())
                         .output()
                         .expect("run valgrind");
@@ -324,18 +266,7 @@ fn standard_header() -> Option<PathBuf> {
 
 /// The functions with `prefix` that the shared library exports.
 fn exported_names(prefix: &str) -> BTreeSet<String> {
-    let nm = Command::new("nm")
-        .args(["-D", "--defined-only"])
-        .arg(library("libbrisk.so"))
-        .output()
-        .expect("run nm");
-    assert!(nm.status.success());
-    String::from_utf8_lossy(&nm.stdout)
-        .lines()
-        .filter_map(|l| l.split_whitespace().nth(2))
-        .filter(|s| s.starts_with(prefix))
-        .map(str::to_string)
-        .collect()
+    exported_functions(&[prefix])
 }
 
 #[test]
@@ -478,15 +409,9 @@ fn tool_available(tool: &str, skip_var: &str) -> bool {
     false
 }
 
+/// Runs `cmd`, which must succeed; returns its standard output.
 fn run_checked(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    String::from_utf8_lossy(&native_common::run_checked(cmd).stdout).into_owned()
 }
 
 fn check_hello(exe: &Path) {
@@ -653,7 +578,7 @@ fn python_package_installs() {
 /// The headers compile as C++ too (`cpp_compat`), and link.
 #[test]
 fn headers_compile_as_cxx() {
-    let triple = host_triple();
+    let triple = native_common::host_triple();
     let tool = cc::Build::new()
         .cpp(true)
         .cargo_metadata(false)

@@ -18,34 +18,15 @@
 //! that is not the nothing answer of mod.rs's table (or, where null means
 //! something, the answer the standard gives).
 
+mod native_common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `target/<profile>`: the directory holding this test's `deps/`.
-fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps/<test>")
-        .to_path_buf()
-}
-
-/// A library cargo built with this test (the lib target's cdylib and
-/// staticlib land in `deps/` next to the test executable).
-fn library(file: &str) -> PathBuf {
-    let dir = profile_dir();
-    [dir.join("deps").join(file), dir.join(file)]
-        .into_iter()
-        .find(|p| p.exists())
-        .unwrap_or_else(|| panic!("{file} is missing from {}/deps", dir.display()))
-}
+use native_common::{compiler, exported_functions, library, manifest_dir, profile_dir};
 
 fn work_dir() -> PathBuf {
     let dir = profile_dir().join("capi-nulls");
@@ -56,15 +37,7 @@ fn work_dir() -> PathBuf {
 /// A C compiler for this host (the `cc` crate's choice), finding the
 /// headers in `include/`.
 fn c_compiler() -> Command {
-    let triple = format!("{}-unknown-linux-gnu", std::env::consts::ARCH);
-    let tool = cc::Build::new()
-        .cargo_metadata(false)
-        .target(&triple)
-        .host(&triple)
-        .opt_level(0)
-        .out_dir(work_dir())
-        .get_compiler();
-    let mut cmd = tool.to_command();
+    let mut cmd = compiler(false, false, &work_dir());
     cmd.args(["-std=c11", "-Wall", "-Wextra", "-Werror"]);
     cmd.arg("-I").arg(manifest_dir().join("include"));
     cmd
@@ -179,28 +152,6 @@ fn declared_functions() -> BTreeMap<String, Function> {
         );
     }
     functions
-}
-
-/// The `wasm_*`, `brisk_*` and `wasi_*` functions the shared library
-/// exports.
-fn exported_functions() -> BTreeSet<String> {
-    let nm = Command::new("nm")
-        .args(["-D", "--defined-only"])
-        .arg(library("libbrisk.so"))
-        .output()
-        .expect("run nm");
-    assert!(nm.status.success());
-    String::from_utf8_lossy(&nm.stdout)
-        .lines()
-        .filter(|l| l.split_whitespace().nth(1) == Some("T"))
-        .filter_map(|l| l.split_whitespace().nth(2))
-        .filter(|s| {
-            ["wasm_", "brisk_", "wasi_"]
-                .iter()
-                .any(|p| s.starts_with(p))
-        })
-        .map(str::to_string)
-        .collect()
 }
 
 impl Param {
@@ -442,7 +393,7 @@ fn expected(f: &Function) -> Expect {
 fn every_function_survives_null_handles() {
     let functions = declared_functions();
     let declared: BTreeSet<String> = functions.keys().cloned().collect();
-    let exported = exported_functions();
+    let exported = exported_functions(&["wasm_", "brisk_", "wasi_"]);
     assert_eq!(
         declared, exported,
         "the headers' declarations and the library's wasm_*/brisk_*/wasi_* exports differ"

@@ -9,33 +9,16 @@
 //! `cxx_memcheck` runs the C++17 builds again under valgrind and fails on any
 //! leak or memory error.
 
+mod native_common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use native_common::{compiler, library, manifest_dir, profile_dir, run_checked, valgrind_memcheck};
 
 fn source_dir() -> PathBuf {
     manifest_dir().join("c-tests/cxx")
-}
-
-/// `target/<profile>`: the directory holding this test's `deps/`.
-fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps/<test>")
-        .to_path_buf()
-}
-
-fn static_library() -> PathBuf {
-    let dir = profile_dir();
-    [dir.join("deps/libbrisk.a"), dir.join("libbrisk.a")]
-        .into_iter()
-        .find(|p| p.exists())
-        .unwrap_or_else(|| panic!("libbrisk.a is missing from {}/deps", dir.display()))
 }
 
 /// The directory with the compiled test modules and programs.
@@ -59,19 +42,9 @@ fn work_dir() -> &'static Path {
 
 /// Compiles `c-tests/cxx/<name>.cc` as `std` and links it statically.
 fn build(name: &str, std: &str, suffix: &str) -> PathBuf {
-    let triple = format!("{}-unknown-linux-gnu", std::env::consts::ARCH);
-    let tool = cc::Build::new()
-        .cpp(true)
-        .cargo_metadata(false)
-        .target(&triple)
-        .host(&triple)
-        .opt_level(0)
-        .debug(true)
-        .out_dir(work_dir())
-        .get_compiler();
     let src = source_dir().join(format!("{name}.cc"));
     let exe = work_dir().join(format!("{name}-{std}{suffix}"));
-    let mut cmd = tool.to_command();
+    let mut cmd = compiler(true, true, work_dir());
     cmd.arg(format!("-std={std}"))
         .args(["-Wall", "-Wextra", "-Werror", "-pthread"])
         .arg("-I")
@@ -81,7 +54,7 @@ fn build(name: &str, std: &str, suffix: &str) -> PathBuf {
         .arg(&src)
         .arg("-o")
         .arg(&exe)
-        .arg(static_library())
+        .arg(library("libbrisk.a"))
         .args(["-lpthread", "-ldl", "-lm"]);
     let out = cmd.output().expect("run the C++ compiler");
     assert!(
@@ -95,22 +68,8 @@ fn build(name: &str, std: &str, suffix: &str) -> PathBuf {
 }
 
 fn check_output(name: &str, out: &Output) {
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "{name} failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        out.status
-    );
-    let expected_path = source_dir().join(format!("{name}.out"));
-    let expected = std::fs::read_to_string(&expected_path)
-        .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
-    assert_eq!(
-        stdout,
-        expected,
-        "{name}: output differs from {}",
-        expected_path.display()
-    );
+    let expected = source_dir().join(format!("{name}.out"));
+    native_common::check_output(name, out, &expected);
 }
 
 /// Builds and runs one C++ test as C++11 and as C++17.
@@ -174,20 +133,7 @@ fn cxx_memcheck() {
             .map(|name| {
                 scope.spawn(move || {
                     let exe = build(name, "c++17", "-memcheck");
-                    let out = Command::new("valgrind")
-                        .args([
-                            "--quiet",
-                            "--leak-check=full",
-                            "--show-leak-kinds=definite,indirect",
-                            "--errors-for-leak-kinds=definite,indirect",
-                            "--error-exitcode=99",
-                            "--smc-check=all-non-file",
-                        ])
-                        .arg(format!(
-                            "--suppressions={}",
-                            manifest_dir().join("c-tests/valgrind.supp").display()
-                        ))
-                        .arg(&exe)
+                    let out = valgrind_memcheck(&exe)
                         .arg(work_dir())
                         .output()
                         .expect("run valgrind");
@@ -200,17 +146,6 @@ fn cxx_memcheck() {
             check_output(name, &out);
         }
     });
-}
-
-fn run_checked(cmd: &mut Command) -> Output {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
 }
 
 /// Builds `c-tests/cxx/cmake-consumer` (a CXX-only project, C++11, which
@@ -232,7 +167,7 @@ fn cmake_cxx_consumer() {
         return;
     }
     let source = source_dir().join("cmake-consumer");
-    let lib_dir = static_library().parent().unwrap().to_path_buf();
+    let lib_dir = library("libbrisk.a").parent().unwrap().to_path_buf();
 
     let tree = work_dir().join("cmake-tree");
     let _ = std::fs::remove_dir_all(&tree);
